@@ -1,0 +1,1 @@
+"""foodcam benchmarks: latency, throughput and accuracy of every artifact."""

@@ -1,0 +1,1 @@
+"""foodcam camera: frame sources, the per-frame loop, overlays, sinks, actuators, analytics."""

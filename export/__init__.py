@@ -1,0 +1,1 @@
+"""foodcam export: checkpoint -> deployment ONNX, precision ladder, accuracy gate, TensorRT engine builder."""

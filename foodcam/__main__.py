@@ -1,0 +1,3 @@
+from foodcam.cli import main
+
+raise SystemExit(main())

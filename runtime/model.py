@@ -1,0 +1,99 @@
+"""The one interface every backend implements (ONNX Runtime, TensorRT, and the PyTorch checkpoint in train/).
+
+Input is always the camera frame as uint8 NHWC BGR at the model's input size; normalisation,
+layout and colour swap happen inside the model. Outputs are already decoded:
+  segmentation: "mask" uint8 (N, H, W) [+ "logits" float (N, C, H, W) when exported with --logits]
+  classifiers:  one float (N, K) probability output per head, named after the head.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from runtime.results import ClassificationResult, SegmentationResult
+from runtime.tasks import TaskSpec
+
+INPUT_NAME = "images"
+MASK_OUTPUT = "mask"
+LOGITS_OUTPUT = "logits"
+METADATA_KEY = "foodcam"  # ONNX metadata_props key holding the versioned JSON description
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    shape: tuple  # (N, H, W, 3); N may be -1 / "N" for a dynamic batch
+    dtype: str = "uint8"
+
+    @property
+    def height(self) -> int:
+        return int(self.shape[1])
+
+    @property
+    def width(self) -> int:
+        return int(self.shape[2])
+
+
+class Model(abc.ABC):
+    """A loaded model artifact. Subclasses implement `infer`; the rest is shared."""
+
+    task: TaskSpec
+    input_spec: InputSpec
+    path: str
+    backend: str  # "onnxruntime:CPUExecutionProvider", "tensorrt", "torch", ...
+    meta: dict  # the full foodcam metadata (task, precision, source hash, metrics...)
+
+    @abc.abstractmethod
+    def infer(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        """Run on a uint8 NHWC BGR batch at the input size; return the named outputs."""
+
+    @property
+    def output_names(self) -> list[str]:
+        return [h.name if h.kind != "segmentation" else MASK_OUTPUT for h in self.task.heads]
+
+    @property
+    def precision(self) -> str:
+        return str(self.meta.get("precision", "fp32"))
+
+    def preprocess(self, frame_bgr: np.ndarray) -> np.ndarray:
+        """Frame of any size -> (1, H, W, 3) uint8 at the model's input size."""
+        h, w = self.input_spec.height, self.input_spec.width
+        if frame_bgr.shape[:2] != (h, w):
+            frame_bgr = cv2.resize(frame_bgr, (w, h), interpolation=cv2.INTER_LINEAR)
+        return np.ascontiguousarray(frame_bgr)[None]
+
+    def postprocess(self, outputs: dict[str, np.ndarray], frame_shape: tuple[int, int], index: int = 0):
+        """Named outputs of one batch item -> a result object for a frame of `frame_shape` (H, W)."""
+        if self.task.kind == "segmentation":
+            logits = outputs.get(LOGITS_OUTPUT)
+            return SegmentationResult(
+                task=self.task,
+                mask=outputs[MASK_OUTPUT][index],
+                frame_shape=tuple(frame_shape[:2]),
+                logits=None if logits is None else logits[index],
+            )
+        return ClassificationResult(
+            task=self.task,
+            probs={h.name: outputs[h.name][index] for h in self.task.heads},
+            frame_shape=tuple(frame_shape[:2]),
+        )
+
+    def predict(self, frame_bgr: np.ndarray):
+        """Resize, run, decode: one frame in, one result out."""
+        return self.postprocess(self.infer(self.preprocess(frame_bgr)), frame_bgr.shape[:2])
+
+    def close(self) -> None:  # backends holding device memory override this
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.task.name} {self.precision} {self.backend} {self.path}>"

@@ -1,0 +1,1 @@
+"""foodcam train: data (real formats + procedural), models, losses, metrics, training and evaluation."""

@@ -1,0 +1,34 @@
+"""The deployment wrapper: camera frame in (uint8 NHWC BGR), decoded outputs out.
+
+The same module is exported to ONNX and used to evaluate checkpoints, so a .pt, an .onnx and
+an engine see frames through one preprocessing definition and can't disagree about mean/std.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from runtime.tasks import TaskSpec
+
+
+class DeployWrapper(nn.Module):
+    def __init__(self, model: nn.Module, task: TaskSpec, logits: bool = False) -> None:
+        super().__init__()
+        self.model = model
+        self.task = task
+        self.logits = logits
+        # 1/255 folded into the scale: x_norm = x * scale + shift, per RGB channel
+        mean = torch.tensor(task.mean, dtype=torch.float32)
+        std = torch.tensor(task.std, dtype=torch.float32)
+        self.register_buffer("scale", (1.0 / (255.0 * std)).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("shift", (-mean / std).view(1, 3, 1, 1), persistent=False)
+
+    def forward(self, images: torch.Tensor):
+        x = images.permute(0, 3, 1, 2).flip(1).float()  # NHWC BGR uint8 -> NCHW RGB float
+        x = x * self.scale + self.shift
+        out = self.model(x)
+        if self.task.kind == "segmentation":
+            mask = out.argmax(1).to(torch.uint8)
+            return (mask, out) if self.logits else mask
+        return tuple(torch.softmax(out[h.name], dim=1) for h in self.task.heads)
