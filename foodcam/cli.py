@@ -11,7 +11,7 @@ import sys
 from runtime.errors import FoodcamError
 
 # package cli modules, in the order their verbs are listed in --help
-VERB_MODULES = ("train.cli", "export.cli", "camera.cli", "benchmarks.cli")
+VERB_MODULES = ("train.cli", "export.cli", "camera.cli", "camera.sorting.cli", "benchmarks.cli", "foodcam.demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,84 @@
+"""`foodcam demo`: the main job end to end on a machine with no camera and no GPU.
+
+synthesise a kitchen dataset -> train a small model briefly -> export the deployment ONNX (gated)
+-> run the camera loop on the live `synth://kitchen` feed -> annotated video, events, summary.
+Every step is the same CLI verb a user would run; this file only chains them.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from runtime.errors import FoodcamError
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    count: int = 320  # synthetic frames in all splits
+    size: str = "320x240"
+    model: str = "unet"
+    width: int = 16
+    imgsz: int = 128
+    epochs: int = 12
+    batch: int = 16
+    frames: int = 300  # camera-loop frames on synth://kitchen
+    fps: int = 15
+
+
+QUICK = DemoPlan(count=40, size="96x72", width=8, imgsz=64, epochs=2, batch=8, frames=30)
+
+
+def steps(out: Path, plan: DemoPlan) -> list[tuple[str, list[str]]]:
+    data, run = out / "data", out / "train"
+    onnx = out / "model.onnx"
+    return [
+        ("synthesise data", ["synth", "kitchen", "--out", data, "--count", plan.count, "--size", plan.size, "--seed", 0]),
+        ("train", ["train", "kitchen", "--data", data, "--model", plan.model, "--width", plan.width,
+                   "--imgsz", plan.imgsz, "--epochs", plan.epochs, "--batch", plan.batch, "--out", run,
+                   "--device", "cpu"]),
+        ("evaluate", ["eval", "--weights", run / "best.pt", "--data", data, "--split", "val", "--out", out / "eval"]),
+        ("export", ["export", "--weights", run / "best.pt", "--out", onnx, "--data", data]),
+        ("camera loop", ["run", "--model", onnx, "--source", f"synth://kitchen?fps={plan.fps}&size={plan.size}&seed=1",
+                         "--max-frames", plan.frames, "--save", out / "demo.mp4", "--events", out / "events.jsonl",
+                         "--summary", out / "summary.json"]),
+    ]
+
+
+def run_demo(out: Path, plan: DemoPlan) -> int:
+    from foodcam.cli import main as foodcam
+
+    t_all = time.perf_counter()
+    for i, (title, argv) in enumerate(steps(out, plan), 1):
+        argv = [str(a) for a in argv]
+        print(f"\n== demo step {i}: {title}\n$ foodcam {shlex.join(argv)}", flush=True)
+        t0 = time.perf_counter()
+        rc = foodcam(argv)
+        if rc != 0:
+            raise FoodcamError(f"demo step {i} ({title}) failed with exit code {rc}")
+        print(f"== {title}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+    summary = json.loads((out / "summary.json").read_text())
+    print(f"\nfoodcam demo finished in {time.perf_counter() - t_all:.0f} s. Outputs in {out}/:")
+    for name, what in [("demo.mp4", "annotated camera-loop video"), ("events.jsonl", "per-frame analytics and events"),
+                       ("summary.json", "frames, fps, per-stage ms, mIoU vs synthetic ground truth"),
+                       ("train/", "best.pt, last.pt, metrics.csv, curves.png"), ("eval/", "metrics.json, confusion.png"),
+                       ("model.onnx", "deployment ONNX (+ .report.md)")]:
+        print(f"  {out / name}  {what}")
+    keys = ("frames", "fps", "miou")
+    print("  summary: " + ", ".join(f"{k}={summary[k]:.3g}" if isinstance(summary.get(k), float) else f"{k}={summary.get(k)}"
+                                    for k in keys))
+    return 0
+
+
+def _demo(args) -> int:
+    return run_demo(Path(args.out), QUICK if args.quick else DemoPlan())
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="the main job end to end: synth -> train -> export -> camera loop")
+    p.add_argument("--out", default="runs/demo", help="output folder")
+    p.add_argument("--quick", action="store_true", help="a tiny version (seconds) for smoke tests")
+    p.set_defaults(func=_demo)

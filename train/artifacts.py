@@ -1,0 +1,52 @@
+"""One door to every model artifact: a checkpoint, a deployment ONNX or a TensorRT engine -> `Model`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runtime.errors import FoodcamError
+from runtime.model import Model
+
+CHECKPOINT_SUFFIXES = (".pt", ".pth")
+DEPLOY_SUFFIXES = (".onnx", ".engine", ".plan")
+
+
+def load_model(path: str | Path, device: str | None = None, **options) -> Model:
+    """Open `path` by its suffix: .pt/.pth -> TorchModel; .onnx/.engine/.plan -> runtime.open.open_model.
+
+    `device` is 'cpu', 'cuda' or 'cuda:N' (None: the GPU when present). Other options go to the backend.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in CHECKPOINT_SUFFIXES + DEPLOY_SUFFIXES:
+        kinds = ", ".join(CHECKPOINT_SUFFIXES + DEPLOY_SUFFIXES)
+        raise FoodcamError(f"{p}: unknown model file kind {suffix or '(no suffix)'!r}; expected one of {kinds}")
+    if not p.is_file():
+        raise FoodcamError(f"{p}: no such model file")
+    if suffix in CHECKPOINT_SUFFIXES:
+        from train.torch_model import TorchModel
+
+        return TorchModel(p, device=device, **options)
+    from runtime.open import open_model
+
+    return open_model(p, **_backend_options(suffix, device), **options)
+
+
+def _backend_options(suffix: str, device: str | None) -> dict:
+    """Map the user's --device onto runtime.open's backend choice."""
+    if device is None:
+        return {}
+    dev = str(device).lower()
+    if dev == "cpu":
+        if suffix != ".onnx":
+            raise FoodcamError(f"a TensorRT engine ({suffix}) runs on a GPU only; --device cpu needs an .onnx file")
+        return {"backend": "cpu"}
+    if dev == "cuda" or dev.startswith("cuda:"):
+        opts: dict = {}
+        if ":" in dev:
+            try:
+                opts["device_id"] = int(dev.split(":", 1)[1])
+            except ValueError:
+                raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N") from None
+        return opts
+    raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N")
