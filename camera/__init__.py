@@ -1,1 +1,17 @@
-"""foodcam camera: frame sources, the per-frame loop, overlays, sinks, actuators, analytics."""
+"""foodcam camera: frame sources, the per-frame loop, overlays, sinks, actuators, analytics.
+
+The whole application is a loop over a source, a model and sinks:
+
+    from camera.sinks import Sinks, VideoSink
+    from camera.sources import open_source
+    from runtime.open import open_model
+
+    with open_source("synth://kitchen") as source, open_model("model.onnx") as model, \\
+            Sinks([VideoSink("out.mp4")]) as sinks:
+        for frame in source:
+            sinks.render(frame, model.predict(frame.image))
+
+`camera.pipeline.Pipeline(source, model, sinks).run()` is the same loop with capture, inference and
+output overlapped on threads, timed per stage; `foodcam run` (camera.app) wires it to the command line.
+Nothing here imports torch.
+"""

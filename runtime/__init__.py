@@ -3,4 +3,12 @@
 from runtime.errors import FoodcamError
 from runtime.tasks import TASKS, Head, TaskSpec, get_task
 
-__all__ = ["FoodcamError", "Head", "TaskSpec", "TASKS", "get_task"]
+__all__ = ["FoodcamError", "Head", "TaskSpec", "TASKS", "get_task", "open_model"]
+
+
+def __getattr__(name: str):
+    if name == "open_model":  # imported on first use: keeps `import runtime` free of OpenCV and backends
+        from runtime.open import open_model
+
+        return open_model
+    raise AttributeError(f"module 'runtime' has no attribute {name!r}")

@@ -33,20 +33,22 @@ def load_model(path: str | Path, device: str | None = None, **options) -> Model:
 
 
 def _backend_options(suffix: str, device: str | None) -> dict:
-    """Map the user's --device onto runtime.open's backend choice."""
+    """Map the user's --device onto runtime.open's options: an ONNX runs on ONNX Runtime on that device
+    (None: best available provider); an engine runs on TensorRT on GPU N."""
     if device is None:
         return {}
-    dev = str(device).lower()
+    dev = str(device).strip().lower()
     if dev == "cpu":
         if suffix != ".onnx":
             raise FoodcamError(f"a TensorRT engine ({suffix}) runs on a GPU only; --device cpu needs an .onnx file")
         return {"backend": "cpu"}
     if dev == "cuda" or dev.startswith("cuda:"):
-        opts: dict = {}
-        if ":" in dev:
-            try:
-                opts["device_id"] = int(dev.split(":", 1)[1])
-            except ValueError:
-                raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N") from None
+        try:
+            device_id = int(dev.split(":", 1)[1]) if ":" in dev else 0
+        except ValueError:
+            raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N") from None
+        opts: dict = {"device_id": device_id}
+        if suffix == ".onnx":
+            opts["backend"] = "cuda"
         return opts
     raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N")

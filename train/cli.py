@@ -80,6 +80,9 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=0, help="data loader worker processes")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when present)")
     p.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
+    p.add_argument("--loss-weights", default=None, help="classifiers: per-head loss weights, e.g. fruit=1,freshness=2")
+    p.add_argument("--freeze", action="store_true", help="classifiers: freeze the backbone's stem and early stages")
+    p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")
     p.set_defaults(func=_train)
 
     p = sub.add_parser("eval", help="metrics of a checkpoint, ONNX file or engine on a labelled split")

@@ -1,0 +1,7 @@
+"""`python -m benchmarks ...` is `foodcam bench ...`."""
+
+import sys
+
+from foodcam.cli import main
+
+raise SystemExit(main(["bench", *sys.argv[1:]]))

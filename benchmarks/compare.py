@@ -1,0 +1,90 @@
+"""`foodcam bench --compare old.json new.json`: what got faster or slower, row by matching row.
+
+Rows match on (name, format, precision, backend, input size, batch); the ratio is new median / old median,
+flagged "faster" or "slower" beyond the threshold (default 5 %), "same" within it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.plan import row_key
+from benchmarks.report import SCHEMA, text_table
+from runtime.errors import FoodcamError
+
+DEFAULT_THRESHOLD = 0.05
+
+
+def load_report(path: str | Path) -> dict:
+    p = Path(path)
+    if not p.is_file():
+        raise FoodcamError(f"{p}: no such benchmark report")
+    try:
+        report = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise FoodcamError(f"{p}: not a JSON benchmark report ({e})") from None
+    if not isinstance(report, dict) or report.get("schema") != SCHEMA or not isinstance(report.get("rows"), list):
+        raise FoodcamError(f"{p}: not a foodcam benchmark report (expected schema {SCHEMA!r} from `foodcam bench`)")
+    return report
+
+
+def _median(row: dict) -> float | None:
+    return (row.get("latency_ms") or {}).get("median")
+
+
+def compare_reports(old: dict, new: dict, threshold: float = DEFAULT_THRESHOLD) -> dict:
+    """{"rows": [{key, old_ms, new_ms, ratio, verdict, miou_old, miou_new}], "only_old", "only_new", counts}."""
+    if threshold < 0:
+        raise FoodcamError(f"--threshold {threshold}: expected a non-negative fraction, e.g. 0.05")
+    olds = {row_key(r): r for r in old["rows"]}
+    news = {row_key(r): r for r in new["rows"]}
+    rows = []
+    for key, n in news.items():
+        o = olds.get(key)
+        if o is None:
+            continue
+        a, b = _median(o), _median(n)
+        if a and b:
+            ratio = b / a
+            verdict = "slower" if ratio > 1 + threshold else "faster" if ratio < 1 - threshold else "same"
+        else:
+            ratio, verdict = None, f"not timed ({o.get('status')} -> {n.get('status')})"
+        rows.append({"key": key, "old_ms": a, "new_ms": b, "ratio": ratio, "verdict": verdict,
+                     "miou_old": o.get("miou"), "miou_new": n.get("miou")})
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in ("faster", "slower", "same")}
+    return {"threshold": threshold, "rows": rows, "counts": counts,
+            "only_old": [k for k in olds if k not in news], "only_new": [k for k in news if k not in olds],
+            "machines": [old.get("machine"), new.get("machine")]}
+
+
+def format_comparison(c: dict) -> str:
+    def ms(x):
+        return "-" if x is None else f"{x:.3f}"
+
+    def miou(r):
+        if r["miou_old"] is None and r["miou_new"] is None:
+            return "-"
+        f = lambda x: "-" if x is None else f"{100 * x:.2f}"  # noqa: E731
+        return f"{f(r['miou_old'])} -> {f(r['miou_new'])}"
+
+    lines = []
+    if c["machines"][0] != c["machines"][1]:
+        lines.append(f"note: different machines ({c['machines'][0]} vs {c['machines'][1]})")
+    lines.append(text_table(("row", "old p50 ms", "new p50 ms", "new/old", "mIoU", "verdict"),
+                            [[r["key"], ms(r["old_ms"]), ms(r["new_ms"]),
+                              "-" if r["ratio"] is None else f"{r['ratio']:.3f}", miou(r), r["verdict"]]
+                             for r in c["rows"]]))
+    k = c["counts"]
+    lines.append(f"{k['faster']} faster, {k['slower']} slower, {k['same']} within ±{100 * c['threshold']:.0f}% "
+                 f"(ratio of medians, new/old)")
+    for what in ("only_old", "only_new"):
+        if c[what]:
+            lines.append(f"only in the {what.split('_')[1]} report: " + "; ".join(c[what]))
+    return "\n".join(lines)
+
+
+def main(old: str | Path, new: str | Path, threshold: float = DEFAULT_THRESHOLD) -> int:
+    c = compare_reports(load_report(old), load_report(new), threshold)
+    print(format_comparison(c))
+    return 0

@@ -1,0 +1,239 @@
+"""The benchmark's outputs: one JSON (everything), a CSV (one line per row, every column), a Markdown
+report (tables a person reads) and the console table. All writes are atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+from runtime.imageio import write_text_atomic
+
+SCHEMA = "foodcam-bench/1"
+JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "timer", "rows", "comparisons",
+             "noise", "rounds")
+LAT = ("min", "mean", "median", "p90", "p95", "p99", "max", "std")
+STAGES = ("h2d_ms", "compute_ms", "d2h_ms")
+LOOP_STAGES = ("capture", "preprocess", "inference", "postprocess", "render")
+COLUMNS = (
+    ["name", "model", "task", "format", "precision", "backend", "runtime", "imgsz", "batch", "status", "reason",
+     "size_mb", "params", "gflops", "metric", "miou"]
+    + [f"lat_{k}_ms" for k in LAT]
+    + ["iters", "fps", *STAGES, "peak_rss_mb", "peak_rss_delta_mb", "load_s",
+       "loop_fps", "loop_ratio", "loop_latency_ms", "loop_miou", *[f"loop_{s}_ms" for s in LOOP_STAGES]]
+)
+TABLE = ("model", "format", "precision", "backend", "input", "batch", "size MB", "params", "GFLOPs", "mIoU",
+         "p50 ms", "p99 ms", "FPS", "peak RSS MB", "status")
+
+
+def _num(x, nd: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, int):
+        return str(x)
+    return f"{x:.{nd}f}"
+
+
+def _ms(x) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}" if x >= 100 else f"{x:.2f}"
+
+
+def _params(n) -> str:
+    if n is None:
+        return "-"
+    return f"{n / 1e6:.2f}M" if n >= 1e5 else f"{n / 1e3:.1f}k" if n >= 1000 else str(n)
+
+
+def flat_row(row: dict) -> dict:
+    """One row as the CSV's columns (every column present; absent values empty)."""
+    lat = row.get("latency_ms") or {}
+    stages = row.get("stages_ms") or {}
+    loop = row.get("loop") or {}
+    lstages = loop.get("stages_ms") or {}
+    out = {
+        "name": row.get("name"), "model": row.get("model"), "task": row.get("task"), "format": row.get("format"),
+        "precision": row.get("precision"), "backend": row.get("backend"), "runtime": row.get("runtime"),
+        "imgsz": "x".join(map(str, row["imgsz"])) if row.get("imgsz") else None, "batch": row.get("batch"),
+        "status": row.get("status"), "reason": row.get("reason"),
+        "size_mb": row["size_bytes"] / 1e6 if row.get("size_bytes") is not None else None,
+        "params": row.get("params"), "gflops": row.get("gflops"), "metric": row.get("metric"), "miou": row.get("miou"),
+        **{f"lat_{k}_ms": lat.get(k) for k in LAT},
+        "iters": row.get("iters"), "fps": row.get("fps"), **{k: stages.get(k) for k in STAGES},
+        "peak_rss_mb": row.get("peak_rss_mb"), "peak_rss_delta_mb": row.get("peak_rss_delta_mb"),
+        "load_s": row.get("load_s"), "loop_fps": loop.get("fps"), "loop_ratio": loop.get("ratio"),
+        "loop_latency_ms": loop.get("latency_ms"), "loop_miou": (loop.get("accuracy") or {}).get("miou"),
+        **{f"loop_{s}_ms": lstages.get(s) for s in LOOP_STAGES},
+    }
+    return {k: out.get(k) for k in COLUMNS}
+
+
+def status_text(row: dict) -> str:
+    s = row.get("status") or "-"
+    return f"{s}: {row['reason']}" if row.get("reason") else s
+
+
+def table_cells(row: dict) -> list[str]:
+    f = flat_row(row)
+    return [
+        row.get("name") or "-", f["format"] or "-", f["precision"] or "-", f["backend"] or "-", f["imgsz"] or "-",
+        _num(f["batch"]), _num(f["size_mb"], 3), _params(f["params"]), _num(f["gflops"], 3),
+        "-" if f["miou"] is None else f"{100 * f['miou']:.2f}", _ms(f["lat_median_ms"]), _ms(f["lat_p99_ms"]),
+        _num(f["fps"], 1), _num(f["peak_rss_mb"], 0), status_text(row),
+    ]
+
+
+def md_table(headers, rows) -> str:
+    def esc(c) -> str:
+        return str(c).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(map(esc, headers)) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(map(esc, r)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def text_table(headers, rows) -> str:
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths[-1] = len(headers[-1])  # the last column (status, reasons) runs free
+    fmt = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([fmt(headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
+def comparison_cells(c: dict) -> list[str]:
+    def r(x: float) -> str:
+        return f"{x:.3g}"
+
+    return [c["label"], c["candidate"], c["baseline"], f"{r(c['median'])}x",
+            f"{r(c['min'])}-{r(c['max'])}", f"{r(c['q1'])}-{r(c['q3'])}", str(c["n"])]
+
+
+COMPARISON_HEADERS = ("comparison", "candidate", "baseline", "median", "min-max", "IQR", "rounds")
+
+
+def console_summary(report: dict) -> str:
+    lines = [text_table(TABLE, [table_cells(r) for r in report["rows"]])]
+    if report.get("comparisons"):
+        lines += ["", "Interleaved comparisons (ratio per round; median, min-max, IQR across rounds):",
+                  text_table(COMPARISON_HEADERS, [comparison_cells(c) for c in report["comparisons"]])]
+    noise = report.get("noise") or []
+    if noise:
+        worst = max(noise, key=lambda n: n["range_pct"])
+        lines.append(f"harness noise: same artifact across {worst['n']} rounds, median spread (max-min) "
+                     f"<= {worst['range_pct']:.1f}% ({worst['row']})")
+    return "\n".join(lines)
+
+
+def markdown(report: dict, chart_name: str | None = None) -> str:
+    sysinfo, s, t = report["system"], report["settings"], report.get("timer") or {}
+    gpus = ", ".join(f"{g['name']} (driver {g['driver']}, {g['memory']})" for g in sysinfo.get("gpus") or []) or "none"
+    pk = sysinfo.get("packages") or {}
+    out = [
+        f"# foodcam benchmark — {report['machine']}", "",
+        f"Created {report['created']} with `{report['command']}`.", "",
+        "## System", "",
+        md_table(("item", "value"), [
+            ("CPU", f"{sysinfo.get('cpu')} ({sysinfo.get('cores')} usable cores)"),
+            ("memory", f"{sysinfo.get('memory_gib')} GiB"), ("GPU", gpus),
+            ("Jetson", sysinfo.get("jetson") or "-"), ("OS", sysinfo.get("os")),
+            ("Python", sysinfo.get("python")),
+            *[(k, v or "not installed") for k, v in pk.items()],
+        ]), "",
+        "## Settings", "",
+        f"threads {s.get('threads')}, warm-up {s.get('warmup')} calls, "
+        + (f"{s['iters']} timed calls" if s.get("iters") else f"{s.get('seconds')} s of timed calls")
+        + " per row, each row in a fresh process; accuracy: "
+        + (f"{s['data']} split {s.get('split')}" if s.get("data") else "not measured (no --data)")
+        + f"; camera loop: {s.get('loop_frames') or 0} frames; interleaved rounds: {s.get('rounds')} x "
+        f"{s.get('round_iters')} calls.", "",
+        "Latency is the wall time of one `Model.infer` call on a fixed uint8 batch at the input size (host to "
+        "host, so GPU rows include the copies). FPS = frames / time spent in the timed calls. GFLOPs = "
+        "2 x multiply-accumulates of Conv/ConvTranspose/Gemm/MatMul per frame. Peak RSS is the worker "
+        "process's peak resident memory (interpreter and libraries included) after the timed calls.", "",
+        "## Results", "",
+        md_table(TABLE, [table_cells(r) for r in report["rows"]]), "",
+    ]
+    if chart_name:
+        out += [f"![latency vs accuracy]({chart_name})", ""]
+    ran = [r for r in report["rows"] if r.get("latency_ms")]
+    if ran:
+        out += ["## Latency detail (ms)", "",
+                md_table(("model", "backend", "input", "batch", *LAT, "iters", "H2D", "compute", "D2H", "load s"),
+                         [[r["name"], r["backend"], flat_row(r)["imgsz"], r["batch"],
+                           *[_ms(r["latency_ms"].get(k)) for k in LAT], r.get("iters"),
+                           *[_ms((r.get("stages_ms") or {}).get(k)) for k in STAGES], _num(r.get("load_s"))]
+                          for r in ran]), ""]
+    looped = [r for r in ran if r.get("loop")]
+    if looped:
+        out += ["## Camera loop (end to end)", "",
+                md_table(("model", "backend", "source", "loop FPS", "model FPS", "loop/model", "latency ms",
+                          *[f"{s} ms" for s in LOOP_STAGES], "loop mIoU"),
+                         [_loop_cells(r) for r in looped]), ""]
+    if report.get("comparisons"):
+        out += ["## Interleaved comparisons", "",
+                "Measured in one process, interleaved: each round runs every artifact for the same number of "
+                "calls in a rotated order; the ratio is taken within each round, then summarised.", "",
+                md_table(COMPARISON_HEADERS, [comparison_cells(c) for c in report["comparisons"]]), ""]
+    out += ["## Timer and harness noise", ""]
+    if t:
+        out += [f"`time.perf_counter` ({t['clock']}): declared resolution {t['resolution_ns']:.0f} ns, smallest "
+                f"step seen {t['min_step_ns']:.0f} ns; an empty call through the same timing loop: median "
+                f"{t['empty_call_median_us']:.2f} µs, p99 {t['empty_call_p99_us']:.2f} µs "
+                f"({t['empty_calls']} calls).", ""]
+    if report.get("noise"):
+        out += ["Same artifact measured once per round (spread of the per-round medians around their median), "
+                "and the fresh-process median of the results table against the interleaved one:", "",
+                md_table(("artifact", "median ms", "min-max %", "IQR %", "rounds", "fresh-process vs rounds %"),
+                         [[n["row"], _ms(n["median"]), _num(n["range_pct"], 1), _num(n["iqr_pct"], 1), n["n"],
+                           _num(n["fresh_vs_rounds_pct"], 1)] for n in report["noise"]]), ""]
+    if report.get("rounds", {}).get("errors"):
+        out += ["Left out of the rounds: " + "; ".join(f"{k}: {v}" for k, v in report["rounds"]["errors"].items()), ""]
+    return "\n".join(out)
+
+
+def _loop_cells(r: dict) -> list[str]:
+    loop = r["loop"]
+    if "error" in loop:
+        return [r["name"], r["backend"], "-", "-", "-", "-", "-", *["-"] * len(LOOP_STAGES), f"failed: {loop['error']}"]
+    st = loop.get("stages_ms") or {}
+    acc = loop.get("accuracy") or {}
+    return [r["name"], r["backend"], loop.get("source", "-"), _num(loop.get("fps"), 1), _num(r.get("fps"), 1),
+            _num(loop.get("ratio"), 3), _ms(loop.get("latency_ms")), *[_ms(st.get(s)) for s in LOOP_STAGES],
+            "-" if acc.get("miou") is None else f"{100 * acc['miou']:.2f}"]
+
+
+def csv_text(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v) for k, v in flat_row(r).items()})
+    return buf.getvalue()
+
+
+def _json_safe(x):
+    if isinstance(x, float):
+        return None if math.isnan(x) or math.isinf(x) else x
+    if isinstance(x, dict):
+        return {str(k): _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    return x
+
+
+def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dict[str, Path]:
+    """bench.json, bench.csv, bench.md and bench.png in `out_dir`; the paths written."""
+    from benchmarks.chart import write_chart
+
+    out = Path(out_dir)
+    paths = {k: out / f"{stem}.{k}" for k in ("json", "csv", "md", "png")}
+    chart = write_chart(report["rows"], paths["png"], title=f"foodcam bench — {report['machine']}")
+    if not chart:
+        paths.pop("png")
+    write_text_atomic(paths["json"], json.dumps(_json_safe(report), indent=2, default=str) + "\n")
+    write_text_atomic(paths["csv"], csv_text(report["rows"]))
+    write_text_atomic(paths["md"], markdown(report, paths["png"].name if chart else None) + "\n")
+    return paths

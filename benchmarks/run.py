@@ -1,0 +1,175 @@
+"""`foodcam bench`: plan the rows, measure each in a fresh worker process, run the interleaved rounds,
+write the reports. This process imports no model library; the workers do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tqdm import tqdm
+
+from benchmarks.comparisons import RAN, comparisons, noise
+from benchmarks.plan import plan_rows, row_key
+from benchmarks.report import SCHEMA, console_summary, write_reports
+from benchmarks.sysinfo import machine_slug, system_info, usable_cores
+from benchmarks.timing import timer_overhead
+from runtime.errors import FoodcamError
+from runtime.imageio import write_text_atomic
+
+DEFAULT_ITERS = 100
+RESULTS = Path(__file__).resolve().parent / "results"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_from(args) -> dict:
+    threads = args.threads if args.threads else usable_cores()
+    iters = args.iters or (None if args.seconds else DEFAULT_ITERS)
+    s = {"threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
+         "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
+         "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
+         "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout)}
+    for key in ("warmup", "loop_frames", "rounds"):
+        if s[key] < 0:
+            raise FoodcamError(f"--{key.replace('_', '-')} {s[key]}: expected 0 or more")
+    if s["round_iters"] < 1 or s["threads"] < 1:
+        raise FoodcamError("--round-iters and --threads: expected at least 1")
+    if s["data"]:
+        root = Path(s["data"])
+        if not root.is_dir():
+            raise FoodcamError(f"--data {root}: no such dataset folder")
+        if not (root / s["split"]).is_dir():
+            have = sorted(p.name for p in root.iterdir() if p.is_dir())
+            raise FoodcamError(f"--data {root}: no split {s['split']!r} (found: {', '.join(have) or 'no folders'})")
+    return s
+
+
+def command_line(args) -> str:
+    parts = ["foodcam bench --models", *map(str, args.models)]
+    for flag, value in (("--backends", args.backends), ("--imgsz", args.imgsz), ("--batch", args.batch)):
+        if value:
+            parts += [flag, *map(str, value)]
+    for flag, value in (("--data", args.data), ("--threads", args.threads), ("--iters", args.iters),
+                        ("--seconds", args.seconds), ("--loop-frames", args.loop_frames), ("--rounds", args.rounds)):
+        if value not in (None, 0):
+            parts += [flag, str(value)]
+    if args.data:
+        parts += ["--split", args.split]
+    return " ".join(parts)
+
+
+def _env(threads: int) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env["OMP_NUM_THREADS"] = str(threads)
+    return env
+
+
+def run_python_module(module: str, job: dict, tmp: Path, name: str, timeout: float, threads: int) -> dict:
+    """Run `python -m module job.json result.json` in a fresh process; the result, or FoodcamError with the
+    worker's last words when it crashed or timed out."""
+    job_path, out_path, err_path = tmp / f"{name}.job.json", tmp / f"{name}.out.json", tmp / f"{name}.err"
+    job_path.write_text(json.dumps(job))
+    with open(err_path, "w") as err:
+        try:
+            proc = subprocess.run([sys.executable, "-m", module, str(job_path), str(out_path)], stdout=err,
+                                  stderr=subprocess.STDOUT, env=_env(threads), timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise FoodcamError(f"timed out after {timeout:.0f} s (--timeout)") from None
+    if proc.returncode != 0 or not out_path.is_file():
+        tail = [ln for ln in err_path.read_text(errors="replace").splitlines() if ln.strip()]
+        raise FoodcamError(f"worker exited with code {proc.returncode}" + (f": {tail[-1].strip()}" if tail else ""))
+    return json.loads(out_path.read_text())
+
+
+def measure_rows(rows: list[dict], settings: dict, tmp: Path) -> tuple[list[dict], dict]:
+    """Each row to run, in its own worker; (rows with results, raw samples per row key)."""
+    out, samples = [], {}
+    todo = sum(1 for r in rows if r.get("status") is None)
+    with tqdm(total=todo, desc="bench", unit="row", leave=False) as bar:
+        for i, row in enumerate(rows):
+            if row.get("status") is not None:
+                out.append(row)
+                continue
+            bar.set_postfix_str(f"{row['name']} {row['backend']}")
+            try:
+                res = run_python_module("benchmarks.worker", {"row": row, "settings": settings}, tmp, f"row{i}",
+                                        settings["timeout_s"], settings["threads"])
+                result = res["row"]
+                samples[row_key(result)] = res["samples_ms"]
+            except FoodcamError as e:
+                result = {**row, "status": "failed", "reason": str(e)}
+            out.append(result)
+            bar.update(1)
+            tqdm.write(_row_line(result))
+    return out, samples
+
+
+def _row_line(r: dict) -> str:
+    head = f"{r.get('status'):<9} {row_key(r)}"
+    if r.get("latency_ms"):
+        head += f": p50 {r['latency_ms']['median']:.3f} ms, {r['fps']:.1f} FPS"
+        if r.get("miou") is not None:
+            head += f", mIoU {100 * r['miou']:.2f}"
+    return head + (f" ({r['reason']})" if r.get("reason") else "")
+
+
+def interleaved(rows: list[dict], settings: dict, tmp: Path) -> tuple[dict, list, list]:
+    """The rounds over every row that ran: (rounds record, comparisons, noise)."""
+    ran = [r for r in rows if r.get("status") in RAN]
+    if not settings["rounds"] or not ran:
+        return {}, [], []
+    timeout = settings["timeout_s"] * max(1, len(ran))
+    try:
+        res = run_python_module("benchmarks.rounds", {"rows": ran, "settings": settings}, tmp, "rounds", timeout,
+                                settings["threads"])
+    except FoodcamError as e:
+        return {"error": str(e)}, [], []
+    keys = [row_key(r) for r in ran]
+
+    def key_of(k: str) -> str:
+        return f"camera loop of {keys[int(k.split()[1])]}" if k.startswith("loop ") else keys[int(k)]
+
+    record = {"rounds": res["rounds"], "round_iters": res["round_iters"], "rows": keys,
+              "order": [[keys[i] for i in o] for o in res["order"]],
+              "medians_ms": {k: m for k, m in zip(keys, res["medians_ms"]) if m},
+              "loop_fps": {k: f for k, f in zip(keys, res["loop_fps"]) if f},
+              "errors": {key_of(k): v for k, v in res["errors"].items()}}
+    return record, comparisons(ran, res), noise(ran, res)
+
+
+def default_out(machine: str) -> Path:
+    return RESULTS / machine
+
+
+def main(args) -> int:
+    if args.compare:
+        from benchmarks.compare import main as compare_main
+
+        return compare_main(args.compare[0], args.compare[1], args.threshold)
+    if not args.models:
+        raise FoodcamError("give --models A B ... to measure, or --compare OLD.json NEW.json")
+    settings = settings_from(args)
+    rows = plan_rows(args.models, args.backends, args.imgsz, args.batch)
+    info = system_info()
+    machine = machine_slug(info)
+    out_dir = Path(args.out) if args.out else default_out(machine)
+    timer = timer_overhead()
+    with tempfile.TemporaryDirectory(prefix="foodcam-bench-") as t:
+        tmp = Path(t)
+        rows, samples = measure_rows(rows, settings, tmp)
+        rounds, comps, noise_rows = interleaved(rows, settings, tmp)
+    report = {
+        "schema": SCHEMA, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": command_line(args), "machine": machine, "system": info, "settings": settings, "timer": timer,
+        "rows": rows, "comparisons": comps, "noise": noise_rows, "rounds": rounds,
+    }
+    paths = write_reports(report, out_dir)
+    write_text_atomic(out_dir / "raw" / "samples.json", json.dumps(samples) + "\n")
+    print(console_summary(report))
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0

@@ -1,0 +1,34 @@
+"""No hardware: every command is logged and kept in `fired`, for rehearsals and simulations."""
+
+from __future__ import annotations
+
+from camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs, log
+
+KEYS = COMMON_KEYS
+
+
+class DryRunActuator(Actuator):
+    kind = "dryrun"
+
+    def __init__(self, **common) -> None:
+        super().__init__(**common)
+        self.fired: list[dict] = []
+
+    def describe(self) -> str:
+        return "(dry run)"
+
+    def _open(self) -> None:
+        pass
+
+    def _drop(self) -> None:
+        pass
+
+    def _deliver(self, cmd) -> None:
+        self.fired.append(cmd if isinstance(cmd, dict) else {"raw": cmd})
+        log.info("dry run: %s", cmd)
+
+
+def from_config(cfg: dict, where: str, line: str) -> DryRunActuator:
+    s = Settings(where, "actuator.")
+    s.known(cfg, KEYS)
+    return DryRunActuator(**common_kwargs(cfg, s, line))

@@ -1,0 +1,71 @@
+"""`foodcam run`: a model over a live camera, a stream, a file or the synthetic kitchen. Imports nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+
+SOURCES_HELP = """sources:
+  0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
+  rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
+  clip.mp4                   video file          img.jpg | dir/ | 'frames/*.png'   images
+  synth://kitchen?fps=15&size=320x240&seed=0     procedural kitchen with ground truth (summary gets mIoU)
+
+outputs (any number at once):
+  --save out.mp4 | --save 'out/%%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
+"""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        if w <= 0 or h <= 0:
+            raise ValueError
+        return w, h
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size {text!r}: expected WxH, e.g. 1280x720") from None
+
+
+def _roi(text: str) -> tuple[float, float, float, float]:
+    try:
+        v = tuple(float(x) for x in text.split(","))
+        if len(v) != 4 or not all(0 <= x <= 1 for x in v):
+            raise ValueError
+        return v
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"pan region {text!r}: expected CX,CY,RX,RY in 0..1, e.g. 0.5,0.5,0.4,0.4") from None
+
+
+def _run(args) -> int:
+    from camera.app import main
+
+    return main(args)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
+                       epilog=SOURCES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="deployment .onnx or TensorRT .engine")
+    p.add_argument("--source", required=True, help="source URI (see below)")
+    p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
+    p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and analytics events")
+    p.add_argument("--events-interval", type=float, default=None, metavar="S",
+                   help="write a stats record every S seconds instead of one per frame")
+    p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
+                   help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
+    p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
+                   help="window on the display; without one: warn and go on (auto) or fail (require)")
+    p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
+    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity over the frame, 0..1")
+    p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")
+    p.add_argument("--pan-roi", type=_roi, default=None, metavar="CX,CY,RX,RY",
+                   help="pan region for food coverage, fractions of width/height (default 0.5,0.5,0.4,0.4)")
+    p.add_argument("--loop", action="store_true", help="repeat a file or image sequence")
+    p.add_argument("--realtime", action="store_true", help="play files at their frame rate, dropping frames when behind")
+    p.add_argument("--fps", type=float, default=None, help="camera frame rate to request (files: the rate to assume)")
+    p.add_argument("--size", type=_size, default=None, help="camera resolution to request, WxH")
+    p.add_argument("--max-frames", type=int, default=None)
+    p.add_argument("--max-seconds", type=float, default=None)
+    p.add_argument("--summary", metavar="FILE", help="also write the exit summary as JSON")
+    p.set_defaults(func=_run)

@@ -1,0 +1,119 @@
+"""Draw a result on its frame: colour-coded mask (overlay | mask | side-by-side), class legend, HUD.
+
+Fast by construction: the class mask is coloured at model resolution with a uint8 lookup table,
+upsampled once (nearest) and blended with cv2.addWeighted; the legend is drawn once and pasted.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from runtime.colour import palette_bgr
+from runtime.errors import FoodcamError
+from runtime.results import ClassificationResult, SegmentationResult
+from runtime.tasks import TaskSpec
+
+MODES = ("overlay", "mask", "side-by-side")
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+class Visualizer:
+    def __init__(self, task: TaskSpec, mode: str = "overlay", alpha: float = 0.5, legend: bool = True,
+                 hud: bool = True) -> None:
+        if mode not in MODES:
+            raise FoodcamError(f"visualize {mode!r}: expected one of {', '.join(MODES)}")
+        if not 0.0 <= alpha <= 1.0:
+            raise FoodcamError(f"alpha {alpha}: expected a value in 0..1")
+        self.task, self.mode, self.alpha = task, mode, float(alpha)
+        self.show_legend, self.show_hud = legend, hud
+        self._lut = palette_bgr(task.seg_head).reshape(256, 1, 3) if task.kind == "segmentation" else None
+        self._legend: dict[float, np.ndarray] = {}  # per text scale
+
+    def colour_mask(self, result: SegmentationResult) -> np.ndarray:
+        """The colour-coded mask at the frame's resolution."""
+        mask = np.ascontiguousarray(result.mask, dtype=np.uint8)
+        colour = cv2.LUT(cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR), self._lut)
+        h, w = result.frame_shape
+        if colour.shape[:2] != (h, w):
+            colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_NEAREST)
+        return colour
+
+    def draw(self, image: np.ndarray, result, info: dict | None = None) -> np.ndarray:
+        """A new annotated BGR image; `image` is left untouched. info: fps, latency_ms, frame for the HUD."""
+        scale = _text_scale(image.shape[0])
+        if isinstance(result, SegmentationResult):
+            colour = self.colour_mask(result)
+            if self.mode == "mask":
+                out = view = colour
+            elif self.mode == "overlay":
+                out = view = cv2.addWeighted(image, 1.0 - self.alpha, colour, self.alpha, 0.0)
+            else:  # side-by-side: the frame on the left, the overlay blended straight into the right half
+                h, w = image.shape[:2]
+                out = np.empty((h, 2 * w, 3), np.uint8)
+                out[:, :w] = image
+                view = cv2.addWeighted(image, 1.0 - self.alpha, colour, self.alpha, 0.0, dst=out[:, w:])
+                if not np.shares_memory(view, out):  # OpenCV chose to allocate after all
+                    out[:, w:] = view
+                    view = out[:, w:]
+            if self.show_legend:
+                self._paste_legend(view, scale)
+        elif isinstance(result, ClassificationResult):
+            out = image.copy()
+            lines = [f"{head}: {name} {p:.2f}" for head in result.probs for name, p in result.top(head, 1)]
+            _text_block(out, lines, (8, 8), scale)
+        else:
+            raise TypeError(f"cannot draw a {type(result).__name__}")
+        if self.show_hud and info:
+            _text_block(out, [hud_text(info)], (8, out.shape[0] - _line_height(scale) - 12), scale)
+        return out
+
+    def _paste_legend(self, out: np.ndarray, scale: float) -> None:
+        patch = self._legend.get(scale)
+        if patch is None:
+            patch = self._legend[scale] = self.legend(scale)
+        h, w = min(patch.shape[0], out.shape[0]), min(patch.shape[1], out.shape[1])
+        out[:h, :w] = patch[:h, :w]
+
+    def legend(self, scale: float = 0.5) -> np.ndarray:
+        """A small dark patch: one colour swatch and class name per line."""
+        head = self.task.seg_head
+        lh, pad = _line_height(scale), 6
+        width = max(cv2.getTextSize(n, FONT, scale, 1)[0][0] for n in head.classes) + lh + 3 * pad
+        patch = np.full((pad + len(head.classes) * (lh + pad), width, 3), 32, np.uint8)
+        lut = palette_bgr(head)
+        for i, name in enumerate(head.classes):
+            y = pad + i * (lh + pad)
+            cv2.rectangle(patch, (pad, y), (pad + lh, y + lh), tuple(int(c) for c in lut[i]), -1)
+            cv2.putText(patch, name, (2 * pad + lh, y + lh - 2), FONT, scale, (255, 255, 255), 1, cv2.LINE_AA)
+        return patch
+
+
+def hud_text(info: dict) -> str:
+    parts = []
+    if info.get("fps") is not None:
+        parts.append(f"{info['fps']:.1f} fps")
+    if info.get("latency_ms") is not None:
+        parts.append(f"{info['latency_ms']:.0f} ms")
+    if info.get("frame") is not None:
+        parts.append(f"#{info['frame']}")
+    return "  ".join(parts)
+
+
+def _text_scale(height: int) -> float:
+    return round(max(0.4, min(1.0, height / 720 * 0.6)), 2)
+
+
+def _line_height(scale: float) -> int:
+    return cv2.getTextSize("Ag", FONT, scale, 1)[0][1] + 4
+
+
+def _text_block(img: np.ndarray, lines: list[str], org: tuple[int, int], scale: float) -> None:
+    """White text on a dark box, top-left corner at `org`."""
+    lh = _line_height(scale)
+    w = max((cv2.getTextSize(t, FONT, scale, 1)[0][0] for t in lines), default=0) + 8
+    x, y = org
+    y = max(0, y)
+    img[y:y + len(lines) * (lh + 4) + 4, x:x + w] = 32
+    for i, t in enumerate(lines):
+        cv2.putText(img, t, (x + 4, y + (i + 1) * (lh + 4) - 2), FONT, scale, (255, 255, 255), 1, cv2.LINE_AA)

@@ -1,0 +1,132 @@
+"""What every sink receives (a rendered frame) and the group that feeds them, isolating their failures."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from camera.analytics import KitchenAnalytics
+from camera.frame import Frame
+from camera.overlay import Visualizer
+
+log = logging.getLogger("foodcam.camera")
+
+
+class Rendered:
+    """One frame after the model: the result, analytics, new events, live stats, and the annotated image.
+
+    The annotated image is drawn on first use, so sinks that only log (events, scores) cost no drawing.
+    """
+
+    def __init__(self, frame: Frame, result, stats: dict | None, analytics: dict | None, events: list[dict],
+                 visualizer: Visualizer) -> None:
+        self.frame, self.result, self.stats = frame, result, stats or {}
+        self.analytics, self.events = analytics, events
+        self._vis = visualizer
+        self._image: np.ndarray | None = None
+
+    @property
+    def image(self) -> np.ndarray:
+        if self._image is None:
+            info = {"fps": self.stats.get("fps"), "latency_ms": self.stats.get("latency_ms"), "frame": self.frame.index}
+            self._image = self._vis.draw(self.frame.image, self.result, info)
+        return self._image
+
+
+class Sink:
+    """One output. `write` may raise: the group reports it once and disables this sink only."""
+
+    name = "sink"
+    stop = False  # a sink may ask the run to end (a window closed with q)
+
+    def write(self, out: Rendered) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def summary(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class Sinks:
+    """All outputs of a run. `render(frame, result)` draws once and hands the same picture to every sink.
+
+    The visualizer and (for kitchen models) the analytics are set up from the first result's task.
+    """
+
+    def __init__(self, sinks: list[Sink] | None = None, visualize: str = "overlay", alpha: float = 0.5,
+                 analytics: bool = True, **analytics_options) -> None:
+        self.sinks = list(sinks or [])
+        self.failed: dict[str, str] = {}  # sink name -> first error
+        self.visualize, self.alpha = visualize, alpha
+        self.want_analytics, self.analytics_options = analytics, analytics_options
+        self.visualizer: Visualizer | None = None
+        self.analytics: KitchenAnalytics | None = None
+        self.event_counts: dict[str, int] = {}
+        self.latest: Rendered | None = None
+
+    def add(self, sink: Sink) -> Sink:
+        self.sinks.append(sink)
+        return sink
+
+    @property
+    def stop_requested(self) -> bool:
+        return any(s.stop for s in self.sinks)
+
+    def render(self, frame: Frame, result, stats: dict | None = None) -> Rendered:
+        if self.visualizer is None:
+            self.visualizer = Visualizer(result.task, self.visualize, self.alpha)
+            if self.want_analytics and KitchenAnalytics.supports(result.task):
+                self.analytics = KitchenAnalytics(result.task, **self.analytics_options)
+        state, events = None, []
+        if self.analytics is not None:
+            state, events = self.analytics.update(result.mask, frame.index, frame.timestamp)
+            for e in events:
+                self.event_counts[e["event"]] = self.event_counts.get(e["event"], 0) + 1
+                log.info("event %s at frame %d", e["event"], e["frame"])
+        out = Rendered(frame, result, stats, state, events, self.visualizer)
+        for sink in list(self.sinks):
+            try:
+                sink.write(out)
+            except Exception as e:  # noqa: BLE001 - one broken output must not stop the others
+                self._disable(sink, e)
+        self.latest = out
+        return out
+
+    def _disable(self, sink: Sink, error: Exception) -> None:
+        self.sinks.remove(sink)
+        self.failed[sink.name] = f"{type(error).__name__}: {error}"
+        log.error("output %s failed and is disabled: %s", sink.name, self.failed[sink.name])
+        try:
+            sink.close()
+        except Exception as e:  # noqa: BLE001
+            log.debug("closing failed output %s: %s", sink.name, e)
+
+    def close(self) -> None:
+        for sink in list(self.sinks):
+            try:
+                sink.close()
+            except Exception as e:  # noqa: BLE001 - finalise every other output regardless
+                self.failed[sink.name] = f"{type(e).__name__}: {e}"
+                log.error("output %s could not be finalised: %s", sink.name, e)
+
+    def summary(self) -> dict:
+        out: dict = {"events": dict(self.event_counts)}
+        if self.analytics is not None:
+            out["analytics"] = self.analytics.state
+        for sink in self.sinks:
+            out.update(sink.summary())
+        if self.failed:
+            out["failed_outputs"] = dict(self.failed)
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,36 @@
+"""`foodcam sort`: run a sorting line (camera -> freshness model -> ejector). Imports nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _sort(args) -> int:
+    from camera.sorting.main import main
+
+    return main(args)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "sort", help="sort fruit on a conveyor: track, classify, eject the rotten ones",
+        description="Track items crossing the lane, classify each on every frame it is seen, decide by vote "
+                    "when it leaves, and fire the ejector after the belt's travel time. Every item goes to "
+                    "the audit log. synth://conveyor is a simulated line with ground truth (accuracy and "
+                    "timing in the summary).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example: foodcam sort --model fresh.onnx --source 'synth://conveyor?fps=30&size=640x240' "
+               "--line line.yaml --audit audit.jsonl --max-seconds 20",
+    )
+    p.add_argument("--model", required=True, help="freshness model: .onnx or .engine")
+    p.add_argument("--source", required=True, help="camera URI, video, image folder or synth://conveyor")
+    p.add_argument("--line", required=True, help="line.yaml (lane, timing, decision, actuator)")
+    p.add_argument("--audit", default=None, help="JSONL audit log, one line per item (appended)")
+    p.add_argument("--max-seconds", type=float, default=None,
+                   help="stop after this much source time (simulated seconds for synth/recorded sources)")
+    p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p.add_argument("--dry-run", action="store_true", help="log commands instead of using the line's actuator")
+    p.add_argument("--realtime", action="store_true", help="pace synthetic/recorded sources on the wall clock")
+    p.add_argument("--backend", default=None, help="model backend (onnxruntime | cpu | cuda | tensorrt)")
+    p.add_argument("--json", default=None, help="also write the summary as JSON here")
+    p.set_defaults(func=_sort)

@@ -1,0 +1,86 @@
+"""Votes over the frames an item was seen in, and the decision: reject, pass or divert.
+
+Each frame's crop gives probabilities per head; an item's verdict is their mean. Reject when the mean
+P(rotten) reaches the line's threshold. An item seen in too few frames, or whose P(rotten) lies within
+the low-confidence band around the threshold, gets the line's low-confidence action instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from runtime.errors import FoodcamError
+from runtime.results import ClassificationResult
+from runtime.tasks import TaskSpec
+
+FRESHNESS_HEAD = "freshness"
+ROTTEN = "rotten"
+FRUIT_HEAD = "fruit"
+
+
+def check_task(task: TaskSpec, where: str) -> None:
+    """A sorting model must have a freshness head with a `rotten` class."""
+    names = [h.name for h in task.heads]
+    if FRESHNESS_HEAD not in names or ROTTEN not in task.head(FRESHNESS_HEAD).classes:
+        raise FoodcamError(f"{where}: a {task.name!r} model (heads {names}); sorting needs a freshness model "
+                           f"with a {FRESHNESS_HEAD!r} head that has a {ROTTEN!r} class")
+
+
+@dataclass
+class Votes:
+    """Per-frame probabilities of one item, per head."""
+
+    probs: dict[str, list[np.ndarray]] = field(default_factory=dict)
+
+    def add(self, result: ClassificationResult) -> None:
+        for head, p in result.probs.items():
+            self.probs.setdefault(head, []).append(np.asarray(p, np.float64))
+
+    @property
+    def count(self) -> int:
+        return len(self.probs.get(FRESHNESS_HEAD, []))
+
+    def mean(self, head: str) -> np.ndarray | None:
+        ps = self.probs.get(head)
+        return np.mean(ps, axis=0) if ps else None
+
+    def series(self, task: TaskSpec) -> list[float]:
+        """P(rotten) of every vote, in order."""
+        i = task.head(FRESHNESS_HEAD).classes.index(ROTTEN)
+        return [float(p[i]) for p in self.probs.get(FRESHNESS_HEAD, [])]
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # reject | pass | divert
+    p_rotten: float | None  # mean over the votes (None: no vote)
+    fruit: str | None
+    fruit_p: float | None
+    low_confidence: bool
+    reason: str
+    mean_probs: dict[str, dict[str, float]]  # head -> class -> mean probability
+
+
+def decide(votes: Votes, task: TaskSpec, threshold: float, band: float, low_action: str,
+           min_frames: int) -> Decision:
+    """The verdict of one item from its votes."""
+    means = {h.name: votes.mean(h.name) for h in task.heads if votes.mean(h.name) is not None}
+    mean_probs = {h: {c: round(float(v), 4) for c, v in zip(task.head(h).classes, p)} for h, p in means.items()}
+    fruit = fruit_p = None
+    if FRUIT_HEAD in means:
+        k = int(np.argmax(means[FRUIT_HEAD]))
+        fruit, fruit_p = task.head(FRUIT_HEAD).classes[k], float(means[FRUIT_HEAD][k])
+    if FRESHNESS_HEAD not in means:
+        return Decision(low_action, None, fruit, fruit_p, True, "no vote: never seen whole", mean_probs)
+    p = float(means[FRESHNESS_HEAD][task.head(FRESHNESS_HEAD).classes.index(ROTTEN)])
+    if votes.count < min_frames:
+        return Decision(low_action, p, fruit, fruit_p, True, f"{votes.count} vote(s) < min_frames {min_frames}",
+                        mean_probs)
+    if abs(p - threshold) < band:
+        return Decision(low_action, p, fruit, fruit_p, True,
+                        f"P(rotten) {p:.3f} within {band:g} of the threshold {threshold:g}", mean_probs)
+    if p >= threshold:
+        return Decision("reject", p, fruit, fruit_p, False, f"P(rotten) {p:.3f} >= {threshold:g}", mean_probs)
+    return Decision("pass", p, fruit, fruit_p, False, f"P(rotten) {p:.3f} < {threshold:g}", mean_probs)

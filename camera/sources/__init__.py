@@ -1,0 +1,148 @@
+"""Frame sources selected by URI, as in the Jetson examples.
+
+    0, v4l2:///dev/video0          USB/V4L2 camera
+    csi://0                        Jetson CSI camera (GStreamer nvarguscamerasrc; ?flip=N)
+    rtsp://host/stream             network camera, lowest latency
+    gst://<pipeline>               any GStreamer pipeline ending in (or given) an appsink
+    clip.mp4                       a video file
+    img.jpg, frames/, 'frames/*.png'   an image file, a directory or a glob of images
+    synth://kitchen?fps=15&size=320x240&seed=0   the procedural kitchen, with ground truth
+
+Live sources (cameras, streams, synth) run on their own thread and deliver only the newest frame;
+files deliver every frame unless `realtime`, which plays them at their own rate, dropping when behind.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from camera.sources import capture
+from camera.sources.base import FileSource, Grabber, LiveSource, Source
+from camera.sources.images import ImageGrabber
+from camera.sources.synth import SynthGrabber
+from runtime.errors import FoodcamError
+from runtime.imageio import is_image
+
+__all__ = ["Source", "FileSource", "LiveSource", "SourceURI", "parse_uri", "open_source"]
+
+LIVE_KINDS = ("v4l2", "csi", "rtsp", "gst", "synth")
+SYNTH_KEYS = ("fps", "size", "seed")
+
+
+@dataclass(frozen=True)
+class SourceURI:
+    kind: str  # v4l2 | csi | rtsp | gst | synth | video | images
+    target: str  # device, sensor id, URL, pipeline, scene name or path
+    params: dict = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        return self.kind in LIVE_KINDS
+
+
+def parse_uri(uri: str | int) -> SourceURI:
+    """What a source URI names; FoodcamError for one that names nothing readable."""
+    s = str(uri).strip()
+    if s.isdigit():
+        return SourceURI("v4l2", s)
+    if s.startswith("/dev/video"):
+        return SourceURI("v4l2", s)
+    scheme = s.split("://", 1)[0].lower() if "://" in s else ""
+    if scheme == "v4l2":
+        return SourceURI("v4l2", s[len("v4l2://"):] or "/dev/video0")
+    if scheme == "csi":
+        u = urlsplit(s)
+        if not u.netloc.isdigit():
+            raise FoodcamError(f"{s}: expected csi://N with N the sensor id, e.g. csi://0")
+        return SourceURI("csi", u.netloc, dict(parse_qsl(u.query)))
+    if scheme in ("rtsp", "rtsps"):
+        return SourceURI("rtsp", s)
+    if scheme == "gst":
+        pipeline = s[len("gst://"):].strip()
+        if not pipeline:
+            raise FoodcamError(f"{s}: expected gst://<pipeline>")
+        return SourceURI("gst", pipeline)
+    if scheme == "synth":
+        u = urlsplit(s)
+        params = dict(parse_qsl(u.query))
+        unknown = sorted(set(params) - set(SYNTH_KEYS))
+        if unknown:
+            raise FoodcamError(f"{s}: unknown option {unknown[0]!r} (known: {', '.join(SYNTH_KEYS)})")
+        return SourceURI("synth", u.netloc, params)
+    if scheme == "file":
+        s = s[len("file://"):]
+    elif scheme:
+        raise FoodcamError(f"{s}: unknown source scheme {scheme!r}:// (see `foodcam run --help`)")
+    p = Path(s)
+    if p.is_dir() or (p.is_file() and is_image(p)) or (not p.exists() and any(c in s for c in "*?[")):
+        if not p.exists() and not glob.glob(s):
+            raise FoodcamError(f"{s}: the glob matches no file")
+        return SourceURI("images", s)
+    if p.is_file():
+        return SourceURI("video", s)
+    raise FoodcamError(f"{s}: no such file, directory, glob or camera")
+
+
+def _size(text: str, uri: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        if w <= 0 or h <= 0:
+            raise ValueError
+        return w, h
+    except ValueError:
+        raise FoodcamError(f"{uri}: size {text!r} is not WxH, e.g. 320x240") from None
+
+
+def _number(text: str, uri: str, what: str, cast=float):
+    try:
+        return cast(text)
+    except ValueError:
+        raise FoodcamError(f"{uri}: {what} {text!r} is not a number") from None
+
+
+def make_grabber(spec: SourceURI, fps: float | None = None, size: tuple[int, int] | None = None) -> Grabber:
+    """The grabber for a parsed URI. `fps`/`size` are requests to cameras (and the synth defaults)."""
+    k, t, q = spec.kind, spec.target, spec.params
+    if k == "v4l2":
+        return capture.v4l2(int(t) if t.isdigit() else t, size, fps)
+    if k == "csi":
+        return capture.csi(int(t), size, fps, flip=_number(q.get("flip", "0"), t, "flip", int))
+    if k == "rtsp":
+        return capture.rtsp(t)
+    if k == "gst":
+        return capture.gstreamer(t)
+    if k == "synth":
+        uri = f"synth://{t}"
+        return SynthGrabber(
+            t,
+            size=_size(q["size"], uri) if "size" in q else (size or (320, 240)),
+            fps=_number(q["fps"], uri, "fps") if "fps" in q else (fps or 15.0),
+            seed=_number(q.get("seed", "0"), uri, "seed", int),
+        )
+    if k == "video":
+        return capture.video_file(t, fps)
+    return ImageGrabber(t, fps)
+
+
+def open_source(uri: str | int, loop: bool = False, realtime: bool = False, fps: float | None = None,
+                size: tuple[int, int] | None = None) -> Source:
+    """Open a frame source by URI (see the module doc). Close it, or use it as a context manager."""
+    spec = parse_uri(uri)
+    grabber = make_grabber(spec, fps=fps, size=size)
+    if spec.live:
+        return LiveSource(grabber, paced=spec.kind == "synth" and bool(grabber.fps), reconnect=True)
+    if realtime:
+        return LiveSource(grabber, paced=True, reconnect=False, loop=loop)
+    return FileSource(grabber, loop=loop)
+
+
+def describe(uri: str | int) -> str:
+    """A short, credential-free name for logs and summaries."""
+    s = str(uri)
+    u = urlsplit(s) if "://" in s else None
+    if u is not None and u.password:
+        return s.replace(f":{u.password}@", ":***@")
+    return s

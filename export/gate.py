@@ -1,0 +1,115 @@
+"""The accuracy gate: is a lower-precision artifact still as good as its FP32 reference?
+
+Both ONNX files are opened through `runtime.open_model` on ONNX Runtime CPU and measured by the one
+evaluation (`train.evaluate.evaluate_segmentation`) on the same labelled split. The artifact passes
+("validated") when its mIoU is at most `max_drop` points (x100) below the reference; otherwise it is
+"failed" with the reason. Without labelled data no gate runs and the status stays "exported".
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from runtime.errors import FoodcamError
+from runtime.tasks import TaskSpec
+
+DEFAULT_MAX_DROP = {"fp32": 0.0, "fp16": 0.2, "int8": 1.0}  # mIoU points
+
+
+def open_split(task: TaskSpec, data: str | Path, split: str):
+    """The labelled split DATA/split for `task` (anything with len() and load(i)), or None when
+    foodcam has no labelled-data reader for this task yet."""
+    from train.evaluate import SEGMENTATION_DATA
+
+    root = Path(data)
+    if not root.is_dir():
+        raise FoodcamError(f"--data {root}: no such dataset folder")
+    if not (root / split).is_dir():
+        have = sorted(p.name for p in root.iterdir() if p.is_dir())
+        raise FoodcamError(f"--data {root}: no split {split!r} (found: {', '.join(have) or 'no folders'})")
+    reader = SEGMENTATION_DATA.get(task.name) if task.kind == "segmentation" else None
+    if reader is None:
+        return None
+    dataset = reader(root, split)
+    if len(dataset) == 0:
+        raise FoodcamError(f"{root / split}: no labelled images (expected images with masks in this split)")
+    return dataset
+
+
+def evaluate_onnx(path: str | Path, dataset, desc: str) -> dict:
+    """evaluate_segmentation of an ONNX file on ONNX Runtime CPU, keeping the predicted masks."""
+    from runtime.open import open_model
+    from train.evaluate import evaluate_segmentation
+
+    with open_model(path, backend="cpu") as model:
+        return evaluate_segmentation(model, dataset, progress=True, keep_masks=True, desc=desc)
+
+
+def mask_agreement(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    """Fraction of equal pixels over all masks of two evaluations of the same split."""
+    equal = sum(int((x == y).sum()) for x, y in zip(a, b))
+    total = sum(int(x.size) for x in a)
+    return equal / total if total else float("nan")
+
+
+def _row(path: Path, precision: str, metrics: dict) -> dict:
+    return {
+        "artifact": path.name,
+        "precision": precision,
+        "size_bytes": path.stat().st_size,
+        "miou": metrics["miou"],
+        "pixel_accuracy": metrics.get("pixel_accuracy"),
+        "per_class_iou": {c: v["iou"] for c, v in metrics["per_class"].items()},
+    }
+
+
+def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, data: str | Path, split: str,
+             max_drop: float | None = None) -> dict:
+    """Measure reference and artifact on DATA/split; the report dict (status, rows, gate)."""
+    limit = DEFAULT_MAX_DROP[precision] if max_drop is None else float(max_drop)
+    report = {"artifact": artifact.name, "precision": precision, "classes": [], "rows": []}
+    dataset = open_split(task, data, split)
+    if dataset is None:
+        why = f"no labelled-data evaluation for {task.kind} task {task.name!r} yet"
+        report.update(status="exported", reason=None, gate={"ran": False, "why": why})
+        report["rows"] = [{"artifact": artifact.name, "precision": precision, "status": "exported",
+                           "size_bytes": artifact.stat().st_size}]
+        return report
+    ref = evaluate_onnx(reference, dataset, f"eval {reference.name}")
+    cand = ref if artifact == reference else evaluate_onnx(artifact, dataset, f"eval {artifact.name}")
+    drop = 100.0 * (ref["miou"] - cand["miou"])
+    agreement = mask_agreement(ref["masks"], cand["masks"])
+    if math.isnan(drop):
+        status, reason = "failed", "mIoU undefined (no labelled pixels)"
+    elif drop > limit:
+        status, reason = "failed", f"mIoU drop {drop:.2f} points > {limit:.2f}"
+    else:
+        status, reason = "validated", None
+    rows = []
+    if artifact != reference:
+        rows.append({**_row(reference, "fp32", ref), "status": "reference", "drop_points": 0.0, "agreement": 1.0})
+    rows.append({**_row(artifact, precision, cand), "status": status, "reason": reason,
+                 "drop_points": drop, "agreement": agreement})
+    report.update(
+        status=status, reason=reason, classes=list(ref["classes"]), rows=rows,
+        miou=cand["miou"], reference_miou=ref["miou"], drop_points=drop, agreement=agreement,
+        gate={"ran": True, "metric": "mIoU", "data": str(data), "split": split, "images": ref["images"],
+              "max_drop_points": limit, "drop_points": drop, "passed": status == "validated"},
+        summary=(f"{precision} mIoU {100 * cand['miou']:.2f} vs FP32 {100 * ref['miou']:.2f} on {split} "
+                 f"({ref['images']} images): drop {drop:+.2f} points (max {limit:.2f}), "
+                 f"mask agreement {100 * agreement:.2f}%"),
+    )
+    return report
+
+
+def not_gated(artifact: Path, precision: str) -> dict:
+    """The report of an artifact exported without labelled data."""
+    return {
+        "artifact": artifact.name, "precision": precision, "status": "exported", "reason": None, "classes": [],
+        "rows": [{"artifact": artifact.name, "precision": precision, "status": "exported",
+                  "size_bytes": artifact.stat().st_size}],
+        "gate": {"ran": False, "why": "no --data given"},
+    }

@@ -1,0 +1,189 @@
+"""`foodcam export`: checkpoint -> FP32 deployment ONNX -> (FP16 | INT8 Q/DQ) -> accuracy gate -> report.
+
+    foodcam export --weights runs/unet/best.pt --data data/kitchen                      # model.onnx
+    foodcam export --weights best.pt --precision fp16 --data data/kitchen               # + model.fp16.onnx
+    foodcam export --weights best.pt --precision int8 --calib frames/ --data data/kitchen  # + model.int8.onnx
+
+The FP32 graph is always made first, checked against PyTorch on real frames, and kept as the reference
+the lower precisions are converted from and gated against. Exit codes: 0 exported (and validated when
+--data is given), 1 the accuracy gate failed (artifact and report kept, marked failed), 2 bad input or a
+failed export (nothing written for it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import onnx
+
+from export.onnx_export import (
+    EXPORTER,
+    check_graph,
+    export_graph,
+    save_onnx,
+    set_metadata,
+    simplify,
+    smoke_run,
+)
+from export.parity import PARITY_MIN_AGREEMENT, check_frames, graph_vs_graph, torch_vs_graph
+from export.report import json_safe, report_paths, write_report
+from runtime.backends.onnx_meta import make_metadata
+from runtime.errors import FoodcamError
+from runtime.tasks import TaskSpec
+
+
+def output_paths(weights: Path, out: str | None, precision: str) -> tuple[Path, Path]:
+    """(artifact, FP32 reference): model[.fp16|.int8].onnx beside the weights by default; a reference
+    beside an explicit --out drops the .fp16/.int8 part of its name, or adds .fp32."""
+    suffix = "" if precision == "fp32" else f".{precision}"
+    artifact = Path(out) if out else weights.parent / f"model{suffix}.onnx"
+    if artifact.suffix.lower() != ".onnx":
+        raise FoodcamError(f"--out {artifact}: expected a .onnx file name")
+    if precision == "fp32":
+        return artifact, artifact
+    name = artifact.name
+    ref = name[: -len(f"{suffix}.onnx")] + ".onnx" if name.endswith(f"{suffix}.onnx") else f"{artifact.stem}.fp32.onnx"
+    return artifact, artifact.with_name(ref)
+
+
+def _summary(metrics: dict | None) -> dict:
+    """Training metrics worth carrying: scalars and per-class IoU (no confusion matrices or histories)."""
+    out: dict = {}
+    for k, v in (metrics or {}).items():
+        if isinstance(v, (int, float, str, bool)) or v is None:
+            out[k] = v
+        elif k == "per_class" and isinstance(v, dict):
+            out[k] = {c: r.get("iou") for c, r in v.items() if isinstance(r, dict)}
+    return json_safe(out)
+
+
+def _config(config: dict | None) -> dict:
+    return json_safe({k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+                      for k, v in (config or {}).items()})
+
+
+def _describe_parity(p: dict, what: str) -> str:
+    diff = "n/a" if p.get("max_abs_diff") is None else f"{p['max_abs_diff']:.2e}"
+    return f"{what}: {100 * p['agreement']:.3f}% agreement, max |Δ {p.get('scores') or 'score'}| {diff} on {p['source']}"
+
+
+def _stamp(proto: onnx.ModelProto, task: TaskSpec, precision: str, source: dict, metrics: dict, export: dict) -> None:
+    meta = make_metadata(task, precision, source=source, metrics=metrics, export=export)
+    meta["resize"] = task.resize
+    set_metadata(proto, json_safe(meta))
+
+
+def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames) -> tuple[onnx.ModelProto, dict]:
+    """FP16 or INT8 graph from the FP32 reference, checked; (graph, what to record in its metadata)."""
+    if precision == "fp16":
+        from export.fp16 import check_fp16, to_fp16
+
+        graph = to_fp16(fp32)
+        check_graph(graph, "FP16 graph")
+        info = {"fp16": check_fp16(graph)}
+    else:
+        from export.calib import FrameReader, calibration_images
+        from export.int8 import QUANTIZATION, check_qdq, quantize_int8
+        from export.parity import GraphModel
+
+        calib = Path(args.calib) if args.calib else Path(args.data) / "train"
+        paths = calibration_images(calib, args.calib_count)
+        print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
+        reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name)
+        graph = quantize_int8(fp32, reader, args.calib_method)
+        check_graph(graph, "INT8 graph")
+        info = {"int8": check_qdq(graph), "quantization": QUANTIZATION,
+                "calibration": {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}}
+    smoke_run(graph, f"{precision.upper()} graph")
+    info["vs_fp32"] = graph_vs_graph(task, fp32, graph, frames[0], precision)
+    info["vs_fp32"]["source"] = frames[1]
+    return graph, info
+
+
+def main(args) -> int:
+    from train.checkpoint import file_sha256, load_checkpoint
+
+    weights = Path(args.weights)
+    precision = args.precision
+    if precision == "int8" and not args.calib and not args.data:
+        raise FoodcamError("--precision int8 needs --calib DIR (real frames to calibrate on) or --data DIR (uses its train split)")
+    if args.calib_count < 1:
+        raise FoodcamError(f"--calib-count {args.calib_count}: expected at least 1")
+    artifact, reference = output_paths(weights, args.out, precision)
+    model, ckpt = load_checkpoint(weights)
+    task: TaskSpec = ckpt["task"]
+    if args.imgsz:
+        h, w = args.imgsz
+        if h < 8 or w < 8:
+            raise FoodcamError(f"--imgsz {h} {w}: expected a height and width of at least 8 pixels")
+        task = task.with_input_size(h, w)
+    frames = check_frames(task, args.data, args.split)  # bad --data fails here, before any export
+
+    # 1. FP32 deployment graph, checked against PyTorch
+    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch)
+    check_graph(graph)
+    simplified = False
+    if not args.no_simplify:
+        graph, simplified = simplify(graph)
+    parity = {**torch_vs_graph(model, task, graph, frames[0]), "source": frames[1]}
+    print(_describe_parity(parity, "parity PyTorch vs ONNX Runtime"))
+    if not parity["agreement"] >= PARITY_MIN_AGREEMENT:
+        raise FoodcamError(
+            f"export parity check failed: ONNX agrees with PyTorch on {100 * parity['agreement']:.2f}% of "
+            f"{'pixels' if task.kind == 'segmentation' else 'labels'} (< {100 * PARITY_MIN_AGREEMENT:.0f}%); nothing written"
+        )
+    import torch
+
+    source = {"checkpoint": weights.name, "sha256": file_sha256(weights), "arch": ckpt.get("arch", {}),
+              "epoch": ckpt.get("epoch"), "config": _config(ckpt.get("config"))}
+    export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
+              "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "simplified": simplified,
+              "parity": parity}
+    metrics = _summary(ckpt.get("metrics"))
+    _stamp(graph, task, "fp32", source, metrics, export)
+    save_onnx(graph, reference)
+    print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}, opset {args.opset})")
+
+    # 2. the precision ladder
+    final = graph
+    if precision != "fp32":
+        final, info = _lower(precision, graph, task, args, frames)
+        print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
+        export = {**export, **info, "reference": {"file": reference.name, "sha256": file_sha256(reference)}}
+        _stamp(final, task, precision, source, metrics, export)
+        save_onnx(final, artifact)
+        print(f"wrote {artifact} ({precision})")
+
+    # 3. the accuracy gate
+    if args.data:
+        from export.gate import run_gate
+
+        report = run_gate(task, reference, artifact, precision, args.data, args.split, args.max_drop)
+    else:
+        from export.gate import not_gated
+
+        report = not_gated(artifact, precision)
+    report["parity"] = parity
+    gate = report["gate"]
+    verdict = {"status": report["status"], "ran": gate["ran"]}
+    if gate["ran"]:
+        verdict.update({k: report.get(k) for k in ("reason", "miou", "reference_miou", "drop_points", "agreement")})
+        verdict.update({k: gate[k] for k in ("data", "split", "images", "max_drop_points")})
+    export = {**export, "gate": verdict}
+    _stamp(final, task, precision, source, metrics, export)  # the artifact says whether it passed
+    save_onnx(final, artifact)
+    write_report(artifact, report)
+    md = report_paths(artifact)[1]
+    if not gate["ran"]:
+        print(f"no accuracy gate ran ({gate['why']}); status: exported; report {md}")
+        return 0
+    print(report.get("summary", ""))
+    if report["status"] == "failed":
+        print(f"foodcam export: accuracy gate failed: {artifact.name} {report['reason']} vs FP32 on "
+              f"{gate['split']} (status failed; see {md})", file=sys.stderr)
+        return 1
+    print(f"accuracy gate passed: {artifact.name} validated; report {md}")
+    return 0

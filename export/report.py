@@ -1,0 +1,87 @@
+"""The export report beside each artifact: `<artifact>.report.json` and a Markdown table `<artifact>.report.md`.
+
+One row per artifact measured (the FP32 reference and the new one): precision, status, size, mIoU, drop
+vs FP32 in mIoU points, mask agreement with FP32, and IoU per class — the Ultralytics-style table that
+says per format whether it exported, whether it validated, and how good it is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from runtime.imageio import write_text_atomic
+
+STATUSES = ("exported", "validated", "failed")
+
+
+def json_safe(x):
+    """NaN (a class absent from truth and prediction) -> null; tuples -> lists; Paths -> str."""
+    if isinstance(x, float):
+        return None if math.isnan(x) or math.isinf(x) else x
+    if isinstance(x, dict):
+        return {str(k): json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    if isinstance(x, Path):
+        return str(x)
+    return x
+
+
+def report_paths(artifact: str | Path) -> tuple[Path, Path]:
+    a = Path(artifact)
+    return a.with_name(a.name + ".report.json"), a.with_name(a.name + ".report.md")
+
+
+def _pct(x) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"
+
+
+def _num(x, fmt: str) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
+
+
+def _size(n) -> str:
+    if n is None:
+        return "-"
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+
+
+def to_markdown(report: dict) -> str:
+    """The report as a short Markdown document: one headline, one table."""
+    rows = report.get("rows", [])
+    classes = list(report.get("classes", []))
+    status = report["status"] + (f" ({report['reason']})" if report.get("reason") else "")
+    lines = [f"# Export report: {report['artifact']}", "", f"**Status:** {status}", ""]
+    if report.get("summary"):
+        lines += [report["summary"], ""]
+    head = ["artifact", "precision", "status", "size", "mIoU", "Δ mIoU (pts)", "agreement", *classes]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        row_status = r["status"] + (f" ({r['reason']})" if r.get("reason") else "")
+        cells = [r["artifact"], r["precision"], row_status, _size(r.get("size_bytes")), _pct(r.get("miou")),
+                 _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
+                 *(_pct(r.get("per_class_iou", {}).get(c)) for c in classes)]
+        lines.append("| " + " | ".join(cells) + " |")
+    parity = report.get("parity") or {}
+    if parity:
+        diff = parity.get("max_abs_diff")
+        lines += ["", f"Export parity (PyTorch vs ONNX Runtime, {parity.get('source', '')}): "
+                      f"{_pct(parity.get('agreement'))}% agreement, max |Δ {parity.get('scores') or 'score'}| "
+                      f"{_num(diff, '.2e')}"]
+    gate = report.get("gate") or {}
+    if gate.get("ran"):
+        lines += ["", f"Gate: {gate['metric']} drop vs FP32 ≤ {gate['max_drop_points']:.2f} points on "
+                      f"`{gate['split']}` ({gate['images']} images of `{gate['data']}`)."]
+    else:
+        lines += ["", f"No accuracy gate ran: {gate.get('why', 'no --data given')}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(artifact: str | Path, report: dict) -> tuple[Path, Path]:
+    """Write both files atomically beside `artifact`; returns their paths."""
+    js, md = report_paths(artifact)
+    write_text_atomic(js, json.dumps(json_safe(report), indent=2, allow_nan=False) + "\n")
+    write_text_atomic(md, to_markdown(report))
+    return js, md

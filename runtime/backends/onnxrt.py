@@ -1,0 +1,156 @@
+"""ONNX Runtime backend: one session per model, created once, graph optimisation ALL.
+
+Execution providers by availability: TensorRT EP (engines cached on disk), then CUDA EP, then CPU.
+`providers=` overrides the choice; `backend="cpu"` / `"cuda"` in `open_model` pins the device.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from runtime.backends import check_batch, check_input_layout, is_dynamic
+from runtime.backends.onnx_meta import read_metadata, task_from_metadata
+from runtime.errors import FoodcamError
+from runtime.model import LOGITS_OUTPUT, InputSpec, Model
+
+log = logging.getLogger("foodcam.runtime")
+
+TRT_EP, CUDA_EP, CPU_EP = "TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"
+DEFAULT_ORT_TRT_CACHE = Path("~/.cache/foodcam/ort-trt")
+
+
+def _import_ort():
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise FoodcamError("onnxruntime is not installed: pip install onnxruntime (or onnxruntime-gpu)") from None
+    return ort
+
+
+def select_providers(
+    available: list[str],
+    device: str | None = None,
+    device_id: int = 0,
+    trt_engine_cache_dir: str | Path | None = None,
+    trt_timing_cache: str | Path | None = None,
+    fp16: bool = False,
+) -> list:
+    """Providers (with options) for InferenceSession: TensorRT EP, CUDA EP, CPU — those available.
+
+    device: None (best available), "cpu" (CPU only) or "cuda" (CUDA EP, no TensorRT EP).
+    """
+    if device not in (None, "cpu", "cuda"):
+        raise FoodcamError(f"ONNX Runtime device {device!r}: expected cpu or cuda")
+    if device == "cpu":
+        return [CPU_EP]
+    chosen: list = []
+    if device is None and TRT_EP in available:
+        cache = Path(trt_engine_cache_dir or DEFAULT_ORT_TRT_CACHE).expanduser()
+        cache.mkdir(parents=True, exist_ok=True)
+        opts = {
+            "device_id": int(device_id),
+            "trt_engine_cache_enable": True,
+            "trt_engine_cache_path": str(cache),
+            "trt_fp16_enable": bool(fp16),
+        }
+        if trt_timing_cache:
+            timing = Path(trt_timing_cache).expanduser()
+            timing.mkdir(parents=True, exist_ok=True)
+            opts.update(trt_timing_cache_enable=True, trt_timing_cache_path=str(timing))
+        chosen.append((TRT_EP, opts))
+    if CUDA_EP in available:
+        chosen.append((CUDA_EP, {"device_id": int(device_id)}))
+    elif device == "cuda":
+        raise FoodcamError(
+            f"ONNX Runtime has no CUDA provider here (available: {', '.join(available)}); "
+            "install onnxruntime-gpu or use the CPU"
+        )
+    return chosen + [CPU_EP]
+
+
+class OnnxRuntimeModel(Model):
+    """A deployment ONNX run by ONNX Runtime."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        device: str | None = None,
+        providers: list | None = None,
+        threads: int | None = None,
+        device_id: int = 0,
+        trt_engine_cache_dir: str | Path | None = None,
+        trt_timing_cache: str | Path | None = None,
+        fp16: bool = False,
+    ) -> None:
+        ort = _import_ort()
+        p = Path(path)
+        self.path = str(p)
+        self.meta = read_metadata(p)  # missing / not ONNX / no metadata / schema: clear errors first
+        self.task = task_from_metadata(self.meta, p)
+
+        so = ort.SessionOptions()
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.log_severity_level = 3
+        if threads:
+            so.intra_op_num_threads = int(threads)
+        available = ort.get_available_providers()
+        if providers is None:
+            providers = select_providers(available, device, device_id, trt_engine_cache_dir, trt_timing_cache, fp16)
+        else:
+            names = [pr[0] if isinstance(pr, (tuple, list)) else pr for pr in providers]
+            missing = [n for n in names if n not in available]
+            if missing:
+                raise FoodcamError(f"{p}: ONNX Runtime providers {missing} not available (have {', '.join(available)})")
+        try:
+            self.session = ort.InferenceSession(str(p), sess_options=so, providers=providers)
+        except Exception as e:  # ORT raises its own Fail/InvalidGraph/... types
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise FoodcamError(f"{p}: ONNX Runtime could not load the model ({first})") from None
+        self.backend = f"onnxruntime:{self.session.get_providers()[0]}"
+
+        inputs = self.session.get_inputs()
+        if len(inputs) != 1:
+            raise FoodcamError(f"{p}: model has {len(inputs)} inputs, expected one uint8 (N, H, W, 3) image input")
+        inp = inputs[0]
+        dtype = inp.type.removeprefix("tensor(").removesuffix(")")
+        check_input_layout(tuple(inp.shape), dtype, str(p))
+        n, h, w = inp.shape[:3]
+        th, tw = self.task.input_size
+        h = th if is_dynamic(h) else int(h)
+        w = tw if is_dynamic(w) else int(w)
+        self.input_spec = InputSpec(inp.name, (-1 if is_dynamic(n) else int(n), h, w, 3), "uint8")
+
+        present = [o.name for o in self.session.get_outputs()]
+        wanted = super().output_names
+        absent = [name for name in wanted if name not in present]
+        if absent:
+            raise FoodcamError(f"{p}: model outputs {present} lack {absent} required by task {self.task.name!r}")
+        if self.task.kind == "segmentation" and LOGITS_OUTPUT in present:
+            wanted = wanted + [LOGITS_OUTPUT]
+        self._outputs = wanted
+        log.debug("opened %s with %s", p, self.session.get_providers())
+
+    @property
+    def output_names(self) -> list[str]:
+        return list(self._outputs)
+
+    @property
+    def providers(self) -> list[str]:
+        return list(self.session.get_providers())
+
+    def infer(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        images = check_batch(images, self.input_spec, self.path)
+        try:
+            outs = self.session.run(self._outputs, {self.input_spec.name: images})
+        except Exception as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise FoodcamError(f"{self.path}: ONNX Runtime failed on a batch of {images.shape[0]} ({first})") from None
+        return dict(zip(self._outputs, outs))
+
+    def close(self) -> None:
+        self.session = None  # type: ignore[assignment]
+

@@ -1,0 +1,231 @@
+"""`foodcam eval` / `foodcam predict` on every artifact kind, and the checkpoint fed exactly like its ONNX."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+from conftest import foodcam
+
+from runtime.errors import FoodcamError
+from runtime.imageio import list_images, read_image
+from runtime.metrics import agreement
+from runtime.model import INPUT_NAME, InputSpec, Model
+from runtime.tasks import FRESHNESS, KITCHEN
+from train.artifacts import load_model
+from train.evaluate import evaluate_model, evaluate_segmentation
+
+METRIC_KEYS = {"pixel_accuracy", "miou", "mdice", "per_class", "pixels", "classes", "confusion", "images",
+               "ignored_pixels", "weights", "backend", "precision", "split"}
+CLASS_KEYS = {"accuracy", "precision", "recall", "iou", "dice", "support"}
+KITCHEN_BGR = {tuple(int(v) for v in c[::-1]) for c in KITCHEN.seg_head.colours}
+
+
+@pytest.fixture(scope="module")
+def val(kitchen_data):
+    from train.data.kitchen import KitchenFolder
+
+    return KitchenFolder(kitchen_data, "val")
+
+
+# ---------------------------------------------------------------- TorchModel vs ONNX
+
+
+def test_checkpoint_is_fed_like_its_onnx(kitchen_ckpt, kitchen_onnx, val):
+    pt = load_model(kitchen_ckpt, device="cpu")
+    ox = load_model(kitchen_onnx, device="cpu")
+    assert pt.task == ox.task
+    assert pt.output_names == ox.output_names == ["mask"]
+    assert (pt.input_spec.height, pt.input_spec.width) == (ox.input_spec.height, ox.input_spec.width)
+    assert pt.precision == "fp32" and pt.backend.startswith("torch")
+    a, b = [], []
+    for i in range(len(val)):
+        frame = val.load_image(i)
+        x = pt.preprocess(frame)
+        out_pt, out_ox = pt.infer(x), ox.infer(x)
+        assert out_pt["mask"].dtype == out_ox["mask"].dtype == np.uint8
+        assert out_pt["mask"].shape == out_ox["mask"].shape == (1, *x.shape[1:3])
+        a.append(out_pt["mask"])
+        b.append(out_ox["mask"])
+    assert agreement(np.concatenate(a), np.concatenate(b)) >= 0.99
+
+
+def test_checkpoint_logits_decode_to_its_mask(kitchen_ckpt, val):
+    pt = load_model(kitchen_ckpt, device="cpu", logits=True)
+    assert pt.output_names == ["mask", "logits"]
+    x = np.concatenate([pt.preprocess(val.load_image(i)) for i in range(3)])
+    out = pt.infer(x)
+    assert out["logits"].shape == (3, KITCHEN.seg_head.num_classes, *x.shape[1:3])
+    assert np.array_equal(out["logits"].argmax(1), out["mask"])
+    with pytest.raises(FoodcamError, match="uint8"):
+        pt.infer(x.astype(np.float32))
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def test_eval_checkpoint_and_onnx_agree(kitchen_ckpt, kitchen_onnx, kitchen_data, val, tmp_path, capsys):
+    reports = {}
+    for name, weights in (("pt", kitchen_ckpt), ("onnx", kitchen_onnx)):
+        out = tmp_path / name
+        assert foodcam("eval", "--weights", weights, "--data", kitchen_data, "--split", "val",
+                       "--out", out, "--device", "cpu") == 0
+        printed = capsys.readouterr().out
+        assert "mIoU" in printed and all(c in printed for c in KITCHEN.seg_head.classes)
+        assert str(out / "metrics.json") in printed
+        reports[name] = json.loads((out / "metrics.json").read_text())
+        assert (out / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert cv2.imread(str(out / "confusion.png")) is not None
+    for r in reports.values():
+        assert METRIC_KEYS <= set(r)
+        assert set(r["per_class"]) == set(KITCHEN.seg_head.classes)
+        assert all(CLASS_KEYS <= set(row) for row in r["per_class"].values())
+        assert r["images"] == len(val) and r["split"] == "val"
+        assert np.asarray(r["confusion"]).shape == (3, 3)
+        assert np.asarray(r["confusion"]).sum() == r["pixels"]
+    assert reports["pt"]["precision"] == reports["onnx"]["precision"] == "fp32"
+    assert abs(reports["pt"]["miou"] - reports["onnx"]["miou"]) < 0.005
+    assert reports["pt"]["miou"] > 0.5  # three classes: chance is far lower
+
+
+def test_eval_writes_beside_the_weights_by_default(kitchen_onnx, kitchen_data):
+    assert foodcam("eval", "--weights", kitchen_onnx, "--data", kitchen_data, "--split", "test") == 0
+    report = json.loads((kitchen_onnx.parent / "eval_test" / "metrics.json").read_text())
+    assert report["split"] == "test" and 0.0 <= report["miou"] <= 1.0
+    assert (kitchen_onnx.parent / "eval_test" / "confusion.png").is_file()
+
+
+def test_evaluate_segmentation_batches_and_keeps_masks(kitchen_ckpt, val):
+    pt = load_model(kitchen_ckpt, device="cpu")
+    one = evaluate_segmentation(pt, val, progress=False, keep_masks=True)
+    four = evaluate_segmentation(pt, val, progress=False, batch=4, keep_masks=True)
+    assert "masks" not in evaluate_segmentation(pt, val, progress=False)
+    assert len(one["masks"]) == len(val)
+    for i, m in enumerate(one["masks"]):
+        assert m.shape == val.load(i)[1].shape and m.dtype == np.uint8
+    assert agreement(np.stack(one["masks"]), np.stack(four["masks"])) >= 0.999
+    assert one["ignored_pixels"] == sum(int((val.load(i)[1] == 255).sum()) for i in range(len(val)))
+
+
+def test_evaluate_compares_at_the_labels_resolution(kitchen_ckpt, val):
+    class HalfLabels:  # labels stored at half the frame's resolution
+        def __len__(self):
+            return len(val)
+
+        def load(self, i):
+            frame, mask = val.load(i)
+            h, w = mask.shape
+            return frame, cv2.resize(mask, (w // 2, h // 2), interpolation=cv2.INTER_NEAREST)
+
+    r = evaluate_segmentation(load_model(kitchen_ckpt, device="cpu"), HalfLabels(), progress=False, keep_masks=True)
+    assert r["masks"][0].shape == HalfLabels().load(0)[1].shape
+    assert r["miou"] > 0.5
+
+
+def test_eval_errors_are_one_line(kitchen_ckpt, kitchen_data, tmp_path, capsys):
+    assert foodcam("eval", "--weights", kitchen_ckpt, "--data", kitchen_data, "--split", "nope",
+                   "--device", "cpu") == 2
+    err = capsys.readouterr().err.strip()
+    assert "nope" in err and len(err.splitlines()) == 1
+    (tmp_path / "model.h5").write_bytes(b"x")
+    for verb in (["eval", "--data", kitchen_data], ["predict", "--source", kitchen_data, "--out", tmp_path / "o"]):
+        assert foodcam(verb[0], "--weights", tmp_path / "model.h5", *verb[1:]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "model.h5" in err and ".onnx" in err and len(err.splitlines()) == 1
+    unlabelled = tmp_path / "unlabelled"
+    shutil.copytree(kitchen_data / "val" / "images", unlabelled / "val" / "images")
+    assert foodcam("eval", "--weights", kitchen_ckpt, "--data", unlabelled, "--device", "cpu") == 2
+    err = capsys.readouterr().err.strip()
+    assert "unlabelled" in err and len(err.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- prediction
+
+
+def _only_class_colours(img: np.ndarray) -> bool:
+    return {tuple(int(v) for v in c) for c in np.unique(img.reshape(-1, 3), axis=0)} <= KITCHEN_BGR
+
+
+def test_predict_writes_masks_and_reports_bad_files(kitchen_ckpt, kitchen_onnx, kitchen_data, tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    good = list_images(kitchen_data / "val" / "images")[:3]
+    for p in good[:2]:
+        shutil.copy(p, src / p.name)
+    odd = cv2.resize(read_image(good[2]), (53, 41))  # another resolution than the dataset's
+    cv2.imwrite(str(src / "odd.png"), odd)
+    (src / "corrupt.jpg").write_bytes(good[0].read_bytes()[:150])
+    (src / "notes.jpg").write_text("not an image\n")
+    out = tmp_path / "out"
+    assert foodcam("predict", "--weights", kitchen_ckpt, "--source", src, "--out", out, "--overlay",
+                   "--device", "cpu") == 1
+    captured = capsys.readouterr()
+    assert "corrupt.jpg" in captured.err and "notes.jpg" in captured.err
+    assert "3 written, 2 failed" in captured.out
+    inputs = [src / p.name for p in good[:2]] + [src / "odd.png"]
+    for p in inputs:
+        mask = cv2.imread(str(out / f"{p.stem}.png"))
+        assert mask.shape == read_image(p).shape
+        assert _only_class_colours(mask)
+        assert len(np.unique(mask.reshape(-1, 3), axis=0)) >= 2
+        assert cv2.imread(str(out / f"{p.stem}_overlay.jpg")).shape == read_image(p).shape
+    assert not list(out.glob("corrupt*")) and not list(out.glob("notes*"))
+
+    out_onnx = tmp_path / "out_onnx"
+    assert foodcam("predict", "--weights", kitchen_onnx, "--source", str(src / "*.png"), "--out", out_onnx,
+                   "--device", "cpu") == 0
+    assert sorted(p.name for p in out_onnx.iterdir()) == ["odd.png"]
+    assert agreement(cv2.imread(str(out_onnx / "odd.png")), cv2.imread(str(out / "odd.png"))) >= 0.99
+
+
+def test_predict_without_inputs_is_an_error(kitchen_ckpt, tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert foodcam("predict", "--weights", kitchen_ckpt, "--source", tmp_path / "empty", "--out", tmp_path / "o") == 2
+    assert "no images" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- classification tasks (generic paths)
+
+
+class ChannelClassifier(Model):
+    """A numpy classifier for the freshness task: fruit from the brightest channel, fresh when bright."""
+
+    def __init__(self) -> None:
+        self.task = FRESHNESS.with_input_size(16, 16)
+        self.input_spec = InputSpec(INPUT_NAME, (-1, 16, 16, 3))
+        self.path, self.backend, self.meta = "channels.onnx", "numpy", {"precision": "fp32"}
+
+    def infer(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        means = images.reshape(len(images), -1, 3).mean(1) / 255.0  # B, G, R
+        fruit = np.concatenate([means, np.full((len(images), 1), 0.05)], axis=1)
+        fresh = means.mean(1, keepdims=True)
+        return {"fruit": fruit / fruit.sum(1, keepdims=True), "freshness": np.concatenate([fresh, 1 - fresh], 1)}
+
+
+def test_predict_classifier_prints_topk_and_writes_csv(tmp_path, monkeypatch, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    cv2.imwrite(str(src / "blue.png"), np.full((20, 30, 3), (250, 200, 200), np.uint8))
+    cv2.imwrite(str(src / "dark_red.png"), np.full((20, 30, 3), (0, 0, 120), np.uint8))
+    (src / "broken.jpg").write_text("x")
+    monkeypatch.setattr("train.artifacts.load_model", lambda *a, **k: ChannelClassifier())
+    assert foodcam("predict", "--weights", "channels.onnx", "--source", src, "--out", tmp_path / "o", "--topk", 2) == 1
+    captured = capsys.readouterr()
+    assert "broken.jpg" in captured.err and "2 written, 1 failed" in captured.out
+    assert "blue.png: fruit apple" in captured.out  # channel 0 (blue) is class 0
+    rows = list(csv.DictReader((tmp_path / "o" / "predictions.csv").open()))
+    assert [r["image"].rsplit("/", 1)[-1] for r in rows] == ["blue.png", "dark_red.png"]
+    assert rows[0]["fruit"] == "apple" and rows[0]["freshness"] == "fresh"
+    assert rows[1]["fruit"] == "orange" and rows[1]["freshness"] == "rotten"
+    top2 = [float(t.split(":")[1]) for t in rows[0]["fruit_top2"].split(";")]
+    assert len(top2) == 2 and top2[0] >= top2[1] and float(rows[0]["fruit_prob"]) == pytest.approx(top2[0])
+
+
+def test_classification_eval_is_not_available_yet(tmp_path):
+    (tmp_path / "val").mkdir()
+    with pytest.raises(FoodcamError, match="not available yet"):
+        evaluate_model(ChannelClassifier(), tmp_path, "val")

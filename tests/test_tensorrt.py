@@ -1,0 +1,262 @@
+"""TensorRT: `foodcam build`, the engine cache, the native backend.
+
+The first part runs everywhere (clear errors without TensorRT, sidecar checks, cache keying with an injected
+builder). The second part needs TensorRT and a GPU and is skipped with the reason where they are absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from tiny_onnx import SEG_TASK, cls_onnx, random_frames, seg_onnx
+
+from runtime.backends.onnx_meta import make_metadata
+from runtime.backends.tensorrt import check_compatible
+from runtime.backends.trt_build import network_flags, sidecar_path, write_engine
+from runtime.engine_cache import cache_key, cached_engine
+from runtime.errors import FoodcamError
+
+HAS_TRT = importlib.util.find_spec("tensorrt") is not None
+
+
+def _gpu_count() -> int:
+    from runtime.backends.cuda_mem import device_count
+
+    return device_count()
+
+
+needs_trt_gpu = pytest.mark.skipif(
+    not HAS_TRT or _gpu_count() == 0,
+    reason="needs TensorRT (python module 'tensorrt') and a CUDA GPU",
+)
+ENV = {"tensorrt": "10.3.0", "gpu": "Orin", "compute_capability": "8.7"}
+
+
+def foodcam(*argv) -> int:
+    from foodcam.cli import main
+
+    return main([str(a) for a in argv])
+
+
+# --- everywhere ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(HAS_TRT, reason="checks the message shown where TensorRT is absent")
+def test_build_without_tensorrt_is_one_clear_line(tmp_path, capsys):
+    onnx = seg_onnx(tmp_path / "m.onnx")
+    assert foodcam("build", onnx) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "TensorRT" in err and "install TensorRT" in err and ".onnx" in err
+    assert not (tmp_path / "m.engine").exists()
+
+
+def test_build_rejects_garbage_before_needing_tensorrt(tmp_path, capsys):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\xff" * 64)
+    assert foodcam("build", bad) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(bad) in err and "not an ONNX model" in err
+
+
+@pytest.mark.skipif(HAS_TRT, reason="checks the message shown where TensorRT is absent")
+def test_open_onnx_with_tensorrt_backend_without_tensorrt(tmp_path):
+    from runtime import open_model
+
+    with pytest.raises(FoodcamError, match="install TensorRT"):
+        open_model(seg_onnx(tmp_path / "m.onnx"), backend="tensorrt", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_engine_without_sidecar(tmp_path):
+    from runtime import open_model
+
+    engine = tmp_path / "m.engine"
+    engine.write_bytes(b"plan")
+    with pytest.raises(FoodcamError, match="no sidecar m.engine.json") as e:
+        open_model(engine)
+    assert str(engine) in str(e.value) and "foodcam build" in str(e.value)
+
+
+def test_engine_sidecar_with_unknown_schema(tmp_path):
+    from runtime import open_model
+
+    engine = tmp_path / "m.engine"
+    write_engine(engine, b"plan", {**make_metadata(SEG_TASK, "fp16"), **ENV, "schema": 7})
+    with pytest.raises(FoodcamError, match="schema 7") as e:
+        open_model(engine)
+    assert str(sidecar_path(engine)) in str(e.value)
+
+
+@pytest.mark.skipif(HAS_TRT, reason="checks the message shown where TensorRT is absent")
+def test_engine_with_sidecar_without_tensorrt(tmp_path):
+    from runtime import open_model
+
+    engine = tmp_path / "m.plan"
+    write_engine(engine, b"plan", {**make_metadata(SEG_TASK, "fp16"), **ENV})
+    with pytest.raises(FoodcamError, match="install TensorRT"):
+        open_model(engine)
+
+
+def test_engine_for_another_tensorrt_or_gpu(tmp_path):
+    side = {**make_metadata(SEG_TASK, "fp32"), **ENV}
+    check_compatible(side, dict(ENV), tmp_path / "m.engine")  # same machine: fine
+    with pytest.raises(FoodcamError, match=r"tensorrt 10\.3\.0 vs 10\.7\.0") as e:
+        check_compatible(side, {**ENV, "tensorrt": "10.7.0"}, tmp_path / "m.engine")
+    assert str(tmp_path / "m.engine") in str(e.value) and "foodcam build" in str(e.value)
+    with pytest.raises(FoodcamError, match="gpu Orin vs NVIDIA H100"):
+        check_compatible(side, {**ENV, "gpu": "NVIDIA H100", "compute_capability": "9.0"}, "m.engine")
+    with pytest.raises(FoodcamError, match="sidecar lacks"):
+        check_compatible(make_metadata(SEG_TASK, "fp32"), ENV, "m.engine")
+
+
+def test_network_flags_follow_the_tensorrt_major_version():
+    flags = SimpleNamespace(STRONGLY_TYPED=1)
+    assert network_flags(SimpleNamespace(__version__="10.3.0", NetworkDefinitionCreationFlag=flags)) == 1 << 1
+    assert network_flags(SimpleNamespace(__version__="11.4.1", NetworkDefinitionCreationFlag=flags)) == 0
+    assert network_flags(SimpleNamespace(__version__="10.3.0", NetworkDefinitionCreationFlag=flags), False) == 0
+
+
+class _Recorder:
+    """A stand-in builder for the cache's keying logic: writes a plan-shaped file and a real sidecar."""
+
+    def __init__(self, env: dict) -> None:
+        self.env, self.calls = env, []
+
+    def __call__(self, onnx, out, **options):
+        from runtime.backends.onnx_meta import file_sha256, read_metadata
+
+        self.calls.append((onnx, out, options))
+        sidecar = {**read_metadata(onnx), **self.env, "onnx_sha256": file_sha256(onnx)}
+        write_engine(out, b"plan for " + onnx.name.encode(), sidecar)
+        return out, sidecar
+
+
+def test_engine_cache_reuses_and_rebuilds_on_any_key_change(tmp_path):
+    onnx = seg_onnx(tmp_path / "m.onnx")
+    cache = tmp_path / "cache"
+    build = _Recorder(ENV)
+    first = cached_engine(onnx, cache, env=ENV, build=build, opt_level=2)
+    assert first.parent == cache and first.is_file() and sidecar_path(first).is_file()
+    assert len(build.calls) == 1 and build.calls[0][2] == {"dla_core": None, "opt_level": 2}
+    assert cached_engine(onnx, cache, env=ENV, build=build) == first and len(build.calls) == 1
+
+    for change in ({"tensorrt": "10.7.0"}, {"gpu": "NVIDIA H100"}, {"compute_capability": "9.0"}):
+        env = {**ENV, **change}
+        other = cached_engine(onnx, cache, env=env, build=_Recorder(env))
+        assert other != first and other.is_file()
+    assert cached_engine(onnx, cache, env=ENV, build=build, dla_core=0) != first
+
+    seg_onnx(onnx, meta=make_metadata(SEG_TASK, "fp16"))  # new bytes, same name
+    rebuilt = cached_engine(onnx, cache, env=ENV, build=build)
+    assert rebuilt != first and len(build.calls) == 3
+
+    sidecar_path(first).write_text("{broken")  # a damaged entry is rebuilt, not trusted
+    seg_onnx(onnx)
+    assert cached_engine(onnx, cache, env=ENV, build=build) == first and len(build.calls) == 4
+
+
+def test_cache_key_is_stable_and_distinct():
+    a = cache_key("ab" * 32, "10.3.0", "Orin", "8.7")
+    assert a == cache_key("ab" * 32, "10.3.0", "Orin", "8.7") and len(a) == 20
+    assert len({a, cache_key("cd" * 32, "10.3.0", "Orin", "8.7"), cache_key("ab" * 32, "10.3.0", "Orin", "8.7", 0)}) == 3
+
+
+# --- with TensorRT and a GPU ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if not HAS_TRT or _gpu_count() == 0:
+        pytest.skip("needs TensorRT (python module 'tensorrt') and a CUDA GPU")
+    from runtime.backends.trt_build import build_engine_file
+
+    d = tmp_path_factory.mktemp("trt")
+    onnx = seg_onnx(d / "seg.onnx")
+    engine, sidecar = build_engine_file(onnx, d / "seg.engine", workspace_gib=0.5, timing_cache=d / "timing.cache",
+                                        max_batch=4)
+    return SimpleNamespace(dir=d, onnx=onnx, engine=engine, sidecar=sidecar)
+
+
+@needs_trt_gpu
+def test_build_writes_plan_sidecar_and_timing_cache(built):
+    from runtime.backends.onnx_meta import file_sha256, read_metadata
+    from runtime.backends.trt_build import environment
+
+    assert built.engine.stat().st_size > 0 and (built.dir / "timing.cache").stat().st_size > 0
+    side = json.loads(sidecar_path(built.engine).read_text())
+    assert side == built.sidecar
+    env = environment()
+    assert {k: side[k] for k in env} == env
+    assert side["onnx_sha256"] == file_sha256(built.onnx)
+    assert side["precision"] == "fp32" and side["build_seconds"] > 0
+    assert side["task"] == read_metadata(built.onnx)["task"]
+    assert side["build"]["batch_profile"]["max"] == [4, 16, 20, 3]
+
+
+@needs_trt_gpu
+@pytest.mark.parametrize("cuda_graph", [False, True])
+def test_engine_matches_onnxruntime(built, cuda_graph):
+    from runtime import open_model
+
+    ort = open_model(built.onnx, backend="cpu")
+    with open_model(built.engine, cuda_graph=cuda_graph) as m:
+        assert m.backend == "tensorrt" and m.input_spec.shape == (-1, 16, 20, 3) and m.max_batch == 4
+        for n in (1, 3, 3, 1):
+            images = random_frames(n, 16, 20, seed=n)
+            got, want = m.infer(images), ort.infer(images)
+            np.testing.assert_array_equal(got["mask"], want["mask"])
+            np.testing.assert_allclose(got["logits"], want["logits"], rtol=1e-3, atol=1e-3)
+            assert set(m.last_timings) == {"h2d_ms", "compute_ms", "d2h_ms", "total_ms"}
+            assert all(v >= 0 for v in m.last_timings.values())
+        with pytest.raises(FoodcamError, match="exceeds the engine's maximum of 4"):
+            m.infer(random_frames(5, 16, 20))
+        frame = random_frames(1, 48, 64, seed=9)[0]
+        np.testing.assert_array_equal(m.predict(frame).mask_full, ort.predict(frame).mask_full)
+
+
+@needs_trt_gpu
+def test_classifier_engine_matches_onnxruntime(built):
+    from runtime import open_model
+    from runtime.backends.trt_build import build_engine_file
+
+    onnx = cls_onnx(built.dir / "cls.onnx")
+    engine, _ = build_engine_file(onnx, workspace_gib=0.5)
+    images = random_frames(2, 12, 12, seed=5)
+    with open_model(engine) as m:
+        got = m.infer(images)
+    want = open_model(onnx, backend="cpu").infer(images)
+    for head in ("fruit", "freshness"):
+        np.testing.assert_allclose(got[head], want[head], rtol=1e-3, atol=1e-4)
+
+
+@needs_trt_gpu
+def test_open_onnx_with_tensorrt_builds_once_then_reuses(built, tmp_path):
+    from runtime import open_model
+
+    onnx = seg_onnx(tmp_path / "m.onnx")
+    cache = tmp_path / "engines"
+    with open_model(onnx, backend="tensorrt", cache_dir=cache, workspace_gib=0.5) as m:
+        engine = m.path
+        assert m.infer(random_frames(1, 16, 20))["mask"].shape == (1, 16, 20)
+    mtime = os.stat(engine).st_mtime_ns
+    with open_model(onnx, backend="tensorrt", cache_dir=cache) as m:
+        assert m.path == engine and os.stat(engine).st_mtime_ns == mtime
+    seg_onnx(onnx, meta=make_metadata(SEG_TASK, "fp32", source={"checkpoint": "changed"}))
+    with open_model(onnx, backend="tensorrt", cache_dir=cache, workspace_gib=0.5) as m:
+        assert m.path != engine
+    assert len(list(cache.glob("*.engine"))) == 2
+
+
+@needs_trt_gpu
+def test_build_cli_prints_what_it_built(built, capsys):
+    out = built.dir / "cli.engine"
+    assert foodcam("build", built.onnx, "--out", out, "--workspace", 0.5, "--opt-level", 1,
+                   "--timing-cache", built.dir / "timing.cache") == 0
+    printed = capsys.readouterr().out
+    assert f"built {out}" in printed and "TensorRT" in printed and sidecar_path(out).is_file()

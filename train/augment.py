@@ -1,0 +1,69 @@
+"""Frame -> model input exactly as deployment does it, plus joint image+mask augmentation for training.
+
+Deployment (`train/models/deploy.py`, every ONNX/engine) feeds a model the BGR frame resized to the
+input size with cv2.INTER_LINEAR, swapped to RGB, scaled by 1/255 and normalised with the task's
+mean/std. Training and validation start from that same resized frame; masks are resized with nearest
+neighbour and keep IGNORE_INDEX. Training augmentation then happens at the input size, so the model
+never sees detail finer than what the camera pipeline will give it.
+"""
+
+from __future__ import annotations
+
+import albumentations as A
+import cv2
+import numpy as np
+
+from runtime.tasks import IGNORE_INDEX
+
+
+def resize_frame(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """BGR frame -> (H, W) = size with cv2.INTER_LINEAR, as `runtime.model.Model.preprocess` does."""
+    h, w = size
+    if bgr.shape[:2] == (h, w):
+        return bgr
+    return cv2.resize(bgr, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def resize_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Class-index mask -> (H, W) = size with nearest neighbour (labels are never blended)."""
+    h, w = size
+    if mask.shape[:2] == (h, w):
+        return mask
+    return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def normalise(rgb: np.ndarray, mean, std) -> np.ndarray:
+    """uint8 HxWx3 RGB -> float32 3xHxW, (x / 255 - mean) / std."""
+    x = rgb.astype(np.float32) * np.float32(1.0 / 255.0)
+    x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+
+def seg_train_transform(size: tuple[int, int], seed: int | None = None) -> A.Compose:
+    """Joint augmentation of an RGB image and its mask at the input size (output keeps that size).
+
+    Flips (a camera over a pan has no preferred orientation), scale/rotate/shift with ignored borders,
+    occasional zoom-in crops, colour jitter, and blur (motion while stirring, focus).
+    """
+    h, w = size
+    return A.Compose(
+        [
+            A.HorizontalFlip(p=0.5),
+            A.VerticalFlip(p=0.5),
+            A.Affine(
+                scale=(0.75, 1.3),
+                rotate=(-30, 30),
+                translate_percent=(-0.08, 0.08),
+                interpolation=cv2.INTER_LINEAR,
+                mask_interpolation=cv2.INTER_NEAREST,
+                border_mode=cv2.BORDER_CONSTANT,
+                fill=0,
+                fill_mask=IGNORE_INDEX,
+                p=0.7,
+            ),
+            A.RandomResizedCrop(size=(h, w), scale=(0.4, 1.0), ratio=(0.75, 1.333), p=0.25),
+            A.ColorJitter(brightness=0.3, contrast=0.3, saturation=0.3, hue=0.03, p=0.8),
+            A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 7))], p=0.25),
+        ],
+        seed=seed,
+    )

@@ -1,0 +1,78 @@
+"""torch Datasets over labelled folders (anything with `len()` and `load(i) -> (bgr, mask)`).
+
+`SegmentationDataset` yields (float32 3xHxW normalised RGB, int64 HxW mask with IGNORE_INDEX kept),
+prepared exactly as the deployment wrapper prepares a camera frame (see `train.augment`).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Protocol
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset, get_worker_info
+
+from runtime.tasks import IGNORE_INDEX
+from train.augment import normalise, resize_frame, resize_mask
+
+
+class LabelledFolder(Protocol):
+    def __len__(self) -> int: ...
+
+    def load(self, i: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class SegmentationDataset(Dataset):
+    """`folder` items resized to `size` (H, W); `transform` (albumentations, image=RGB + mask) at training."""
+
+    def __init__(self, folder: LabelledFolder, size: tuple[int, int], mean, std, transform=None) -> None:
+        self.folder = folder
+        self.size = (int(size[0]), int(size[1]))
+        self.mean, self.std = tuple(mean), tuple(std)
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.folder)
+
+    def sample(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(RGB uint8 at `size`, uint8 mask at `size`), augmented when a transform is set."""
+        bgr, mask = self.folder.load(i)
+        rgb = resize_frame(bgr, self.size)[:, :, ::-1]
+        mask = resize_mask(mask, self.size)
+        if self.transform is not None:
+            out = self.transform(image=np.ascontiguousarray(rgb), mask=mask)
+            rgb, mask = out["image"], out["mask"]
+        return rgb, mask
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        rgb, mask = self.sample(i)
+        x = torch.from_numpy(normalise(rgb, self.mean, self.std))
+        y = torch.from_numpy(np.ascontiguousarray(mask).astype(np.int64))
+        return x, y
+
+
+def class_frequencies(folder: LabelledFolder, num_classes: int, max_images: int = 64, stride: int = 4) -> np.ndarray:
+    """Share of labelled pixels per class, from up to `max_images` evenly spaced items, every `stride`-th pixel."""
+    n = len(folder)
+    counts = np.zeros(num_classes, np.int64)
+    if n == 0:
+        return counts.astype(np.float64)
+    for i in np.unique(np.linspace(0, n - 1, min(n, max_images)).round().astype(int)):
+        _, mask = folder.load(int(i))
+        m = mask[::stride, ::stride].ravel()
+        m = m[(m != IGNORE_INDEX) & (m < num_classes)]
+        counts += np.bincount(m, minlength=num_classes)[:num_classes]
+    total = counts.sum()
+    return counts / total if total else counts.astype(np.float64)
+
+
+def seed_worker(worker_id: int) -> None:
+    """DataLoader worker_init_fn: distinct, reproducible random streams per worker and epoch."""
+    seed = torch.initial_seed() % 2**32
+    random.seed(seed)
+    np.random.seed(seed)
+    info = get_worker_info()
+    transform = getattr(info.dataset, "transform", None) if info is not None else None
+    if transform is not None and hasattr(transform, "set_random_seed"):
+        transform.set_random_seed(seed)

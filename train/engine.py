@@ -1,0 +1,319 @@
+"""`foodcam train`: the generic training loop, in the style of torchvision's reference scripts.
+
+`main(args)` builds a `TrainTask` for the task kind (segmentation -> train.seg_task, classification ->
+train.cls_task), then runs plain `train_one_epoch` / `evaluate` functions: AdamW, cosine schedule with
+a short linear warm-up, AMP on CUDA, validation every epoch, best.pt / last.pt / metrics.csv /
+curves.png in the run folder, `--resume` from last.pt, DDP under torchrun.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import io
+import logging
+import math
+import random
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from tqdm import tqdm
+
+from runtime.errors import FoodcamError
+from runtime.imageio import write_text_atomic
+from runtime.tasks import TaskSpec, get_task
+from train import distributed as ddp
+from train.checkpoint import read_checkpoint, save_checkpoint
+from train.datasets import seed_worker
+from train.models import build_model, model_kwargs
+
+log = logging.getLogger("foodcam.train")
+
+# task kind -> module with make_task(spec, args) -> TrainTask
+TASK_MODULES = {"segmentation": "train.seg_task", "classification": "train.cls_task"}
+# options that define a run: --resume refuses to continue under different ones
+RUN_KEYS = ("task", "model", "imgsz", "width", "batch", "lr", "weight_decay", "seed", "max_dist")
+
+
+class Meter(Protocol):
+    def update(self, outputs: Any, targets: Any) -> None: ...
+
+    def compute(self) -> dict: ...
+
+
+class TrainTask(Protocol):
+    """What the loop needs from a task; everything else is generic."""
+
+    spec: TaskSpec  # input_size already set to the training size
+    best_key: str  # key of Meter.compute() to maximise (e.g. "miou")
+
+    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[Dataset, Dataset]: ...
+
+    def criterion(self, train: Dataset) -> nn.Module: ...  # (outputs, targets) -> scalar loss
+
+    def meter(self) -> Meter: ...
+
+    def row(self, metrics: dict) -> dict[str, float]: ...  # metrics.csv columns, e.g. val_miou, iou_<class>
+
+    def summary(self, metrics: dict) -> str: ...  # one line for the console
+
+
+def make_train_task(spec: TaskSpec, args: argparse.Namespace) -> TrainTask:
+    module = TASK_MODULES[spec.kind]
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:
+            raise
+        raise FoodcamError(f"task {spec.name!r}: training {spec.kind} tasks is not available ({module} missing)") from None
+    return mod.make_task(spec, args)
+
+
+def to_device(obj: Any, device: torch.device) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device, non_blocking=True)
+    if isinstance(obj, dict):
+        return {k: to_device(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_device(v, device) for v in obj)
+    return obj
+
+
+def _batch_size(images: Any) -> int:
+    return int(images.shape[0]) if isinstance(images, torch.Tensor) else len(images)
+
+
+def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.optim.Optimizer, scheduler,
+                    scaler: torch.amp.GradScaler, loader: DataLoader, device: torch.device, epoch: int,
+                    epochs: int, amp: bool = False, progress: bool = True) -> float:
+    """One pass over `loader`, stepping the schedule every iteration; the mean loss per sample."""
+    model.train()
+    total, seen = 0.0, 0
+    bar = tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress, dynamic_ncols=True)
+    for images, targets in bar:
+        images, targets = to_device(images, device), to_device(targets, device)
+        with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
+            loss = criterion(model(images), targets)
+        if not torch.isfinite(loss):
+            raise FoodcamError(f"training loss became {loss.item()} at epoch {epoch}; try a lower --lr")
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        scheduler.step()
+        n = _batch_size(images)
+        total += float(loss.detach()) * n
+        seen += n
+        bar.set_postfix(loss=f"{total / seen:.4f}", lr=f"{optimizer.param_groups[0]['lr']:.2e}")
+    bar.close()
+    return total / max(seen, 1)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, criterion: nn.Module, loader: DataLoader, meter: Meter, device: torch.device,
+             amp: bool = False, progress: bool = True) -> tuple[float, dict]:
+    """(mean loss per sample, meter.compute()) of `model` over `loader`."""
+    model.eval()
+    total, seen = 0.0, 0
+    for images, targets in tqdm(loader, desc="val", leave=False, disable=not progress, dynamic_ncols=True):
+        images, targets = to_device(images, device), to_device(targets, device)
+        with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
+            outputs = model(images)
+            loss = criterion(outputs, targets)
+        meter.update(outputs, targets)
+        n = _batch_size(images)
+        total += float(loss) * n
+        seen += n
+    return total / max(seen, 1), meter.compute()
+
+
+def warmup_cosine(total_steps: int, warmup_steps: int, final_factor: float = 0.01):
+    """LR factor per step: linear from ~0 to 1 over `warmup_steps`, then cosine down to `final_factor`."""
+
+    def factor(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / warmup_steps
+        t = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+        return final_factor + (1 - final_factor) * 0.5 * (1 + math.cos(math.pi * t))
+
+    return factor
+
+
+def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
+    """Weight decay on weights of convolutions/linear layers only, not on norms and biases."""
+    decay, no_decay = [], []
+    for p in model.parameters():
+        if p.requires_grad:
+            (decay if p.ndim > 1 else no_decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _resume_state(out: Path, args: argparse.Namespace) -> dict:
+    last = out / "last.pt"
+    if not last.is_file():
+        raise FoodcamError(f"--resume: {last} not found (train without --resume first)")
+    ckpt = read_checkpoint(last)
+    saved = ckpt.get("config", {})
+    now = config_dict(args)
+    diff = [f"{k}={saved.get(k)!r} (now {now.get(k)!r})" for k in RUN_KEYS if saved.get(k) != now.get(k)]
+    if diff:
+        raise FoodcamError(f"--resume: {last} was trained with different options: {', '.join(diff)}")
+    return ckpt
+
+
+def _is_better(score: float, best: float | None) -> bool:
+    return best is None or (not math.isnan(score) and (math.isnan(best) or score > best))
+
+
+def main(args: argparse.Namespace) -> int:
+    from train.torch_model import resolve_device
+
+    device = resolve_device(args.device)
+    info = ddp.init_distributed(device.type)
+    try:
+        return _run(args, device, info)
+    finally:
+        ddp.cleanup()
+
+
+def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> int:
+    if info.enabled and device.type == "cuda":
+        device = torch.device("cuda", info.local_rank)
+    if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or args.lr <= 0:
+        raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive")
+    if not info.main:  # one voice: only rank 0 logs and prints
+        logging.getLogger("foodcam").setLevel(logging.WARNING)
+    out = Path(args.out)
+    amp = device.type == "cuda"
+    if amp:
+        torch.backends.cudnn.benchmark = True
+    seed_everything(args.seed + info.rank)
+
+    spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
+    task = make_train_task(spec, args)
+    spec = task.spec  # a task may take its class list from the data (freshness: the fruit found)
+    resume = _resume_state(out, args) if args.resume else None
+
+    train_ds, val_ds = task.datasets(args, seed=args.seed + info.rank)
+    if len(train_ds) == 0 or len(val_ds) == 0:
+        raise FoodcamError(f"{args.data}: needs images in both train and val (found {len(train_ds)} / {len(val_ds)})")
+    per_rank = max(1, args.batch // info.world)
+    sampler = DistributedSampler(train_ds, info.world, info.rank, shuffle=True, seed=args.seed) if info.enabled else None
+    gen = torch.Generator().manual_seed(args.seed)
+    loader_kw = dict(num_workers=args.workers, pin_memory=device.type == "cuda", worker_init_fn=seed_worker,
+                     persistent_workers=args.workers > 0)
+    train_loader = DataLoader(train_ds, batch_size=per_rank, shuffle=sampler is None, sampler=sampler,
+                              drop_last=len(train_ds) >= per_rank * info.world * 2, generator=gen, **loader_kw)
+    val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
+
+    arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
+                               finetune_last=getattr(args, "finetune_last", False))
+    model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs).to(device)
+    criterion = task.criterion(train_ds).to(device)
+    optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
+    steps = args.epochs * len(train_loader)
+    warmup = max(1, min(len(train_loader), steps // 10, 500))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_cosine(steps, warmup))
+    scaler = torch.amp.GradScaler(device.type, enabled=amp)
+
+    start, history, best, best_metrics = 1, [], None, {}
+    if resume is not None:
+        model.load_state_dict(resume["state_dict"])
+        optimizer.load_state_dict(resume["optimizer"])
+        scheduler.load_state_dict(resume["scheduler"])
+        scaler.load_state_dict(resume["scaler"])
+        start, history = int(resume["epoch"]) + 1, list(resume.get("history", []))
+        best_metrics = dict(resume.get("metrics", {}))
+        best = best_metrics.get(task.best_key)
+    net = model
+    if info.enabled:
+        if device.type == "cuda":
+            model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+            net = model
+        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+
+    config = config_dict(args)
+    base = {"task": spec.to_dict(), "arch": {"name": args.model, "kwargs": arch_kwargs}, "config": config}
+    if info.main:
+        out.mkdir(parents=True, exist_ok=True)
+        what = f"resuming at epoch {start}" if resume is not None else "training"
+        print(f"{what}: {args.model} {arch_kwargs} on {args.task} at {args.imgsz}x{args.imgsz}, "
+              f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
+              f"{f' x{info.world} processes' if info.enabled else ''}", flush=True)
+    for epoch in range(start, args.epochs + 1):
+        t0 = time.time()
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+        loss = train_one_epoch(model, criterion, optimizer, scheduler, scaler, train_loader, device, epoch,
+                               args.epochs, amp=amp, progress=info.main)
+        loss = ddp.all_mean(loss, len(train_loader), info, device)
+        if info.main:  # validation on the whole val split, unwrapped model, rank 0 only: exact metrics
+            val_loss, metrics = evaluate(net, criterion, val_loader, task.meter(), device, amp=amp)
+            row = {"epoch": epoch, "lr": optimizer.param_groups[0]["lr"], "train_loss": loss, "val_loss": val_loss,
+                   **task.row(metrics), "seconds": round(time.time() - t0, 2)}
+            history.append(row)
+            score = float(metrics[task.best_key])
+            improved = _is_better(score, best)
+            if improved:
+                best, best_metrics = score, {**metrics, "val_loss": val_loss, "epoch": epoch}
+            ckpt = {**base, "state_dict": net.state_dict(), "metrics": best_metrics, "epoch": epoch,
+                    "history": history}
+            if improved:
+                save_checkpoint(out / "best.pt", ckpt)
+            save_checkpoint(out / "last.pt", {**ckpt, "optimizer": optimizer.state_dict(),
+                                              "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict()})
+            write_metrics_csv(out / "metrics.csv", history)
+            _plot(history, out / "curves.png", f"{args.task} {args.model}")
+            print(f"epoch {epoch}/{args.epochs}  train loss {loss:.4f}  val loss {val_loss:.4f}  "
+                  f"{task.summary(metrics)}{'  *best*' if improved else ''}  {row['seconds']:.1f}s", flush=True)
+        ddp.barrier(info)
+    if info.main:
+        if start > args.epochs:
+            print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")
+        if best_metrics:
+            print(f"best val {task.best_key} {best_metrics[task.best_key]:.4f} at epoch {best_metrics['epoch']}")
+        print(f"outputs in {out}: best.pt, last.pt, metrics.csv, curves.png", flush=True)
+    return 0
+
+
+def config_dict(args: argparse.Namespace) -> dict:
+    """The train arguments as JSON-able values (paths as strings, no callables)."""
+
+    def jsonable(v: Any) -> Any:
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        if isinstance(v, (list, tuple)):
+            return [jsonable(x) for x in v]
+        if isinstance(v, dict):
+            return {str(k): jsonable(x) for k, x in v.items()}
+        return str(v)
+
+    return {k: jsonable(v) for k, v in vars(args).items() if not callable(v)}
+
+
+def write_metrics_csv(path: Path, rows: list[dict]) -> None:
+    """All epoch rows so far, rewritten atomically (a crash never leaves half a file)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: f"{v:.6g}" if isinstance(v, float) else v for k, v in r.items()})
+    write_text_atomic(path, buf.getvalue())
+
+
+def _plot(history: list[dict], path: Path, title: str) -> None:
+    from train.plots import plot_curves
+
+    plot_curves(history, path, title)

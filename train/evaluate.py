@@ -1,0 +1,233 @@
+"""`foodcam eval`: metrics of any artifact (.pt, .onnx, .engine) on a labelled split.
+
+`evaluate_segmentation` is THE evaluation: training reports, the export accuracy gate and the
+benchmarks call it, so every artifact is measured by the same code on the same frames.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from runtime.errors import FoodcamError
+from runtime.imageio import write_text_atomic
+from runtime.metrics import ConfusionMatrix
+from runtime.model import Model
+from runtime.tasks import IGNORE_INDEX
+
+
+class LabelledFrames(Protocol):
+    """What evaluation needs from a dataset: a length and (BGR uint8 frame, class mask with 255=ignore)."""
+
+    def __len__(self) -> int: ...
+
+    def load(self, i: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def _batch_size(model: Model, batch: int) -> int:
+    """`batch`, limited to the model's fixed batch dimension when it has one."""
+    n = model.input_spec.shape[0]
+    if isinstance(n, (int, np.integer)) and n > 0:
+        return max(1, min(int(batch), int(n)))
+    return max(1, int(batch))
+
+
+def _predict_masks(model: Model, frames: Sequence[np.ndarray], shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+    """Class masks for `frames`, each resized (nearest) to the matching label shape."""
+    if len(frames) == 1:
+        results = [model.predict(frames[0])]
+    else:
+        outputs = model.infer(np.concatenate([model.preprocess(f) for f in frames]))
+        results = [model.postprocess(outputs, f.shape[:2], index=j) for j, f in enumerate(frames)]
+    masks = []
+    for res, (h, w) in zip(results, shapes):
+        m = res.mask_full
+        if m.shape != (h, w):  # a label stored at another resolution than its frame
+            m = cv2.resize(m, (w, h), interpolation=cv2.INTER_NEAREST)
+        masks.append(m)
+    return masks
+
+
+def evaluate_segmentation(
+    model: Model,
+    dataset: LabelledFrames,
+    progress: bool = True,
+    batch: int = 1,
+    keep_masks: bool = False,
+    desc: str = "eval",
+) -> dict:
+    """Run `model` on every frame of `dataset`; compare at each label's resolution.
+
+    Returns ConfusionMatrix.metrics (pixel_accuracy, miou, mdice, per_class, pixels) plus
+    "classes", "confusion" (rows truth, columns prediction), "images", "ignored_pixels",
+    and "masks" (the predicted class masks, dataset order) when `keep_masks`.
+    """
+    head = model.task.seg_head
+    n = len(dataset)
+    if n == 0:
+        raise FoodcamError("evaluation needs at least one labelled image; the dataset is empty")
+    cm = ConfusionMatrix(head.num_classes)
+    ignored = 0
+    kept: list[np.ndarray] = []
+    step = _batch_size(model, batch)
+    with tqdm(total=n, desc=desc, unit="img", disable=not progress, leave=False) as bar:
+        for start in range(0, n, step):
+            pairs = [dataset.load(i) for i in range(start, min(n, start + step))]
+            targets = [t for _, t in pairs]
+            preds = _predict_masks(model, [f for f, _ in pairs], [t.shape[:2] for t in targets])
+            for pred, target in zip(preds, targets):
+                cm.update(pred, target, IGNORE_INDEX)
+                ignored += int((target == IGNORE_INDEX).sum())
+                if keep_masks:
+                    kept.append(pred)
+            bar.update(len(pairs))
+    out = cm.metrics(head.classes)
+    out.update(
+        classes=list(head.classes),
+        confusion=cm.mat.tolist(),
+        images=n,
+        ignored_pixels=ignored,
+    )
+    if keep_masks:
+        out["masks"] = kept
+    return out
+
+
+# ---------------------------------------------------------------- the CLI verb
+
+
+def _kitchen_split(root: Path, split: str) -> LabelledFrames:
+    from train.data.kitchen import KitchenFolder
+
+    return KitchenFolder(root, split, require_masks=True)
+
+
+# task name -> labelled-split reader; a new segmentation task adds its reader here
+SEGMENTATION_DATA: dict[str, Callable[[Path, str], LabelledFrames]] = {"kitchen": _kitchen_split}
+
+
+def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
+    reader = SEGMENTATION_DATA.get(model.task.name)
+    if reader is None:
+        raise FoodcamError(f"evaluation of segmentation task {model.task.name!r} is not available yet")
+    dataset = reader(root, split)
+    if len(dataset) == 0:
+        raise FoodcamError(f"{root / split}: no labelled images (expected images with masks in this split)")
+    return evaluate_segmentation(model, dataset, desc=f"eval {split}")
+
+
+def _freshness_split(root: Path, split: str):
+    from train.data.fruit import FreshnessFolder
+
+    folder = FreshnessFolder.open(root, split)  # the same de-duplicated, seeded split training used
+    return folder, {"fruit": folder.fruits, "freshness": folder.freshness}
+
+
+# task name -> (labelled split with load(i) -> (bgr, label per head...), class names per head)
+CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split}
+
+
+def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:
+    from train.cls_metrics import evaluate_classification
+
+    reader = CLASSIFICATION_DATA.get(model.task.name)
+    if reader is None:
+        raise FoodcamError(f"evaluation of classification task {model.task.name!r} is not available yet")
+    dataset, classes = reader(root, split)
+    return evaluate_classification(model, dataset, classes, desc=f"eval {split}")
+
+
+# TaskSpec.kind -> evaluation of a model on DIR/split
+EVALUATORS: dict[str, Callable[[Model, Path, str], dict]] = {
+    "segmentation": _evaluate_segmentation_task,
+    "classification": _evaluate_classification_task,
+}
+
+
+def evaluate_model(model: Model, root: str | Path, split: str = "val") -> dict:
+    """Metrics of `model` on the labelled split `root/split`, dispatched on the task kind."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FoodcamError(f"{root}: no such dataset folder")
+    if model.task.kind == "segmentation" and not (root / split).is_dir():  # classifiers draw their split
+        have = sorted(p.name for p in root.iterdir() if p.is_dir())
+        raise FoodcamError(f"{root}: no split {split!r} (found: {', '.join(have) or 'no folders'})")
+    evaluator = EVALUATORS.get(model.task.kind)
+    if evaluator is None:
+        raise FoodcamError(f"evaluation of {model.task.kind} task {model.task.name!r} is not available yet")
+    return evaluator(model, root, split)
+
+
+def format_table(metrics: dict) -> str:
+    """Per-class table + summary line, as printed by `foodcam eval`."""
+    cols = ("accuracy", "precision", "recall", "iou", "dice")
+    names = list(metrics["per_class"])
+    w = max(8, *(len(n) for n in names))
+    lines = [f"{'class':<{w}} " + " ".join(f"{c:>9}" for c in cols) + f" {'pixels':>10}"]
+    for name in names:
+        row = metrics["per_class"][name]
+        lines.append(f"{name:<{w}} " + " ".join(f"{_pct(row[c]):>9}" for c in cols) + f" {row['support']:>10}")
+    lines.append(
+        f"pixel accuracy {_pct(metrics['pixel_accuracy'])}  mIoU {_pct(metrics['miou'])}  "
+        f"mDice {_pct(metrics['mdice'])}  ({metrics['images']} images, {metrics['ignored_pixels']} ignored pixels)"
+    )
+    return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"
+
+
+def _json_safe(x):
+    """NaN (a class absent from truth and prediction) -> null, so metrics.json stays standard JSON."""
+    if isinstance(x, float):
+        return None if math.isnan(x) else x
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    return x
+
+
+def describe(model: Model) -> dict:
+    """Which artifact was measured: for reports beside the metrics."""
+    return {"weights": str(model.path), "backend": model.backend, "precision": model.precision, "task": model.task.name}
+
+
+def main(args) -> int:
+    from train.artifacts import load_model
+
+    weights = Path(args.weights)
+    model = load_model(weights, device=getattr(args, "device", None))
+    with model:
+        metrics = evaluate_model(model, args.data, args.split)
+        report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
+    out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
+    write_text_atomic(out / "metrics.json", json.dumps(_json_safe(report), indent=2) + "\n")
+    if "heads" in metrics:  # classification: a table and a confusion matrix per head
+        from train.cls_metrics import format_classification, plot_head_confusions
+
+        pngs = plot_head_confusions(metrics, out, f"{weights.name} on {args.split}")
+        print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        print(format_classification(metrics))
+        print(f"wrote {out / 'metrics.json'} and {', '.join(p.name for p in pngs)}")
+        return 0
+    if "confusion" in metrics:
+        _plot(metrics, out / "confusion.png", f"{weights.name} on {args.split}")
+    print(f"{weights.name} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
+    print(format_table(metrics))
+    print(f"wrote {out / 'metrics.json'} and {out / 'confusion.png'}")
+    return 0
+
+
+def _plot(metrics: dict, path: Path, title: str) -> None:
+    from train.plots import plot_confusion  # writes atomically
+
+    plot_confusion(np.asarray(metrics["confusion"]), list(metrics["classes"]), path, title=title)

@@ -1,0 +1,63 @@
+"""Segmentation losses: class-weighted cross-entropy (+ soft Dice), both ignoring IGNORE_INDEX pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from runtime.tasks import IGNORE_INDEX
+
+
+def class_weights(freq: np.ndarray, power: float = 0.5, max_ratio: float = 10.0) -> torch.Tensor:
+    """Weights ~ freq^-power (1/sqrt by default), clipped to `max_ratio` x the smallest, normalised so
+    that the pixel-weighted mean is 1 (the loss keeps its scale). Absent classes get the largest weight."""
+    f = np.asarray(freq, np.float64)
+    present = f > 0
+    if not present.any():
+        return torch.ones(len(f))
+    w = np.empty_like(f)
+    w[present] = f[present] ** -power
+    w_min = w[present].min()
+    w[~present] = w_min * max_ratio
+    w = np.clip(w, w_min, w_min * max_ratio)
+    w = w / float((f * w).sum() / f.sum())
+    return torch.tensor(w, dtype=torch.float32)
+
+
+def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = IGNORE_INDEX,
+                   eps: float = 1.0) -> torch.Tensor:
+    """1 - mean over classes of the soft Dice between softmax(logits) and one-hot(target), over labelled pixels."""
+    c = logits.shape[1]
+    probs = logits.float().softmax(1)
+    valid = (target != ignore_index).unsqueeze(1).to(probs.dtype)
+    onehot = F.one_hot(target.clamp(0, c - 1).long(), c).permute(0, 3, 1, 2).to(probs.dtype) * valid
+    probs = probs * valid
+    dims = (0, 2, 3)
+    inter = (probs * onehot).sum(dims)
+    denom = probs.sum(dims) + onehot.sum(dims)
+    return 1.0 - ((2 * inter + eps) / (denom + eps)).mean()
+
+
+class SegLoss(nn.Module):
+    """CrossEntropy(weight, ignore_index) + dice_weight * soft Dice."""
+
+    def __init__(self, weight: torch.Tensor | None = None, dice_weight: float = 0.5,
+                 ignore_index: int = IGNORE_INDEX) -> None:
+        super().__init__()
+        self.register_buffer("weight", weight)
+        self.dice_weight = float(dice_weight)
+        self.ignore_index = ignore_index
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        # mean over labelled pixels, weighted like F.cross_entropy; 0 (not NaN) when every pixel is ignored
+        w = self.weight.float() if self.weight is not None else None
+        ce = F.cross_entropy(logits.float(), target, weight=w, ignore_index=self.ignore_index, reduction="sum")
+        valid = (target != self.ignore_index).float()
+        if w is not None:
+            valid = valid * w[target.clamp(0, logits.shape[1] - 1)]
+        loss = ce / valid.sum().clamp_min(1e-6)
+        if self.dice_weight:
+            loss = loss + self.dice_weight * soft_dice_loss(logits, target, self.ignore_index)
+        return loss

@@ -1,0 +1,95 @@
+"""The segmentation pieces of `foodcam train`: datasets, loss, validation metric and what "best" means.
+
+Implements the `train.engine.TrainTask` protocol for segmentation tasks (kitchen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import numpy as np
+import torch
+from torch import nn
+
+from runtime.metrics import ConfusionMatrix
+from runtime.tasks import TaskSpec
+from train.augment import seg_train_transform
+from train.datasets import SegmentationDataset, class_frequencies
+from train.losses import SegLoss, class_weights
+
+log = logging.getLogger("foodcam.train")
+
+DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stirrer) where mIoU is decided
+
+
+class SegMeter:
+    """Confusion matrix over validation batches -> runtime.metrics (mIoU, per-class IoU, pixel accuracy)."""
+
+    def __init__(self, class_names: tuple[str, ...]) -> None:
+        self.names = class_names
+        self.cm = ConfusionMatrix(len(class_names))
+
+    def update(self, outputs: torch.Tensor, targets: torch.Tensor) -> None:
+        pred = outputs.argmax(1).to(torch.uint8).cpu().numpy()
+        self.cm.update(pred, targets.cpu().numpy())
+
+    def compute(self) -> dict:
+        m = self.cm.metrics(self.names)
+        m["iou"] = {n: m["per_class"][n]["iou"] for n in self.names}
+        m["confusion"] = self.cm.mat.tolist()
+        return m
+
+
+class SegTask:
+    """Segmentation training: folder datasets, class-weighted CE + Dice, best = highest val mIoU."""
+
+    best_key = "miou"
+
+    def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
+        self.spec = spec
+        self.head = spec.seg_head
+        self.args = args
+
+    def folders(self, args: argparse.Namespace):
+        if self.spec.name != "kitchen":
+            raise NotImplementedError(f"no dataset reader for segmentation task {self.spec.name!r}")
+        from train.data.kitchen import KitchenFolder
+
+        max_dist = getattr(args, "max_dist", 100.0)
+        return KitchenFolder(args.data, "train", max_dist=max_dist), KitchenFolder(args.data, "val", max_dist=max_dist)
+
+    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
+        train_folder, val_folder = self.folders(args)
+        size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
+        train = SegmentationDataset(train_folder, size, mean, std, transform=seg_train_transform(size, seed=seed))
+        val = SegmentationDataset(val_folder, size, mean, std)
+        return train, val
+
+    def criterion(self, train: SegmentationDataset) -> nn.Module:
+        freq = class_frequencies(train.folder, self.head.num_classes)
+        weight = class_weights(freq)
+        log.info("class pixel shares %s -> loss weights %s", _fmt(self.head.classes, freq),
+                 _fmt(self.head.classes, weight.numpy()))
+        return SegLoss(weight, dice_weight=DICE_WEIGHT)
+
+    def meter(self) -> SegMeter:
+        return SegMeter(self.head.classes)
+
+    def row(self, metrics: dict) -> dict[str, float]:
+        """metrics.csv columns of one validation: val_miou, val_pixel_acc, iou_<class>..."""
+        row = {"val_miou": metrics["miou"], "val_pixel_acc": metrics["pixel_accuracy"]}
+        row.update({f"iou_{n}": metrics["iou"][n] for n in self.head.classes})
+        return row
+
+    def summary(self, metrics: dict) -> str:
+        per_class = " ".join(f"{n} {v:.3f}" for n, v in metrics["iou"].items())
+        return f"mIoU {metrics['miou']:.4f} (pixel acc {metrics['pixel_accuracy']:.4f}; {per_class})"
+
+
+def _fmt(names, values) -> str:
+    return ", ".join(f"{n} {float(v):.3f}" for n, v in zip(names, np.asarray(values)))
+
+
+def make_task(spec: TaskSpec, args: argparse.Namespace) -> SegTask:
+    return SegTask(spec, args)

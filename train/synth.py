@@ -1,0 +1,158 @@
+"""`foodcam synth`: procedural datasets written in the real data's layout.
+
+kitchen: DIR/{train,val,test}/{images,masks}/<dish>_<index>.jpg|.png, split like the real 450/140/130,
+images JPEG (quality 90), masks colour-coded PNG (stirrer red, pan+background green, food blue).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tqdm import tqdm
+
+from runtime.colour import colorize
+from runtime.errors import FoodcamError
+from runtime.imageio import write_image
+from runtime.scenes import KitchenScene
+from runtime.tasks import KITCHEN
+
+KITCHEN_SPLITS = (("train", 0.625), ("val", 0.195), ("test", 0.18))
+KITCHEN_SIZE = (320, 240)
+JPEG_QUALITY = 90
+
+
+def split_counts(count: int, shares: tuple[tuple[str, float], ...] = KITCHEN_SPLITS) -> dict[str, int]:
+    """Images per split for `count` in all; the last split takes the rounding remainder."""
+    counts, left = {}, int(count)
+    for name, share in shares[:-1]:
+        counts[name] = min(left, int(round(count * share)))
+        left -= counts[name]
+    counts[shares[-1][0]] = left
+    return counts
+
+
+def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
+                          size: tuple[int, int] = KITCHEN_SIZE, progress: bool = True) -> dict[str, int]:
+    """Render `count` kitchen frames into `out` in the real layout; returns the images per split."""
+    if int(count) < 1:
+        raise FoodcamError(f"--count {count}: expected at least 1 image")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FoodcamError(f"{out}: exists and is not a folder")
+    scene = KitchenScene(size=size, seed=seed)
+    head = KITCHEN.seg_head
+    counts = split_counts(int(count))
+    index = 0
+    with tqdm(total=int(count), desc="synth kitchen", unit="img", disable=not progress) as bar:
+        for split, n in counts.items():
+            for _ in range(n):
+                frame, mask, dish = scene.render_with_dish(index)
+                stem = f"{dish}_{index:06d}"
+                write_image(out / split / "images" / f"{stem}.jpg", frame, jpeg_quality=JPEG_QUALITY)
+                write_image(out / split / "masks" / f"{stem}.png", colorize(mask, head))
+                index += 1
+                bar.update(1)
+    return counts
+
+
+def _kitchen(args: argparse.Namespace) -> int:
+    size = tuple(args.size) if args.size else KITCHEN_SIZE
+    counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size)
+    parts = ", ".join(f"{split} {n}" for split, n in counts.items())
+    print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}) to {args.out}: {parts}")
+    return 0
+
+
+# task -> writer; each scene adds its own entry
+WRITERS = {"kitchen": _kitchen}
+
+
+# --- fruit -------------------------------------------------------------------------------------------
+
+FRUIT_SIZE = (224, 224)
+FRUIT_DUPLICATES = 0.05  # share of a fruit set that is near-copies of its other images, for dedup to find
+
+
+def _near_copy(rng, img, kind: int):
+    """A near-duplicate of `img`: kind 1 re-encoded, 2 downscaled, 3 cropped by 0.5-1.5% a side (kind 0: None,
+    an exact byte copy)."""
+    import cv2
+
+    h, w = img.shape[:2]
+    if kind == 2:
+        f = rng.uniform(0.6, 0.85)
+        return cv2.resize(img, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
+    if kind == 3:
+        dx, dy = (max(1, int(round(v))) for v in rng.uniform(0.005, 0.015, 2) * (w, h))
+        crop = img[dy : h - dy, dx : w - dx]
+        return cv2.resize(crop, (w, h), interpolation=cv2.INTER_LINEAR) if rng.random() < 0.5 else crop
+    return img if kind == 1 else None
+
+
+def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[int, int] = FRUIT_SIZE,
+                        progress: bool = True) -> dict:
+    """Render `count` fruit photos as `out/<Fruit>/<Fresh|Rotten>/<stem>.jpg` (the real "Fruit Freshness
+    Dataset" layout), balanced over fruit x freshness; about 5% of them are near-copies of other images under
+    new names (exact, re-encoded, downscaled, slightly cropped), each checked to be within the default pHash
+    threshold of its original, so de-duplication has something real to find.
+
+    Returns {"images": n, "duplicates": [(original, copy), ...], "size": (W, H)}.
+    """
+    import numpy as np
+
+    from runtime.imageio import read_image, write_bytes_atomic
+    from runtime.scenes.fruit import FruitScene
+    from train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
+
+    count = int(count)
+    if count < 8:
+        raise FoodcamError(f"--count {count}: a fruit set needs at least 8 images (one per fruit x freshness)")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FoodcamError(f"{out}: exists and is not a folder")
+    scene = FruitScene(size=size, seed=seed)
+    n_dup = int(round(count * FRUIT_DUPLICATES)) if count >= 20 else 0
+    originals: list[Path] = []
+    dups: list[tuple[Path, Path]] = []
+    rng = np.random.default_rng([seed, 0xD0B])
+    with tqdm(total=count, desc="synth fruit", unit="img", disable=not progress) as bar:
+        for i in range(count - n_dup):
+            img, fruit, rotten = scene.render(i)
+            path = out / fruit.capitalize() / ("Rotten" if rotten else "Fresh") / f"{fruit}_{seed}_{i:05d}.jpg"
+            write_image(path, img, jpeg_quality=JPEG_QUALITY)
+            originals.append(path)
+            bar.update(1)
+        for k in range(n_dup):
+            src = originals[int(rng.integers(len(originals)))]
+            dst = src.parent / f"{src.stem.split('_')[0]}_{seed}_{count - n_dup + k:05d}.jpg"
+            img = read_image(src)
+            for kind in (k % 4, 1):  # a copy that drifted too far from its original falls back to a re-encode
+                copy = _near_copy(rng, img, kind)
+                if copy is None:
+                    write_bytes_atomic(dst, src.read_bytes())
+                    break
+                write_image(dst, copy, jpeg_quality=int(rng.integers(70, 90)))
+                if hamming(phash(read_image(dst)), phash(img)) <= DEFAULT_THRESHOLD:
+                    break
+            dups.append((src, dst))
+            bar.update(1)
+    return {"images": count, "duplicates": dups, "size": tuple(size)}
+
+
+def _fruit(args: argparse.Namespace) -> int:
+    size = tuple(args.size) if args.size else FRUIT_SIZE
+    info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size)
+    print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}) to {args.out}, "
+          f"{len(info['duplicates'])} of them planted near-duplicates")
+    return 0
+
+
+WRITERS["fruit"] = _fruit
+
+
+def main(args: argparse.Namespace) -> int:
+    writer = WRITERS.get(args.task)
+    if writer is None:
+        raise FoodcamError(f"synth {args.task}: not available yet (available: {', '.join(sorted(WRITERS))})")
+    return writer(args)
