@@ -3,6 +3,7 @@ horizontal bar); without accuracy, latency bars per row. Written atomically as P
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from runtime.imageio import atomic_path
@@ -27,13 +28,19 @@ def write_chart(rows: list[dict], path: str | Path, title: str = "foodcam bench"
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.45 * len(ran) + 1.5)) if not scored else (9, 6), dpi=110)
     try:
         if scored:
-            for r in scored:
+            placed: list[tuple[float, float]] = []
+            ys = [100.0 * r["miou"] for r in scored]
+            near_y = max(0.5, 0.03 * (max(ys) - min(ys)))
+            for r, y in sorted(zip(scored, ys), key=lambda p: (p[1], p[0]["latency_ms"]["median"])):
                 lat = r["latency_ms"]
                 c = BACKEND_COLOURS.get(r["backend"], "black")
-                y = 100.0 * r["miou"]
                 ax.plot([lat["median"], lat["p99"]], [y, y], color=c, alpha=0.35, lw=3)
                 ax.scatter([lat["median"]], [y], color=c, s=40, zorder=3)
-                ax.annotate(_label(r), (lat["median"], y), textcoords="offset points", xytext=(6, 5), fontsize=8)
+                # points with about the same mIoU and latency get their labels stacked, not overprinted
+                k = sum(abs(py - y) < near_y and abs(math.log10(px / lat["median"])) < 0.6 for px, py in placed)
+                placed.append((lat["median"], y))
+                ax.annotate(_label(r), (lat["median"], y), textcoords="offset points", xytext=(6, 5 + 12 * k),
+                            fontsize=8, arrowprops={"arrowstyle": "-", "color": c, "alpha": 0.5} if k else None)
             ax.set_xlabel("latency per call, ms (dot: median, bar to p99)")
             ax.set_ylabel("mIoU, %")
             ax.set_xscale("log")

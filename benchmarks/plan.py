@@ -123,7 +123,7 @@ def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[
     if any(b < 1 for b in batches):
         raise FoodcamError(f"--batch {batches}: expected batch sizes of at least 1")
 
-    paths = [Path(m) for m in models]
+    paths = list(dict.fromkeys(Path(m) for m in models))  # the same file named twice is measured once
     rows = []
     for path, name in zip(paths, unique_names(paths)):
         fmt = artifact_format(path)

@@ -17,7 +17,7 @@ JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "t
 LAT = ("min", "mean", "median", "p90", "p95", "p99", "max", "std")
 STAGES = ("h2d_ms", "compute_ms", "d2h_ms")
 LOOP_STAGES = ("capture", "preprocess", "inference", "postprocess", "render")
-COLUMNS = (
+COLUMNS = tuple(
     ["name", "model", "task", "format", "precision", "backend", "runtime", "imgsz", "batch", "status", "reason",
      "size_mb", "params", "gflops", "metric", "miou"]
     + [f"lat_{k}_ms" for k in LAT]
@@ -152,7 +152,9 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
         "Latency is the wall time of one `Model.infer` call on a fixed uint8 batch at the input size (host to "
         "host, so GPU rows include the copies). FPS = frames / time spent in the timed calls. GFLOPs = "
         "2 x multiply-accumulates of Conv/ConvTranspose/Gemm/MatMul per frame. Peak RSS is the worker "
-        "process's peak resident memory (interpreter and libraries included) after the timed calls.", "",
+        "process's peak resident memory (interpreter and libraries included) after the timed calls; the CSV's "
+        "peak_rss_delta_mb is its growth from just before the artifact was opened (its runtime library's import "
+        "included).", "",
         "## Results", "",
         md_table(TABLE, [table_cells(r) for r in report["rows"]]), "",
     ]

@@ -142,7 +142,7 @@ def slug(text: str) -> str:
 def machine_slug(info: dict) -> str:
     """`jetson-<model>`, `gpu-<name>` or `cpu-<model>-<N>c`: no hostname, the same on identical machines."""
     if info.get("jetson"):
-        return "jetson-" + slug(info["jetson"].removeprefix("NVIDIA "))
+        return "jetson-" + slug(info["jetson"].removeprefix("NVIDIA ").removeprefix("Jetson "))
     if info.get("gpus"):
         return "gpu-" + slug(info["gpus"][0]["name"].removeprefix("NVIDIA "))
     return f"cpu-{slug(info.get('cpu') or 'unknown')}-{int(info.get('cores') or 1)}c"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from onnxruntime.quantization import CalibrationDataReader
+from tqdm import tqdm
 
 from runtime.errors import FoodcamError
 from runtime.imageio import IMAGE_EXTS, is_image, read_image
@@ -42,20 +43,27 @@ def calibration_images(root: str | Path, count: int) -> list[Path]:
 class FrameReader(CalibrationDataReader):
     """ONNX Runtime calibration feed: one preprocessed frame (batch of one) per `get_next`."""
 
-    def __init__(self, paths: list[Path], preprocess: Callable[[np.ndarray], np.ndarray], input_name: str) -> None:
+    def __init__(self, paths: list[Path], preprocess: Callable[[np.ndarray], np.ndarray], input_name: str,
+                 progress: bool = False) -> None:
         self.paths = list(paths)
         self.preprocess = preprocess
         self.input_name = input_name
         self.pos = 0
+        self.bar = tqdm(total=len(self.paths), desc="calibrate", unit="img", leave=False) if progress else None
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def get_next(self) -> dict[str, np.ndarray] | None:
         if self.pos >= len(self.paths):
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None
             return None
         frame = read_image(self.paths[self.pos])
         self.pos += 1
+        if self.bar is not None:
+            self.bar.update(1)
         return {self.input_name: np.ascontiguousarray(self.preprocess(frame), dtype=np.uint8)}
 
     def rewind(self) -> None:

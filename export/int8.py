@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -30,6 +31,13 @@ from runtime.errors import FoodcamError
 log = logging.getLogger("foodcam.export")
 
 CALIB_METHODS = ("entropy", "percentile", "minmax")
+# histogram settings of TensorRT's own calibrators: 2048 bins; entropy merges them into 128 quantized bins.
+# (quantize_static would build the entropy histogram with 128 bins, leaving KL nothing to choose: = minmax.)
+CALIB_OPTIONS = {
+    "minmax": {"symmetric": True},
+    "entropy": {"num_bins": 2048, "num_quantized_bins": 128, "symmetric": True},
+    "percentile": {"num_bins": 2048, "percentile": 99.999, "symmetric": True},
+}
 WEIGHT_AXIS = {"Conv": 0, "ConvTranspose": 1, "MatMul": 1}  # output-channel axis of each op's weight
 QUANTIZATION = {
     "scheme": "explicit Q/DQ, symmetric INT8 (zero point 0)",
@@ -44,7 +52,7 @@ def _quiet() -> Iterator[None]:
     """The quantizer prints calibration chatter and logs INFO lines on the root logger: keep them at debug."""
     root = logging.getLogger()
     level = root.level
-    root.setLevel(max(level, logging.WARNING))
+    root.setLevel(max(level, logging.ERROR))
     chatter = io.StringIO()
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(chatter):
@@ -56,6 +64,26 @@ def _quiet() -> Iterator[None]:
             log.debug("quantizer: %s", chatter.getvalue().strip())
 
 
+def _pre_process(src: Path, dst: Path) -> None:
+    """ORT's quantization pre-processing (shape inference + basic graph optimisation), as far as it goes.
+
+    Symbolic shape inference gives up on some dynamic-batch graphs (Resize sizes computed from Shape);
+    then ONNX shape inference alone, and failing that the graph as exported.
+    """
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    for symbolic in (True, False):
+        try:
+            with _quiet():
+                quant_pre_process(str(src), str(dst), skip_optimization=False, skip_onnx_shape=False,
+                                  skip_symbolic_shape=not symbolic)
+            return
+        except Exception as e:
+            log.debug("INT8 pre-processing (symbolic shapes: %s) failed: %s", symbolic, e)
+    log.warning("INT8 pre-processing failed; quantizing the graph as exported")
+    shutil.copyfile(src, dst)
+
+
 def _quantizable(model: onnx.ModelProto) -> list[str]:
     """Weighted ops whose weight is a constant: the nodes to quantize."""
     inits = {t.name for t in model.graph.initializer}
@@ -65,7 +93,7 @@ def _quantizable(model: onnx.ModelProto) -> list[str]:
 def quantize_int8(fp32: onnx.ModelProto, reader, method: str = "percentile") -> onnx.ModelProto:
     """Calibrate on `reader` (an onnxruntime CalibrationDataReader) and return the Q/DQ graph."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
-    from onnxruntime.quantization.shape_inference import quant_pre_process
+    from onnxruntime.quantization.calibrate import create_calibrator, save_tensors_data
 
     if method not in CALIB_METHODS:
         raise FoodcamError(f"--calib-method {method!r}: expected one of {', '.join(CALIB_METHODS)}")
@@ -73,13 +101,9 @@ def quantize_int8(fp32: onnx.ModelProto, reader, method: str = "percentile") -> 
                  "percentile": CalibrationMethod.Percentile}[method]
     with tempfile.TemporaryDirectory(prefix="foodcam-int8-") as tmp:
         src, pre, out = Path(tmp, "fp32.onnx"), Path(tmp, "pre.onnx"), Path(tmp, "int8.onnx")
+        cache = Path(tmp, "ranges.json")
         onnx.save(fp32, src)
-        try:
-            quant_pre_process(str(src), str(pre), skip_optimization=False, skip_onnx_shape=False,
-                              skip_symbolic_shape=False)
-        except Exception as e:  # pre-processing is an optimisation; quantize the graph as exported
-            log.warning("INT8 pre-processing failed (%s); quantizing the graph as exported", e)
-            onnx.save(fp32, pre)
+        _pre_process(src, pre)
         model = name_nodes(onnx.load(str(pre)))
         nodes = _quantizable(model)
         if not nodes:
@@ -87,8 +111,13 @@ def quantize_int8(fp32: onnx.ModelProto, reader, method: str = "percentile") -> 
         onnx.save(model, pre)
         try:
             with _quiet():
+                calibrator = create_calibrator(pre, list(WEIGHTED_OPS), augmented_model_path=str(Path(tmp, "aug.onnx")),
+                                               calibrate_method=calibrate, extra_options=CALIB_OPTIONS[method])
+                calibrator.collect_data(reader)
+                save_tensors_data(calibrator.compute_data(), cache)
+                del calibrator
                 quantize_static(
-                    str(pre), str(out), reader,
+                    str(pre), str(out), None, calibration_cache_path=str(cache),
                     quant_format=QuantFormat.QDQ,
                     op_types_to_quantize=list(WEIGHTED_OPS),
                     nodes_to_quantize=nodes,

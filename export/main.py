@@ -28,7 +28,7 @@ from export.onnx_export import (
     smoke_run,
 )
 from export.parity import PARITY_MIN_AGREEMENT, check_frames, graph_vs_graph, torch_vs_graph
-from export.report import json_safe, report_paths, write_report
+from export.report import json_safe, write_report
 from runtime.backends.onnx_meta import make_metadata
 from runtime.errors import FoodcamError
 from runtime.tasks import TaskSpec
@@ -75,7 +75,7 @@ def _stamp(proto: onnx.ModelProto, task: TaskSpec, precision: str, source: dict,
     set_metadata(proto, json_safe(meta))
 
 
-def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames) -> tuple[onnx.ModelProto, dict]:
+def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: list, frames_from: str):
     """FP16 or INT8 graph from the FP32 reference, checked; (graph, what to record in its metadata)."""
     if precision == "fp16":
         from export.fp16 import check_fp16, to_fp16
@@ -91,18 +91,53 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames) 
         calib = Path(args.calib) if args.calib else Path(args.data) / "train"
         paths = calibration_images(calib, args.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
-        reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name)
+        reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
         graph = quantize_int8(fp32, reader, args.calib_method)
         check_graph(graph, "INT8 graph")
         info = {"int8": check_qdq(graph), "quantization": QUANTIZATION,
                 "calibration": {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}}
     smoke_run(graph, f"{precision.upper()} graph")
-    info["vs_fp32"] = graph_vs_graph(task, fp32, graph, frames[0], precision)
-    info["vs_fp32"]["source"] = frames[1]
+    info["vs_fp32"] = {**graph_vs_graph(task, fp32, graph, frames, precision), "source": frames_from}
+    print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
     return graph, info
 
 
+def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
+    """The FP32 deployment graph, checked against PyTorch on `frames`; (graph, export record)."""
+    import torch
+
+    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch)
+    check_graph(graph)
+    simplified = False
+    if not args.no_simplify:
+        graph, simplified = simplify(graph)
+    parity = {**torch_vs_graph(model, task, graph, frames), "source": frames_from}
+    print(_describe_parity(parity, "parity PyTorch vs ONNX Runtime"))
+    if not parity["agreement"] >= PARITY_MIN_AGREEMENT:
+        unit = "pixels" if task.kind == "segmentation" else "labels"
+        raise FoodcamError(
+            f"export parity check failed: ONNX agrees with PyTorch on {100 * parity['agreement']:.2f}% of {unit} "
+            f"(< {100 * PARITY_MIN_AGREEMENT:.0f}%) on {frames_from}; nothing written"
+        )
+    export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
+              "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "simplified": simplified,
+              "parity": parity}
+    return graph, export
+
+
+def _verdict(report: dict) -> dict:
+    """What the artifact's own metadata says about its gate."""
+    gate = report["gate"]
+    verdict = {"status": report["status"], "ran": gate["ran"]}
+    if gate["ran"]:
+        verdict.update({k: report.get(k) for k in ("reason", "miou", "reference_miou", "drop_points", "agreement")})
+        verdict.update({k: gate[k] for k in ("data", "split", "images", "max_drop_points")})
+    return verdict
+
+
 def main(args) -> int:
+    from export.gate import not_gated, run_gate
     from train.checkpoint import file_sha256, load_checkpoint
 
     weights = Path(args.weights)
@@ -119,68 +154,39 @@ def main(args) -> int:
         if h < 8 or w < 8:
             raise FoodcamError(f"--imgsz {h} {w}: expected a height and width of at least 8 pixels")
         task = task.with_input_size(h, w)
-    frames = check_frames(task, args.data, args.split)  # bad --data fails here, before any export
+    frames, frames_from = check_frames(task, args.data, args.split)  # a bad --data fails here, before any export
 
-    # 1. FP32 deployment graph, checked against PyTorch
-    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch)
-    check_graph(graph)
-    simplified = False
-    if not args.no_simplify:
-        graph, simplified = simplify(graph)
-    parity = {**torch_vs_graph(model, task, graph, frames[0]), "source": frames[1]}
-    print(_describe_parity(parity, "parity PyTorch vs ONNX Runtime"))
-    if not parity["agreement"] >= PARITY_MIN_AGREEMENT:
-        raise FoodcamError(
-            f"export parity check failed: ONNX agrees with PyTorch on {100 * parity['agreement']:.2f}% of "
-            f"{'pixels' if task.kind == 'segmentation' else 'labels'} (< {100 * PARITY_MIN_AGREEMENT:.0f}%); nothing written"
-        )
-    import torch
-
+    # 1. the FP32 deployment graph: checked against PyTorch, then written as the reference
+    graph, export = _export_fp32(model, task, args, frames, frames_from)
     source = {"checkpoint": weights.name, "sha256": file_sha256(weights), "arch": ckpt.get("arch", {}),
               "epoch": ckpt.get("epoch"), "config": _config(ckpt.get("config"))}
-    export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
-              "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "simplified": simplified,
-              "parity": parity}
     metrics = _summary(ckpt.get("metrics"))
     _stamp(graph, task, "fp32", source, metrics, export)
     save_onnx(graph, reference)
     print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}, opset {args.opset})")
 
-    # 2. the precision ladder
-    final = graph
+    # 2. the precision ladder, from the reference
     if precision != "fp32":
-        final, info = _lower(precision, graph, task, args, frames)
-        print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
+        graph, info = _lower(precision, graph, task, args, frames, frames_from)
         export = {**export, **info, "reference": {"file": reference.name, "sha256": file_sha256(reference)}}
-        _stamp(final, task, precision, source, metrics, export)
-        save_onnx(final, artifact)
+        _stamp(graph, task, precision, source, metrics, export)
+        save_onnx(graph, artifact)
         print(f"wrote {artifact} ({precision})")
 
-    # 3. the accuracy gate
+    # 3. the accuracy gate; the artifact's metadata and its report say how it went
     if args.data:
-        from export.gate import run_gate
-
         report = run_gate(task, reference, artifact, precision, args.data, args.split, args.max_drop)
     else:
-        from export.gate import not_gated
-
         report = not_gated(artifact, precision)
-    report["parity"] = parity
+    report["parity"] = export["parity"]
+    _stamp(graph, task, precision, source, metrics, {**export, "gate": _verdict(report)})
+    save_onnx(graph, artifact)
+    md = write_report(artifact, report)[1]
     gate = report["gate"]
-    verdict = {"status": report["status"], "ran": gate["ran"]}
-    if gate["ran"]:
-        verdict.update({k: report.get(k) for k in ("reason", "miou", "reference_miou", "drop_points", "agreement")})
-        verdict.update({k: gate[k] for k in ("data", "split", "images", "max_drop_points")})
-    export = {**export, "gate": verdict}
-    _stamp(final, task, precision, source, metrics, export)  # the artifact says whether it passed
-    save_onnx(final, artifact)
-    write_report(artifact, report)
-    md = report_paths(artifact)[1]
     if not gate["ran"]:
         print(f"no accuracy gate ran ({gate['why']}); status: exported; report {md}")
         return 0
-    print(report.get("summary", ""))
+    print(report["summary"])
     if report["status"] == "failed":
         print(f"foodcam export: accuracy gate failed: {artifact.name} {report['reason']} vs FP32 on "
               f"{gate['split']} (status failed; see {md})", file=sys.stderr)

@@ -56,7 +56,7 @@ def to_markdown(report: dict) -> str:
     lines = [f"# Export report: {report['artifact']}", "", f"**Status:** {status}", ""]
     if report.get("summary"):
         lines += [report["summary"], ""]
-    head = ["artifact", "precision", "status", "size", "mIoU", "Δ mIoU (pts)", "agreement", *classes]
+    head = ["artifact", "precision", "status", "size", "mIoU", "mIoU drop (pts)", "agreement", *classes]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         row_status = r["status"] + (f" ({r['reason']})" if r.get("reason") else "")

@@ -24,7 +24,10 @@ class ConfusionMatrix:
         if pred.shape != target.shape:
             raise ValueError(f"prediction has {pred.size} values, target {target.size}")
         keep = (target != ignore_index) & (target >= 0) & (target < self.n)
-        idx = target[keep] * self.n + np.clip(pred[keep], 0, self.n - 1)
+        bad = keep & ((pred < 0) | (pred >= self.n))
+        if bad.any():
+            raise ValueError(f"prediction holds class index {int(pred[bad][0])} outside 0..{self.n - 1}")
+        idx = target[keep] * self.n + pred[keep]
         self.mat += np.bincount(idx, minlength=self.n * self.n).reshape(self.n, self.n)
 
     def merge(self, other: ConfusionMatrix) -> None:
@@ -35,6 +38,8 @@ class ConfusionMatrix:
 
         A class absent from both truth and prediction gets NaN IoU and is left out of the means.
         """
+        if len(class_names) != self.n:
+            raise ValueError(f"{len(class_names)} class names for a {self.n}-class confusion matrix")
         m = self.mat.astype(np.float64)
         total = m.sum()
         tp = np.diag(m)

@@ -82,3 +82,11 @@ def test_shape_mismatch_is_an_error():
 def test_agreement():
     assert agreement(np.array([1, 2, 3, 4]), np.array([1, 2, 0, 4])) == pytest.approx(0.75)
     assert math.isnan(agreement(np.array([]), np.array([])))
+
+
+def test_out_of_range_prediction_is_an_error_not_a_hit():
+    cm = ConfusionMatrix(3)
+    with pytest.raises(ValueError, match="outside 0..2"):
+        cm.update(np.array([255, 7]), np.array([2, 2]))
+    with pytest.raises(ValueError, match="class names"):
+        cm.metrics(["a", "b"])

@@ -140,7 +140,7 @@ def test_int8_artifact_is_symmetric_qdq_and_gated(kitchen_ckpt, kitchen_data, tm
     capsys.readouterr()
 
     assert foodcam(*args, "--max-drop", -1) == 1
-    err = capsys.readouterr().err.strip().splitlines()
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("foodcam export")]
     assert len(err) == 1 and "accuracy gate failed" in err[0] and "model.int8.onnx" in err[0]
     report = _report(out)
     assert report["status"] == "failed" and report["rows"][1]["status"] == "failed"
@@ -192,3 +192,35 @@ def test_calibration_images_skip_labels(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(FoodcamError, match="no images"):
         calibration_images(tmp_path / "empty", 4)
+
+
+# ------------------------------------------------------------------------------------------ TensorRT
+
+
+def _tensorrt_or_skip():
+    import importlib.util
+
+    import torch
+
+    if importlib.util.find_spec("tensorrt") is None or not torch.cuda.is_available():
+        pytest.skip("needs TensorRT (python module 'tensorrt') and a CUDA GPU")
+    import tensorrt
+
+    return tensorrt
+
+
+@pytest.mark.tensorrt
+def test_tensorrt_builds_strongly_typed_engines_from_the_ladder(kitchen_ckpt, kitchen_data, tmp_path):
+    trt = _tensorrt_or_skip()
+    assert foodcam("export", "--weights", kitchen_ckpt, "--out", tmp_path / "model.fp16.onnx", "--precision", "fp16") == 0
+    assert foodcam("export", "--weights", kitchen_ckpt, "--out", tmp_path / "model.int8.onnx", "--precision", "int8",
+                   "--calib", kitchen_data / "train", "--calib-count", 8) == 0
+    logger = trt.Logger(trt.Logger.WARNING)
+    for name in ("model.onnx", "model.fp16.onnx", "model.int8.onnx"):
+        builder = trt.Builder(logger)
+        network = builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED))
+        parser = trt.OnnxParser(network, logger)
+        ok = parser.parse((tmp_path / name).read_bytes())
+        assert ok, [str(parser.get_error(i)) for i in range(parser.num_errors)]
+        plan = builder.build_serialized_network(network, builder.create_builder_config())
+        assert plan is not None and plan.nbytes > 0, name

@@ -241,3 +241,44 @@ def test_sort_cli_errors_are_one_line(tmp_path, capsys, colour_model):
     assert rc == 2 and "lane.rect" in err and "Traceback" not in err
     rc = main(["sort", "--model", str(tmp_path / "none.onnx"), "--source", URI, "--line", _line(tmp_path)])
     assert rc == 2 and "no such model file" in capsys.readouterr().err
+
+
+def test_realtime_line_with_udp_ejector(colour_model, tmp_path):
+    """Paced on the wall clock: the timer thread fires over a real UDP socket; every item is accounted for."""
+    import socket
+
+    from camera.actuators import open_actuator
+    from camera.sorting.app import open_line_source, run_line
+    from camera.sorting.audit import AuditLog
+    from camera.sorting.line import parse_line
+    from runtime.open import open_model
+
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    rx.settimeout(0.2)
+    d = json.loads(open(_line(tmp_path)).read())
+    d["actuator"] = {"type": "udp", "host": "127.0.0.1", "port": rx.getsockname()[1]}
+    line = parse_line(d, "line.yaml")
+    act = open_actuator(line.actuator, line=line.name)
+    act.connect()
+    path = tmp_path / "rt.jsonl"
+    try:
+        with open_model(colour_model) as model, open_line_source(URI, realtime=True) as src, AuditLog(path) as audit:
+            assert src.live
+            s = run_line(model, src, line, act, audit, max_seconds=3.5, progress=False)
+        got = []
+        try:
+            while True:
+                got.append(json.loads(rx.recv(2048)))
+        except TimeoutError:
+            pass
+    finally:
+        act.close()
+        rx.close()
+    assert s["clock"] == "wall"
+    t = s["truth"]
+    assert t["expected"] >= 1 and t["counted_once"] == t["expected"] and not t["counted_twice"]
+    recs = read_audit(path)
+    assert len([r for r in recs if r.get("decision")]) == s["items"]
+    assert s["fired"] + s["missed"] == s["rejected"] + s["diverted"]  # each command accounted for once
+    assert sorted(m["id"] for m in got) == sorted(r["id"] for r in recs if r["outcome"] == "fired")

@@ -24,7 +24,7 @@ def _track(direction: str, frames: int = 130, seed: int = 8, **line):
         x0, y0, x1, y1 = d["lane"]["rect"]
         d["lane"]["rect"] = [y0, x0, y1, x1]
     tracker = None
-    ended, feeds = [], []
+    ended = []
     for k in range(frames):
         img, truth = feed.next()
         if direction == "right_to_left":

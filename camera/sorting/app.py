@@ -59,13 +59,18 @@ class Sorter:
         self.frames = 0
         self.t_last: float | None = None
         self.truth_items: dict[int, object] = {}  # ground truth seen so far (synthetic sources)
+        self.truth_t_last: float | None = None
         self._lock = threading.Lock()
         self._batch = is_dynamic(model.input_spec.shape[0])
         self._warned_late = False
 
     # --- per frame ------------------------------------------------------------------------------------
-    def process(self, image: np.ndarray, t: float, truth: list | None = None) -> list[Track]:
-        """One frame taken at `t` (the clock's time base); returns the tracks seen or coasting."""
+    def process(self, image: np.ndarray, t: float, truth: list | None = None,
+                truth_t: float | None = None) -> list[Track]:
+        """One frame taken at `t` (the clock's time base); returns the tracks seen or coasting.
+
+        `truth`: the items in view, from a simulated source, whose own time for this frame is `truth_t`
+        (default `t`; they differ when a simulation is paced on the wall clock)."""
         sim = not self.clock.realtime
         if sim:
             self.scheduler.advance_to(t)
@@ -81,7 +86,8 @@ class Sorter:
         whole = [tr for tr in seen if not tr.blob.partial]
         for tr, result in zip(whole, self._classify([crop(image, tr.blob.frame_box) for tr in whole])):
             tr.data["votes"].add(result)
-        if truth:
+        if truth is not None:
+            self.truth_t_last = t if truth_t is None else truth_t
             self._match_truth(seen, truth)
         self.frames += 1
         self.t_last = t
@@ -172,7 +178,7 @@ class Sorter:
         if tr.data.get("truth"):
             item = self.truth_items[tr.data["truth"].most_common(1)[0][0]]
             rec["truth"] = {"id": item.id, "fruit": item.fruit, "rotten": item.rotten}
-            if fire_at is not None:
+            if fire_at is not None and not self.clock.realtime:  # truth times are simulated times
                 t_truth = item.time_at_x(self.camera_x_frame) + self.line.travel_time(item.speed)
                 rec["truth"]["fire_at"] = t_truth
                 rec["timing_error_s"] = fire_at - t_truth
@@ -218,13 +224,14 @@ class Sorter:
             "incomplete": sum(r["outcome"] == "incomplete" for r in recs),
             "low_confidence": sum(bool(r.get("low_confidence")) for r in decided),
         }
-        if self.truth_items and self.t_last is not None:
+        if self.truth_items and self.truth_t_last is not None:
             s["truth"] = self._truth_summary(decided)
         return s
 
     def _truth_summary(self, decided: list[dict]) -> dict:
         """Against ground truth: every item whose centre crossed the camera line must be decided once."""
-        expected = {i for i, it in self.truth_items.items() if it.time_at_x(self.camera_x_frame) <= self.t_last}
+        t_end = self.truth_t_last
+        expected = {i for i, it in self.truth_items.items() if it.time_at_x(self.camera_x_frame) <= t_end}
         matched = Counter(r["truth"]["id"] for r in decided if "truth" in r)
         right = [r for r in decided if "truth" in r and (r["decision"] != "pass") == r["truth"]["rotten"]]
         fruit_right = [r for r in decided if "truth" in r and r["fruit"] == r["truth"]["fruit"]]
@@ -274,7 +281,7 @@ def run_line(model: Model, source, line: LineConfig, actuator: Actuator, audit: 
             t = frame.t0 if live else frame.index / rate
             t_first = t if t_first is None else t_first
             truth = frame.truth if isinstance(frame.truth, list) else None
-            sorter.process(frame.image, t, truth)
+            sorter.process(frame.image, t, truth, truth_t=frame.index / rate)
             bar.update(1)
             if (max_frames and sorter.frames >= max_frames) or (max_seconds and t - t_first >= max_seconds):
                 break

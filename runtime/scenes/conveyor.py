@@ -116,7 +116,7 @@ class ConveyorFeed:
         self.items: list[ConveyorItem] = []  # every item spawned so far, in order
         self._sprites: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._next_spawn = 0.5 * self.spawn_every
-        self._belt, self._static = self._make_belt()
+        self._belt, self._static, self._light = self._make_belt()
 
     # --- time -----------------------------------------------------------------------------------------
     @property
@@ -205,8 +205,8 @@ class ConveyorFeed:
         img[y0:y1, x0:x1] = img[y0:y1, x0:x1] * (1 - aa) + ss * aa
 
     # --- belt -----------------------------------------------------------------------------------------
-    def _make_belt(self) -> tuple[np.ndarray, np.ndarray]:
-        """(belt loop texture float32 (lane_h, P, 3), static frame: rails and lighting float32 (H, W, 3))."""
+    def _make_belt(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(belt loop texture (lane_h, P + W, 3), static rails (H, W, 3), light falloff (1, W, 1)), float32."""
         rng = np.random.default_rng([self.seed, 104729])
         w, h = self.width, self.height
         _, ly0, _, ly1 = self.lane
@@ -234,8 +234,7 @@ class ConveyorFeed:
         static[:ly0] = rail * ramp[:, None, None]
         static[ly1:] = rail * ramp[::-1, None, None]
         light = 1.0 + 0.05 * np.cos(np.linspace(-1.0, 1.0, w, dtype=np.float32) * np.pi / 2 - 0.2)
-        self._light = light[None, :, None]
-        return tex, static
+        return tex, static, light[None, :, None]
 
     def _belt_at(self, t: float) -> np.ndarray:
         period = self._belt.shape[1] - self.width

@@ -27,7 +27,7 @@ _AUG_PREFIX = re.compile(
     r"translated|saltandpepper|salt_and_pepper|noise|noisy|blur|blurred|aug_?\d*|copy_of|copy)[ _-]+)+"
 )
 _COPY_SUFFIX = re.compile(r"(?:[ _-]*\(\d+\)|[ _-]+copy(?:[ _-]*\d+)?|[ _-]+-[ _-]*copy)+$")
-_GENERIC = re.compile(r"[a-z]{0,6}[ _-]*\(?\d{1,6}\)?")
+_GENERIC = re.compile(r"[a-z]{0,6}[ _-]*\(?\d{1,6}\)?|[a-z]{0,6}[ _-]*\(\d{1,6}\)")
 
 
 def phash(bgr: np.ndarray) -> int:
@@ -68,9 +68,11 @@ def base_stem(path: str | Path) -> str:
 
 
 def stem_key(path: str | Path) -> str | None:
-    """`base_stem`, or None when the stem is generic (numbered) and says nothing about identity."""
+    """`base_stem`, or None when the stem is generic ("1", "img_0012", "image (3)", "photo") and says
+    nothing about which picture it is."""
+    raw = _AUG_PREFIX.sub("", Path(path).stem.lower().strip())
     s = base_stem(path)
-    return None if not s or _GENERIC.fullmatch(s) else s
+    return None if _GENERIC.fullmatch(raw) or re.fullmatch(r"[a-z]{0,6}", s) else s
 
 
 class UnionFind:
