@@ -13,7 +13,7 @@ from runtime.imageio import write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
 JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "timer", "rows", "comparisons",
-             "noise", "rounds")
+             "noise", "rounds", "load_average")
 LAT = ("min", "mean", "median", "p90", "p95", "p99", "max", "std")
 STAGES = ("h2d_ms", "compute_ms", "d2h_ms")
 LOOP_STAGES = ("capture", "preprocess", "inference", "postprocess", "render")
@@ -124,6 +124,10 @@ def console_summary(report: dict) -> str:
         worst = max(noise, key=lambda n: n["range_pct"])
         lines.append(f"harness noise: same artifact across {worst['n']} rounds, median spread (max-min) "
                      f"<= {worst['range_pct']:.1f}% ({worst['row']})")
+    load = (report.get("load_average") or {}).get("start")
+    cores = (report.get("system") or {}).get("cores")
+    if load and cores and load[0] > cores:
+        lines.append(f"note: load average {load[0]} on {cores} cores at the start: other work competed for the CPU")
     return "\n".join(lines)
 
 
@@ -180,6 +184,11 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
                 "calls in a rotated order; the ratio is taken within each round, then summarised.", "",
                 md_table(COMPARISON_HEADERS, [comparison_cells(c) for c in report["comparisons"]]), ""]
     out += ["## Timer and harness noise", ""]
+    load = report.get("load_average") or {}
+    if load.get("start") and load.get("end"):
+        out += [f"Load average (1/5/15 min) at start {'/'.join(map(str, load['start']))}, at end "
+                f"{'/'.join(map(str, load['end']))} on {sysinfo.get('cores')} usable cores: a load above the core "
+                "count means other work competed for the CPU and the spreads below include it.", ""]
     if t:
         out += [f"`time.perf_counter` ({t['clock']}): declared resolution {t['resolution_ns']:.0f} ns, smallest "
                 f"step seen {t['min_step_ns']:.0f} ns; an empty call through the same timing loop: median "

@@ -49,16 +49,19 @@ def settings_from(args) -> dict:
 
 
 def command_line(args) -> str:
+    """The command that reproduces this run (output folder left out)."""
     parts = ["foodcam bench --models", *map(str, args.models)]
     for flag, value in (("--backends", args.backends), ("--imgsz", args.imgsz), ("--batch", args.batch)):
         if value:
             parts += [flag, *map(str, value)]
-    for flag, value in (("--data", args.data), ("--threads", args.threads), ("--iters", args.iters),
-                        ("--seconds", args.seconds), ("--loop-frames", args.loop_frames), ("--rounds", args.rounds)):
-        if value not in (None, 0):
-            parts += [flag, str(value)]
     if args.data:
-        parts += ["--split", args.split]
+        parts += ["--data", str(args.data), "--split", args.split]
+    for flag, value in (("--threads", args.threads), ("--warmup", args.warmup), ("--iters", args.iters),
+                        ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
+                        ("--loop-source", args.loop_source), ("--rounds", args.rounds),
+                        ("--round-iters", args.round_iters)):
+        if value is not None:
+            parts += [flag, str(value)]
     return " ".join(parts)
 
 
@@ -142,6 +145,14 @@ def interleaved(rows: list[dict], settings: dict, tmp: Path) -> tuple[dict, list
     return record, comparisons(ran, res), noise(ran, res)
 
 
+def load_average() -> list[float] | None:
+    """The 1/5/15-minute load averages: above the core count, other work competed with the benchmark."""
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def default_out(machine: str) -> Path:
     return RESULTS / machine
 
@@ -159,6 +170,7 @@ def main(args) -> int:
     machine = machine_slug(info)
     out_dir = Path(args.out) if args.out else default_out(machine)
     timer = timer_overhead()
+    load_start = load_average()
     with tempfile.TemporaryDirectory(prefix="foodcam-bench-") as t:
         tmp = Path(t)
         rows, samples = measure_rows(rows, settings, tmp)
@@ -167,6 +179,7 @@ def main(args) -> int:
         "schema": SCHEMA, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "command": command_line(args), "machine": machine, "system": info, "settings": settings, "timer": timer,
         "rows": rows, "comparisons": comps, "noise": noise_rows, "rounds": rounds,
+        "load_average": {"start": load_start, "end": load_average()},
     }
     paths = write_reports(report, out_dir)
     write_text_atomic(out_dir / "raw" / "samples.json", json.dumps(samples) + "\n")

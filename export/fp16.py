@@ -4,6 +4,10 @@ Kept in FP32: the input normalisation (uint8 -> float, scale, shift: exact to th
 and the numerically sensitive tail and reductions (ArgMax, Softmax, Reduce*, Exp/Log/Pow/Sqrt...).
 A Cast to FP16 follows the normalisation and a Cast to FP32 precedes the tail; TensorRT builds a
 strongly-typed FP16 engine from exactly this graph, and ONNX Runtime runs it on a CPU.
+
+The conversion is done here rather than with onnxruntime's `convert_float_to_float16`, which wraps each
+blocked node in its own FP16 round trip, so a chain of FP32 nodes (the normalisation) would still pass its
+values through FP16 between them.
 """
 
 from __future__ import annotations

@@ -214,8 +214,10 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
     gen = torch.Generator().manual_seed(args.seed)
     loader_kw = dict(num_workers=args.workers, pin_memory=device.type == "cuda", worker_init_fn=seed_worker,
                      persistent_workers=args.workers > 0)
+    n_rank = len(sampler) if sampler is not None else len(train_ds)
     train_loader = DataLoader(train_ds, batch_size=per_rank, shuffle=sampler is None, sampler=sampler,
-                              drop_last=len(train_ds) >= per_rank * info.world * 2, generator=gen, **loader_kw)
+                              drop_last=n_rank > per_rank and n_rank % per_rank == 1,  # BatchNorm needs 2+ samples
+                              generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
 
     arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
