@@ -45,7 +45,7 @@ class FrameReader(CalibrationDataReader):
 
     def __init__(self, paths: list[Path], preprocess: Callable[[np.ndarray], np.ndarray], input_name: str,
                  progress: bool = False) -> None:
-        self.paths = list(paths)
+        self.paths = [Path(p).resolve() for p in paths]  # absolute: the quantizer runs in a scratch cwd
         self.preprocess = preprocess
         self.input_name = input_name
         self.pos = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import shutil
 import tempfile
 import warnings
@@ -64,6 +65,16 @@ def _quiet() -> Iterator[None]:
             log.debug("quantizer: %s", chatter.getvalue().strip())
 
 
+@contextlib.contextmanager
+def _working_dir(path: str):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
 def _pre_process(src: Path, dst: Path) -> None:
     """ORT's quantization pre-processing (shape inference + basic graph optimisation), as far as it goes.
 
@@ -99,7 +110,9 @@ def quantize_int8(fp32: onnx.ModelProto, reader, method: str = "percentile") -> 
         raise FoodcamError(f"--calib-method {method!r}: expected one of {', '.join(CALIB_METHODS)}")
     calibrate = {"minmax": CalibrationMethod.MinMax, "entropy": CalibrationMethod.Entropy,
                  "percentile": CalibrationMethod.Percentile}[method]
-    with tempfile.TemporaryDirectory(prefix="foodcam-int8-") as tmp:
+    # ORT's shape inference and quantizer drop scratch files (*.data, sym_shape_infer_temp.onnx) into the
+    # working directory: run them inside the temporary folder so nothing lands in the user's cwd.
+    with tempfile.TemporaryDirectory(prefix="foodcam-int8-") as tmp, _working_dir(tmp):
         src, pre, out = Path(tmp, "fp32.onnx"), Path(tmp, "pre.onnx"), Path(tmp, "int8.onnx")
         cache = Path(tmp, "ranges.json")
         onnx.save(fp32, src)

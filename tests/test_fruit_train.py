@@ -10,12 +10,14 @@ import torch
 from tests.conftest import foodcam
 from train.checkpoint import read_checkpoint
 
+EPOCHS = 5
+
 
 @pytest.fixture(scope="module")
 def fruit_data(tmp_path_factory):
-    """160 photos at 40x40 in the nested layout (8 of them planted near-duplicates)."""
+    """400 photos at 40x40 in the nested layout (20 of them planted near-duplicates)."""
     out = tmp_path_factory.mktemp("fruit") / "Fruit Freshness Dataset"
-    assert foodcam("synth", "fruit", "--out", out, "--count", 160, "--seed", 0, "--size", "40x40") == 0
+    assert foodcam("synth", "fruit", "--out", out, "--count", 400, "--seed", 0, "--size", "40x40") == 0
     return out.parent  # the loader finds the labelled folders below any root
 
 
@@ -23,8 +25,8 @@ def fruit_data(tmp_path_factory):
 def fruit_run(fruit_data, tmp_path_factory):
     torch.set_num_threads(1)
     run = tmp_path_factory.mktemp("runs") / "fruit"
-    rc = foodcam("train", "freshness", "--data", fruit_data, "--model", "resnet18", "--imgsz", 32, "--epochs", 10,
-                 "--batch", 16, "--lr", 4e-3, "--out", run, "--seed", 0, "--device", "cpu")
+    rc = foodcam("train", "freshness", "--data", fruit_data, "--model", "resnet18", "--imgsz", 32, "--epochs", EPOCHS,
+                 "--batch", 16, "--lr", 3e-3, "--out", run, "--seed", 0, "--device", "cpu")
     assert rc == 0
     return run
 
@@ -32,9 +34,10 @@ def fruit_run(fruit_data, tmp_path_factory):
 def test_short_training_is_well_above_chance_on_both_heads(fruit_run):
     ckpt = read_checkpoint(fruit_run / "best.pt")
     acc = ckpt["metrics"]["acc"]
-    assert acc["fruit"] >= 0.5, acc  # chance: 0.25
-    assert acc["freshness"] >= 0.75, acc  # chance: 0.5
-    assert ckpt["task"]["heads"][0]["classes"] == ["apple", "banana", "orange", "strawberry"]
+    # ~75 val images after de-duplication: 0.35 on four classes or 0.7 on two is far beyond a lucky guess
+    assert acc["fruit"] >= 0.35, acc  # chance: 0.25
+    assert acc["freshness"] >= 0.7, acc  # chance: 0.5
+    assert list(ckpt["task"]["heads"][0]["classes"]) == ["apple", "banana", "orange", "strawberry"]
     assert ckpt["arch"]["name"] == "resnet18"
 
 
@@ -44,11 +47,11 @@ def test_run_folder_has_per_head_curves_and_confusions(fruit_run):
         assert (fruit_run / name).stat().st_size > 0, name
     with open(fruit_run / "metrics.csv") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 10
+    assert len(rows) == EPOCHS
     assert {"val_mean_acc", "val_acc_fruit", "val_acc_freshness", "f1_apple", "f1_rotten"} <= set(rows[0])
     with open(fruit_run / "tasks.csv") as f:
         heads = list(csv.DictReader(f))
-    assert [int(r["epoch"]) for r in heads] == list(range(1, 11))
+    assert [int(r["epoch"]) for r in heads] == list(range(1, EPOCHS + 1))
     assert float(heads[-1]["train_loss_fruit"]) < float(heads[0]["train_loss_fruit"])
 
 

@@ -52,6 +52,23 @@ class SegmentationDataset(Dataset):
         return x, y
 
 
+class Repeat(Dataset):
+    """`dataset` seen `times` times per epoch (each draw augmented afresh): small splits get enough steps."""
+
+    def __init__(self, dataset: Dataset, times: int) -> None:
+        self.dataset, self.times = dataset, int(times)
+
+    @property
+    def transform(self):
+        return getattr(self.dataset, "transform", None)
+
+    def __len__(self) -> int:
+        return len(self.dataset) * self.times
+
+    def __getitem__(self, i: int):
+        return self.dataset[i % len(self.dataset)]
+
+
 def class_frequencies(folder: LabelledFolder, num_classes: int, max_images: int = 64, stride: int = 4) -> np.ndarray:
     """Share of labelled pixels per class, from up to `max_images` evenly spaced items, every `stride`-th pixel."""
     n = len(folder)

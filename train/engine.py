@@ -30,7 +30,7 @@ from runtime.imageio import write_text_atomic
 from runtime.tasks import TaskSpec, get_task
 from train import distributed as ddp
 from train.checkpoint import read_checkpoint, save_checkpoint
-from train.datasets import seed_worker
+from train.datasets import Repeat, seed_worker
 from train.models import build_model, model_kwargs
 
 log = logging.getLogger("foodcam.train")
@@ -210,12 +210,14 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
     if len(train_ds) == 0 or len(val_ds) == 0:
         raise FoodcamError(f"{args.data}: needs images in both train and val (found {len(train_ds)} / {len(val_ds)})")
     per_rank = max(1, args.batch // info.world)
-    sampler = DistributedSampler(train_ds, info.world, info.rank, shuffle=True, seed=args.seed) if info.enabled else None
+    repeat = max(1, math.ceil(getattr(task, "min_epoch_samples", 0) / len(train_ds)))
+    epoch_ds = Repeat(train_ds, repeat) if repeat > 1 else train_ds
+    sampler = DistributedSampler(epoch_ds, info.world, info.rank, shuffle=True, seed=args.seed) if info.enabled else None
     gen = torch.Generator().manual_seed(args.seed)
     loader_kw = dict(num_workers=args.workers, pin_memory=device.type == "cuda", worker_init_fn=seed_worker,
                      persistent_workers=args.workers > 0)
-    n_rank = len(sampler) if sampler is not None else len(train_ds)
-    train_loader = DataLoader(train_ds, batch_size=per_rank, shuffle=sampler is None, sampler=sampler,
+    n_rank = len(sampler) if sampler is not None else len(epoch_ds)
+    train_loader = DataLoader(epoch_ds, batch_size=per_rank, shuffle=sampler is None, sampler=sampler,
                               drop_last=n_rank > per_rank and n_rank % per_rank == 1,  # BatchNorm needs 2+ samples
                               generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
@@ -253,7 +255,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
         what = f"resuming at epoch {start}" if resume is not None else "training"
         print(f"{what}: {args.model} {arch_kwargs} on {args.task} at {args.imgsz}x{args.imgsz}, "
               f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
-              f"{f' x{info.world} processes' if info.enabled else ''}", flush=True)
+              f"{f' x{info.world} processes' if info.enabled else ''}"
+              f"{f'; the small train split is drawn {repeat}x per epoch' if repeat > 1 else ''}", flush=True)
     for epoch in range(start, args.epochs + 1):
         t0 = time.time()
         if sampler is not None:

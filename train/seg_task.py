@@ -45,6 +45,9 @@ class SegTask:
     """Segmentation training: folder datasets, class-weighted CE + Dice, best = highest val mIoU."""
 
     best_key = "miou"
+    # a smaller train split is drawn several times per epoch (freshly augmented): a few dozen frames
+    # would otherwise give an epoch only a handful of optimiser steps between validations
+    min_epoch_samples = 128
 
     def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
         self.spec = spec

@@ -151,11 +151,11 @@ class FruitScene:
         rng = np.random.default_rng([self.seed, int(index), 0xF4017])
         w, h = self.width, self.height
         frame = background(rng, str(rng.choice(self.backgrounds)), w, h)
-        s = int(min(w, h) * rng.uniform(0.7, 1.0))
+        s = int(min(w, h) * rng.uniform(0.8, 1.1))  # close-ups, as fruit photos are; the sprite has margins
         severity = float(rng.uniform(0.3, 1.0)) if rotten else 0.0
         sprite, alpha = render_fruit(rng, fruit, rotten, severity, s)
-        x = int(rng.integers(-s // 10, w - s + s // 10 + 1))
-        y = int(rng.integers(-s // 10, h - s + s // 10 + 1))
+        x = int(round((w - s) / 2 + rng.uniform(-0.12, 0.12) * s))
+        y = int(round((h - s) / 2 + rng.uniform(-0.12, 0.12) * s))
         off = (int(rng.integers(-s // 12, s // 12 + 1)), int(rng.integers(0, s // 10 + 1)))
         composite(frame, sprite, alpha, x, y, shadow=float(rng.uniform(0.25, 0.6)), shadow_offset=off)
         return photo_effects(rng, frame), fruit, rotten
