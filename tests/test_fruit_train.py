@@ -10,7 +10,7 @@ import torch
 from tests.conftest import foodcam
 from train.checkpoint import read_checkpoint
 
-EPOCHS = 5
+EPOCHS = 6
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,8 @@ def fruit_run(fruit_data, tmp_path_factory):
     torch.set_num_threads(1)
     run = tmp_path_factory.mktemp("runs") / "fruit"
     rc = foodcam("train", "freshness", "--data", fruit_data, "--model", "resnet18", "--imgsz", 32, "--epochs", EPOCHS,
-                 "--batch", 16, "--lr", 3e-3, "--out", run, "--seed", 0, "--device", "cpu")
+                 "--batch", 16, "--lr", 3e-3, "--loss-weights", "fruit=2,freshness=1", "--out", run, "--seed", 0,
+                 "--device", "cpu")
     assert rc == 0
     return run
 

@@ -39,9 +39,10 @@ def normalise(rgb: np.ndarray, mean, std) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
-def seg_train_transform(size: tuple[int, int], seed: int | None = None) -> A.Compose:
+def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float = 0.8) -> A.Compose:
     """Joint augmentation of an RGB image and its mask at the input size (output keeps that size).
 
+    A share `p` of the samples is augmented, the rest is seen exactly as the camera delivers it.
     Flips (a camera over a pan has no preferred orientation), scale/rotate/shift with ignored borders,
     occasional zoom-in crops, colour jitter, and blur (motion while stirring, focus).
     """
@@ -65,5 +66,6 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None) -> A.Com
             A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.25, hue=0.02, p=0.5),
             A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 5))], p=0.15),
         ],
+        p=p,
         seed=seed,
     )

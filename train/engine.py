@@ -52,6 +52,7 @@ class TrainTask(Protocol):
 
     spec: TaskSpec  # input_size already set to the training size
     best_key: str  # key of Meter.compute() to maximise (e.g. "miou")
+    # optional: min_epoch_samples (int) -- a smaller train split is drawn several times per epoch
 
     def datasets(self, args: argparse.Namespace, seed: int) -> tuple[Dataset, Dataset]: ...
 
@@ -85,6 +86,13 @@ def to_device(obj: Any, device: torch.device) -> Any:
     return obj
 
 
+def to_input(images: Any, device: torch.device) -> Any:
+    """Images to `device`; NCHW float batches as channels_last (faster convolutions on CPU and GPU)."""
+    if isinstance(images, torch.Tensor) and images.ndim == 4:
+        return images.to(device, non_blocking=True, memory_format=torch.channels_last)
+    return to_device(images, device)
+
+
 def _batch_size(images: Any) -> int:
     return int(images.shape[0]) if isinstance(images, torch.Tensor) else len(images)
 
@@ -97,7 +105,7 @@ def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.opt
     total, seen = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress, dynamic_ncols=True)
     for images, targets in bar:
-        images, targets = to_device(images, device), to_device(targets, device)
+        images, targets = to_input(images, device), to_device(targets, device)
         with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
             loss = criterion(model(images), targets)
         if not torch.isfinite(loss):
@@ -122,7 +130,7 @@ def evaluate(model: nn.Module, criterion: nn.Module, loader: DataLoader, meter: 
     model.eval()
     total, seen = 0.0, 0
     for images, targets in tqdm(loader, desc="val", leave=False, disable=not progress, dynamic_ncols=True):
-        images, targets = to_device(images, device), to_device(targets, device)
+        images, targets = to_input(images, device), to_device(targets, device)
         with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
             outputs = model(images)
             loss = criterion(outputs, targets)
@@ -224,7 +232,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
 
     arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
                                finetune_last=getattr(args, "finetune_last", False))
-    model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs).to(device)
+    model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
+    model = model.to(device, memory_format=torch.channels_last)
     criterion = task.criterion(train_ds).to(device)
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
     steps = args.epochs * len(train_loader)

@@ -24,7 +24,15 @@ from tqdm import tqdm
 from runtime.errors import FoodcamError
 from runtime.imageio import is_image, read_image
 from runtime.tasks import FRESHNESS
-from train.data.dedup import DEFAULT_THRESHOLD, Dedup, find_duplicates, group_of, overlap, stratified_split
+from train.data.dedup import (
+    DEFAULT_THRESHOLD,
+    Dedup,
+    find_duplicates,
+    group_of,
+    overlap,
+    phash,
+    stratified_split,
+)
 
 FRESHNESS_CLASSES: tuple[str, ...] = FRESHNESS.head("freshness").classes  # ("fresh", "rotten")
 VAL_FRACTION = 0.2
@@ -103,8 +111,6 @@ class Scan:
 
 def scan_folder(root: str | Path, progress: bool = True) -> Scan:
     """Walk `root`, label images by their folders, decode each once (pHash + content hash)."""
-    from train.data.dedup import phash
-
     root = Path(root)
     if not root.is_dir():
         raise FoodcamError(f"{root}: no such dataset folder")

@@ -1,7 +1,8 @@
 """U-Net: a four-level encoder-decoder with skip connections, sized by its base width.
 
 Channels double at each of the four downsamplings (width, 2w, 4w, 8w, 16w); the decoder upsamples
-(bilinear or transposed convolution), concatenates the skip and applies two 3x3 conv+BN+ReLU.
+(a 1x1 convolution halving the channels then bilinear interpolation, or a transposed convolution),
+concatenates the skip and applies two 3x3 conv+BN+ReLU.
 Inputs whose sides are not multiples of 16 are padded and the logits cropped back.
 """
 
@@ -55,11 +56,12 @@ class Up(nn.Module):
         super().__init__()
         if mode == "transpose":
             self.up = nn.ConvTranspose2d(c_in, c_in // 2, 2, stride=2)
-            c_up = c_in // 2
-        else:
-            self.up = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False)
-            c_up = c_in
-        self.conv = DoubleConv(c_up + c_skip, c_skip)
+        else:  # halve the channels at the coarse level (cheap), then interpolate
+            self.up = nn.Sequential(
+                nn.Conv2d(c_in, c_in // 2, 1, bias=False),
+                nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
+            )
+        self.conv = DoubleConv(c_in // 2 + c_skip, c_skip)
 
     def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
         return self.conv(torch.cat([self.up(x), skip], dim=1))
