@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from runtime.imageio import parse_size
+
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
@@ -17,12 +19,9 @@ outputs (any number at once):
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        if w <= 0 or h <= 0:
-            raise ValueError
-        return w, h
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size {text!r}: expected WxH, e.g. 1280x720") from None
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _roi(text: str) -> tuple[float, float, float, float]:

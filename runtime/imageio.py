@@ -35,6 +35,17 @@ def to_bgr8(img: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(img[:, :, :3])
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """'WxH' -> (W, H); ValueError naming the text when it is not two positive integers."""
+    try:
+        w, h = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        w = h = 0
+    if w <= 0 or h <= 0:
+        raise ValueError(f"size {text!r}: expected WxH, e.g. 320x240")
+    return w, h
+
+
 def read_image(path: str | os.PathLike) -> np.ndarray:
     """Read an image file as BGR uint8; FoodcamError naming the file when missing or undecodable."""
     p = Path(path)

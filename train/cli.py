@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from runtime.imageio import parse_size
+
 
 def _size(text: str) -> tuple[int, int]:
-    """'WxH' -> (W, H)."""
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        assert w > 0 and h > 0
-        return w, h
-    except (ValueError, AssertionError):
-        raise argparse.ArgumentTypeError(f"size {text!r}: expected WxH, e.g. 640x480") from None
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _synth(args):

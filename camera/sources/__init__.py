@@ -24,7 +24,7 @@ from camera.sources.base import FileSource, Grabber, LiveSource, Source
 from camera.sources.images import ImageGrabber
 from camera.sources.synth import SynthGrabber
 from runtime.errors import FoodcamError
-from runtime.imageio import is_image
+from runtime.imageio import is_image, parse_size
 
 __all__ = ["Source", "FileSource", "LiveSource", "SourceURI", "parse_uri", "open_source"]
 
@@ -88,12 +88,9 @@ def parse_uri(uri: str | int) -> SourceURI:
 
 def _size(text: str, uri: str) -> tuple[int, int]:
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        if w <= 0 or h <= 0:
-            raise ValueError
-        return w, h
-    except ValueError:
-        raise FoodcamError(f"{uri}: size {text!r} is not WxH, e.g. 320x240") from None
+        return parse_size(text)
+    except ValueError as e:
+        raise FoodcamError(f"{uri}: {e}") from None
 
 
 def _number(text: str, uri: str, what: str, cast=float):

@@ -134,11 +134,18 @@ def rtsp(url: str) -> CaptureGrabber:
     if has_gstreamer():
         pipeline = rtsp_pipeline(url)
         return CaptureGrabber(url, lambda: cv2.VideoCapture(pipeline, cv2.CAP_GSTREAMER))
-    os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", "rtsp_transport;tcp|fflags;nobuffer|flags;low_delay")
 
     def factory() -> cv2.VideoCapture:
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, NET_TIMEOUT_MS, cv2.CAP_PROP_READ_TIMEOUT_MSEC, NET_TIMEOUT_MS]
-        cap = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
+        # OpenCV reads these options at open time from the environment: set them for this open only,
+        # or every video file opened later in the process would be decoded with low-delay flags too.
+        key, before = "OPENCV_FFMPEG_CAPTURE_OPTIONS", os.environ.get("OPENCV_FFMPEG_CAPTURE_OPTIONS")
+        os.environ[key] = before or "rtsp_transport;tcp|fflags;nobuffer|flags;low_delay"
+        try:
+            cap = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
+        finally:
+            if before is None:
+                os.environ.pop(key, None)
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         return cap
 
