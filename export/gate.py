@@ -3,7 +3,8 @@
 Both ONNX files are opened through `runtime.open_model` on ONNX Runtime CPU and measured by the one
 evaluation (`train.evaluate.evaluate_segmentation`) on the same labelled split. The artifact passes
 ("validated") when its mIoU is at most `max_drop` points (x100) below the reference; otherwise it is
-"failed" with the reason. Without labelled data no gate runs and the status stays "exported".
+"failed" with the reason. Classifiers are gated per head on top-1 accuracy (`export.gate_cls`). Without
+labelled data no gate runs and the status stays "exported".
 """
 
 from __future__ import annotations
@@ -16,17 +17,26 @@ import numpy as np
 from runtime.errors import FoodcamError
 from runtime.tasks import TaskSpec
 
-DEFAULT_MAX_DROP = {"fp32": 0.0, "fp16": 0.2, "int8": 1.0}  # mIoU points
+DEFAULT_MAX_DROP = {"fp32": 0.0, "fp16": 0.2, "int8": 1.0}  # mIoU points; accuracy points of the worst head
 
 
-def open_split(task: TaskSpec, data: str | Path, split: str):
-    """The labelled split DATA/split for `task` (anything with len() and load(i)), or None when
-    foodcam has no labelled-data reader for this task yet."""
-    from train.evaluate import SEGMENTATION_DATA
+def open_labelled(task: TaskSpec, data: str | Path, split: str):
+    """(split, class names per head or None) for `task` on DATA, or None when foodcam has no labelled-data
+    reader for this task yet. Segmentation reads the folder DATA/split; classification draws `split` from
+    the whole of DATA (de-duplicated, seeded), as training did."""
+    from train.evaluate import CLASSIFICATION_DATA, SEGMENTATION_DATA
 
     root = Path(data)
     if not root.is_dir():
         raise FoodcamError(f"--data {root}: no such dataset folder")
+    if task.kind == "classification":
+        cls_reader = CLASSIFICATION_DATA.get(task.name)
+        if cls_reader is None:
+            return None
+        dataset, classes = cls_reader(root, split)
+        if len(dataset) == 0:
+            raise FoodcamError(f"--data {root}: no labelled images in its {split!r} split")
+        return dataset, classes
     if not (root / split).is_dir():
         have = sorted(p.name for p in root.iterdir() if p.is_dir())
         raise FoodcamError(f"--data {root}: no split {split!r} (found: {', '.join(have) or 'no folders'})")
@@ -36,7 +46,14 @@ def open_split(task: TaskSpec, data: str | Path, split: str):
     dataset = reader(root, split)
     if len(dataset) == 0:
         raise FoodcamError(f"{root / split}: no labelled images (expected images with masks in this split)")
-    return dataset
+    return dataset, None
+
+
+def open_split(task: TaskSpec, data: str | Path, split: str):
+    """The labelled split of DATA for `task` (anything with len() and load(i) -> (frame, labels...)),
+    or None when foodcam has no labelled-data reader for this task yet."""
+    opened = open_labelled(task, data, split)
+    return None if opened is None else opened[0]
 
 
 def evaluate_onnx(path: str | Path, dataset, desc: str) -> dict:
@@ -67,11 +84,17 @@ def _row(path: Path, precision: str, metrics: dict) -> dict:
 
 
 def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, data: str | Path, split: str,
-             max_drop: float | None = None) -> dict:
-    """Measure reference and artifact on DATA/split; the report dict (status, rows, gate)."""
+             max_drop: float | None = None, opened: tuple | None = None) -> dict:
+    """Measure reference and artifact on the labelled split (`opened`, from `open_labelled`, or read from
+    DATA); the report dict (status, rows, gate)."""
     limit = DEFAULT_MAX_DROP[precision] if max_drop is None else float(max_drop)
     report = {"artifact": artifact.name, "precision": precision, "classes": [], "rows": []}
-    dataset = open_split(task, data, split)
+    opened = open_labelled(task, data, split) if opened is None else opened
+    if opened is not None and task.kind == "classification":
+        from export.gate_cls import run_cls_gate
+
+        return run_cls_gate(task, reference, artifact, precision, opened, str(data), split, limit)
+    dataset = None if opened is None else opened[0]
     if dataset is None:
         why = f"no labelled-data evaluation for {task.kind} task {task.name!r} yet"
         report.update(status="exported", reason=None, gate={"ran": False, "why": why})

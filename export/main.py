@@ -88,7 +88,8 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         from export.int8 import QUANTIZATION, check_qdq, quantize_int8
         from export.parity import GraphModel
 
-        calib = Path(args.calib) if args.calib else Path(args.data) / "train"
+        # default: the training frames (segmentation keeps them in DATA/train; classifiers draw splits from DATA)
+        calib = Path(args.calib) if args.calib else Path(args.data) / ("train" if task.kind == "segmentation" else "")
         paths = calibration_images(calib, args.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
@@ -131,13 +132,14 @@ def _verdict(report: dict) -> dict:
     gate = report["gate"]
     verdict = {"status": report["status"], "ran": gate["ran"]}
     if gate["ran"]:
-        verdict.update({k: report.get(k) for k in ("reason", "miou", "reference_miou", "drop_points", "agreement")})
+        keys = ("reason", "miou", "reference_miou", "drop_points", "agreement", "accuracy", "reference_accuracy")
+        verdict.update({k: report[k] for k in keys if k in report})
         verdict.update({k: gate[k] for k in ("data", "split", "images", "max_drop_points")})
     return verdict
 
 
 def main(args) -> int:
-    from export.gate import not_gated, run_gate
+    from export.gate import not_gated, open_labelled, run_gate
     from train.checkpoint import file_sha256, load_checkpoint
 
     weights = Path(args.weights)
@@ -154,7 +156,8 @@ def main(args) -> int:
         if h < 8 or w < 8:
             raise FoodcamError(f"--imgsz {h} {w}: expected a height and width of at least 8 pixels")
         task = task.with_input_size(h, w)
-    frames, frames_from = check_frames(task, args.data, args.split)  # a bad --data fails here, before any export
+    opened = open_labelled(task, args.data, args.split) if args.data else None  # a bad --data fails here, first
+    frames, frames_from = check_frames(task, args.data, args.split, opened=opened)
 
     # 1. the FP32 deployment graph: checked against PyTorch, then written as the reference
     graph, export = _export_fp32(model, task, args, frames, frames_from)
@@ -175,7 +178,7 @@ def main(args) -> int:
 
     # 3. the accuracy gate; the artifact's metadata and its report say how it went
     if args.data:
-        report = run_gate(task, reference, artifact, precision, args.data, args.split, args.max_drop)
+        report = run_gate(task, reference, artifact, precision, args.data, args.split, args.max_drop, opened)
     else:
         report = not_gated(artifact, precision)
     report["parity"] = export["parity"]

@@ -137,13 +137,25 @@ def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.M
 # ------------------------------------------------------------------------------------------- frames
 
 
-def check_frames(task: TaskSpec, data: str | Path | None, split: str, count: int = 8) -> tuple[list[np.ndarray], str]:
-    """Frames for the export check: real frames of DATA/split when given, else rendered ones (said so)."""
-    if data is not None:
-        from export.gate import open_split
+# task name -> (module, class) of its scene renderer: `cls(size=(w, h), seed=s).render(i)[0]` is a BGR frame
+SCENES: dict[str, tuple[str, str]] = {
+    "kitchen": ("runtime.scenes.kitchen", "KitchenScene"),
+    "freshness": ("runtime.scenes.fruit", "FruitScene"),
+}
+MIN_SCENE_SIDE = 16  # the smallest frame the renderers draw; preprocess resizes to the input anyway
 
-        dataset = open_split(task, data, split)
-        if dataset is not None:
+
+def check_frames(task: TaskSpec, data: str | Path | None, split: str, count: int = 8,
+                 opened: tuple | None = None) -> tuple[list[np.ndarray], str]:
+    """Frames for the export check: real frames of the labelled split (`opened` by `export.gate.open_labelled`,
+    or opened from DATA) when given, else rendered ones (said so)."""
+    if data is not None:
+        if opened is None:
+            from export.gate import open_labelled
+
+            opened = open_labelled(task, data, split)
+        if opened is not None:
+            dataset = opened[0]
             n = len(dataset)
             idx = np.unique(np.linspace(0, n - 1, min(n, count)).round().astype(int))
             return [dataset.load(int(i))[0] for i in idx], f"{len(idx)} {split} frames of {data}"
@@ -151,24 +163,27 @@ def check_frames(task: TaskSpec, data: str | Path | None, split: str, count: int
 
 
 def synthetic_frames(task: TaskSpec, count: int = 8, seed: int = 0) -> tuple[list[np.ndarray], str]:
-    """Rendered frames when no labelled data is given: the kitchen scene for kitchen, else seeded noise."""
+    """Rendered frames when no labelled data is given: the task's scene (`SCENES`), else seeded noise."""
+    import importlib
+
     h, w = task.input_size
-    if task.name == "kitchen":
+    if task.name in SCENES:
+        module, name = SCENES[task.name]
         try:
-            from runtime.scenes.kitchen import KitchenScene
-        except ImportError:
-            KitchenScene = None  # noqa: N806
-        if KitchenScene is not None:
-            frames = _render_kitchen(KitchenScene, count, seed, (w, h))
-            return frames, f"{len(frames)} synthetic frames (runtime.scenes.kitchen; no --data given)"
+            scene_cls = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            scene_cls = None
+        if scene_cls is not None:
+            frames = _render(scene_cls, count, seed, (max(w, MIN_SCENE_SIDE), max(h, MIN_SCENE_SIDE)), task.name)
+            return frames, f"{len(frames)} synthetic frames ({module}; no --data given)"
     rng = np.random.default_rng(seed)
     frames = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for _ in range(count)]
     return frames, f"{count} random-noise frames (no --data given and no scene renderer for {task.name!r})"
 
 
-def _render_kitchen(scene_cls, count: int, seed: int, size: tuple[int, int]) -> list[np.ndarray]:
+def _render(scene_cls, count: int, seed: int, size: tuple[int, int], what: str) -> list[np.ndarray]:
     try:
-        scene = scene_cls(seed=seed, size=size)
+        scene = scene_cls(size=size, seed=seed)
         return [np.ascontiguousarray(scene.render(i)[0]) for i in range(count)]
     except Exception as e:  # a renderer with another interface: say which
-        raise FoodcamError(f"could not render synthetic kitchen frames for the export check: {e}") from None
+        raise FoodcamError(f"could not render synthetic {what} frames for the export check: {e}") from None

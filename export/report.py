@@ -2,7 +2,8 @@
 
 One row per artifact measured (the FP32 reference and the new one): precision, status, size, mIoU, drop
 vs FP32 in mIoU points, mask agreement with FP32, and IoU per class — the Ultralytics-style table that
-says per format whether it exported, whether it validated, and how good it is.
+says per format whether it exported, whether it validated, and how good it is. Classifiers get one row
+per artifact and head: top-1 accuracy, its drop vs FP32 in points, top-1 agreement with FP32, macro F1.
 """
 
 from __future__ import annotations
@@ -56,14 +57,7 @@ def to_markdown(report: dict) -> str:
     lines = [f"# Export report: {report['artifact']}", "", f"**Status:** {status}", ""]
     if report.get("summary"):
         lines += [report["summary"], ""]
-    head = ["artifact", "precision", "status", "size", "mIoU", "mIoU drop (pts)", "agreement", *classes]
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        row_status = r["status"] + (f" ({r['reason']})" if r.get("reason") else "")
-        cells = [r["artifact"], r["precision"], row_status, _size(r.get("size_bytes")), _pct(r.get("miou")),
-                 _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
-                 *(_pct(r.get("per_class_iou", {}).get(c)) for c in classes)]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += _cls_table(rows) if report.get("kind") == "classification" else _seg_table(rows, classes)
     parity = report.get("parity") or {}
     if parity:
         diff = parity.get("max_abs_diff")
@@ -77,6 +71,34 @@ def to_markdown(report: dict) -> str:
     else:
         lines += ["", f"No accuracy gate ran: {gate.get('why', 'no --data given')}."]
     return "\n".join(lines) + "\n"
+
+
+def _status(r: dict) -> str:
+    return r["status"] + (f" ({r['reason']})" if r.get("reason") else "")
+
+
+def _seg_table(rows: list[dict], classes: list[str]) -> list[str]:
+    head = ["artifact", "precision", "status", "size", "mIoU", "mIoU drop (pts)", "agreement", *classes]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["artifact"], r["precision"], _status(r), _size(r.get("size_bytes")), _pct(r.get("miou")),
+                 _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
+                 *(_pct(r.get("per_class_iou", {}).get(c)) for c in classes)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _cls_table(rows: list[dict]) -> list[str]:
+    """One line per artifact and head: top-1 accuracy, its drop vs FP32, top-1 agreement with FP32."""
+    head = ["artifact", "precision", "head", "status", "size", "accuracy", "accuracy drop (pts)", "agreement",
+            "macro F1"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["artifact"], r["precision"], r.get("head", "-"), _status(r), _size(r.get("size_bytes")),
+                 _pct(r.get("accuracy")), _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
+                 _pct(r.get("macro_f1"))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def write_report(artifact: str | Path, report: dict) -> tuple[Path, Path]:

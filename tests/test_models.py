@@ -124,3 +124,10 @@ def test_init_errors(tmp_path):
     garbage.write_bytes(b"not a checkpoint")
     with pytest.raises(FoodcamError, match="state dict"):
         build_model("unet", KITCHEN, width=4, init=garbage)
+
+
+def test_lraspp_batchnorm_tracks_training_statistics():
+    # torchvision's 0.01 leaves eval-mode statistics near their initial values after a short run from scratch
+    model = build_model("lraspp", KITCHEN)
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert norms and all(m.momentum == 0.1 for m in norms)

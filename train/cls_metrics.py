@@ -77,10 +77,12 @@ class LabelledImages(Protocol):
 
 
 def evaluate_classification(model: Model, dataset: LabelledImages, class_names: dict[str, Sequence[str]],
-                            batch: int = 16, progress: bool = True, desc: str = "eval") -> dict:
+                            batch: int = 16, progress: bool = True, desc: str = "eval",
+                            keep_predictions: bool = False) -> dict:
     """Run `model` (any artifact) over `dataset`; labels are matched to the model's classes by name.
 
     `class_names` gives the dataset's class list per head, in the order of the labels `load` returns.
+    `keep_predictions` adds "predictions": {head: top-1 model class index per image, dataset order}.
     """
     task = model.task
     heads = list(class_names)
@@ -93,6 +95,7 @@ def evaluate_classification(model: Model, dataset: LabelledImages, class_names: 
                                f"(it knows {model_classes})")
         maps[name] = np.asarray([model_classes.index(c) for c in class_names[name]], np.int64)
     cms = {n: ConfusionMatrix(task.head(n).num_classes) for n in heads}
+    kept: dict[str, list[np.ndarray]] = {name: [] for name in heads}
     n = len(dataset)
     if n == 0:
         raise FoodcamError("evaluation needs at least one labelled image; the split is empty")
@@ -104,10 +107,14 @@ def evaluate_classification(model: Model, dataset: LabelledImages, class_names: 
             outputs = model.infer(np.concatenate([model.preprocess(r[0]) for r in rows]))
             for k, name in enumerate(heads):
                 truth = maps[name][np.asarray([r[1 + k] for r in rows], np.int64)]
-                cms[name].update(np.asarray(outputs[name]).argmax(1), truth)
+                top1 = np.asarray(outputs[name]).argmax(1)
+                cms[name].update(top1, truth)
+                kept[name].append(top1)
             bar.update(len(rows))
     out = summarise(cms, task)
     out["images"] = n
+    if keep_predictions:
+        out["predictions"] = {name: np.concatenate(p) for name, p in kept.items()}
     return out
 
 

@@ -29,10 +29,21 @@ class OutOnly(nn.Module):
         return self.net(x)["out"]
 
 
+def _bn_momentum(net: nn.Module, momentum: float) -> nn.Module:
+    for m in net.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.momentum = momentum
+    return net
+
+
 @register_model("lraspp", "segmentation")
 def build_lraspp(task: TaskSpec) -> nn.Module:
     """LR-ASPP with a MobileNetV3-Large backbone (torchvision), randomly initialised."""
-    return OutOnly(lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=task.seg_head.num_classes))
+    net = lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=task.seg_head.num_classes)
+    # torchvision's MobileNetV3 keeps BatchNorm running statistics with momentum 0.01 (tuned for long
+    # ImageNet runs): after a few hundred steps from scratch they still mostly hold their initial values
+    # and validation in eval mode predicts one class. PyTorch's default 0.1 tracks the training batches.
+    return OutOnly(_bn_momentum(net, 0.1))
 
 
 @register_model("deeplabv3", "segmentation")
