@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from runtime.errors import FoodcamError
 from runtime.results import ClassificationResult, SegmentationResult
 from runtime.tasks import TaskSpec
 
@@ -52,8 +53,23 @@ class Model(abc.ABC):
         """Run on a uint8 NHWC BGR batch at the input size; return the named outputs."""
 
     @property
-    def output_names(self) -> list[str]:
+    def required_outputs(self) -> list[str]:
+        """What the task needs: "mask" for a segmentation head, the head's name for a classifier."""
         return [h.name if h.kind != "segmentation" else MASK_OUTPUT for h in self.task.heads]
+
+    @property
+    def output_names(self) -> list[str]:
+        return self.required_outputs
+
+    def select_outputs(self, present: list[str], what: str) -> list[str]:
+        """The outputs to fetch: those the task needs (an error naming `what` when absent) + logits if exported."""
+        wanted = self.required_outputs
+        absent = [name for name in wanted if name not in present]
+        if absent:
+            raise FoodcamError(f"{what} outputs {present} lack {absent} required by task {self.task.name!r}")
+        if self.task.kind == "segmentation" and LOGITS_OUTPUT in present:
+            wanted = wanted + [LOGITS_OUTPUT]
+        return wanted
 
     @property
     def precision(self) -> str:

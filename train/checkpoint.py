@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import torch
 
+from runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
 from runtime.errors import FoodcamError
 from runtime.imageio import atomic_path
 from runtime.tasks import TaskSpec
@@ -56,10 +56,3 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tup
     ckpt["task"] = task
     return model, ckpt
 
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

@@ -57,7 +57,7 @@ class TorchModel(Model):
 
     @property
     def output_names(self) -> list[str]:
-        names = super().output_names
+        names = self.required_outputs
         return names + [LOGITS_OUTPUT] if self.logits else names
 
     def infer(self, images: np.ndarray) -> dict[str, np.ndarray]:

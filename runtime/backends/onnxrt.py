@@ -14,7 +14,7 @@ import numpy as np
 from runtime.backends import check_batch, check_input_layout, is_dynamic
 from runtime.backends.onnx_meta import read_metadata, task_from_metadata
 from runtime.errors import FoodcamError
-from runtime.model import LOGITS_OUTPUT, InputSpec, Model
+from runtime.model import InputSpec, Model
 
 log = logging.getLogger("foodcam.runtime")
 
@@ -124,14 +124,7 @@ class OnnxRuntimeModel(Model):
         w = tw if is_dynamic(w) else int(w)
         self.input_spec = InputSpec(inp.name, (-1 if is_dynamic(n) else int(n), h, w, 3), "uint8")
 
-        present = [o.name for o in self.session.get_outputs()]
-        wanted = super().output_names
-        absent = [name for name in wanted if name not in present]
-        if absent:
-            raise FoodcamError(f"{p}: model outputs {present} lack {absent} required by task {self.task.name!r}")
-        if self.task.kind == "segmentation" and LOGITS_OUTPUT in present:
-            wanted = wanted + [LOGITS_OUTPUT]
-        self._outputs = wanted
+        self._outputs = self.select_outputs([o.name for o in self.session.get_outputs()], f"{p}: model")
         log.debug("opened %s with %s", p, self.session.get_providers())
 
     @property

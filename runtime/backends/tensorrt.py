@@ -15,7 +15,7 @@ import numpy as np
 from runtime.backends import check_batch, check_input_layout, is_dynamic
 from runtime.backends.onnx_meta import parse_metadata_json, task_from_metadata
 from runtime.errors import FoodcamError
-from runtime.model import LOGITS_OUTPUT, InputSpec, Model
+from runtime.model import InputSpec, Model
 
 log = logging.getLogger("foodcam.tensorrt")
 
@@ -118,13 +118,7 @@ class TensorRTModel(Model):
         self.max_batch, h, w = int(shape[0]), int(shape[1]), int(shape[2])
         self.input_spec = InputSpec(name, (-1 if self._dynamic else self.max_batch, h, w, 3), "uint8")
 
-        wanted = super().output_names
-        absent = [o for o in wanted if o not in outputs]
-        if absent:
-            raise FoodcamError(f"{p}: engine outputs {outputs} lack {absent} required by task {self.task.name!r}")
-        if self.task.kind == "segmentation" and LOGITS_OUTPUT in outputs:
-            wanted = wanted + [LOGITS_OUTPUT]
-        self._outputs = wanted
+        self._outputs = self.select_outputs(list(outputs), f"{p}: engine")
 
         if self._dynamic and not self.context.set_input_shape(name, (self.max_batch, h, w, 3)):
             raise FoodcamError(f"{p}: TensorRT rejected input shape {(self.max_batch, h, w, 3)}")
