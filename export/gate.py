@@ -83,6 +83,15 @@ def _row(path: Path, precision: str, metrics: dict) -> dict:
     }
 
 
+def verdict(drop: float, limit: float, metric: str, empty: str) -> tuple[str, str | None]:
+    """(status, reason) of an artifact whose `metric` dropped `drop` points against an allowed `limit`."""
+    if math.isnan(drop):
+        return "failed", f"{metric} undefined ({empty})"
+    if drop > limit:
+        return "failed", f"{metric} drop {drop:.2f} points > {limit:.2f}"
+    return "validated", None
+
+
 def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, data: str | Path, split: str,
              max_drop: float | None = None, opened: tuple | None = None) -> dict:
     """Measure reference and artifact on the labelled split (`opened`, from `open_labelled`, or read from
@@ -105,12 +114,7 @@ def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, da
     cand = ref if artifact == reference else evaluate_onnx(artifact, dataset, f"eval {artifact.name}")
     drop = 100.0 * (ref["miou"] - cand["miou"])
     agreement = mask_agreement(ref["masks"], cand["masks"])
-    if math.isnan(drop):
-        status, reason = "failed", "mIoU undefined (no labelled pixels)"
-    elif drop > limit:
-        status, reason = "failed", f"mIoU drop {drop:.2f} points > {limit:.2f}"
-    else:
-        status, reason = "validated", None
+    status, reason = verdict(drop, limit, "mIoU", "no labelled pixels")
     rows = []
     if artifact != reference:
         rows.append({**_row(reference, "fp32", ref), "status": "reference", "drop_points": 0.0, "agreement": 1.0})

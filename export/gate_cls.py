@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from export.gate import verdict
 from runtime.tasks import TaskSpec
 
 
@@ -56,12 +57,7 @@ def run_cls_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str
     agree = {h: top1_agreement(ref["predictions"][h], cand["predictions"][h]) for h in heads}
     worst = max(heads, key=lambda h: math.inf if math.isnan(drops[h]) else drops[h])
     drop = drops[worst]
-    if math.isnan(drop):
-        status, reason = "failed", f"{worst} accuracy undefined (no labelled images)"
-    elif drop > limit:
-        status, reason = "failed", f"{worst} accuracy drop {drop:.2f} points > {limit:.2f}"
-    else:
-        status, reason = "validated", None
+    status, reason = verdict(drop, limit, f"{worst} accuracy", "no labelled images")
     rows = []
     if artifact != reference:
         rows += _rows(reference, "fp32", ref, "reference", dict.fromkeys(heads, 0.0), dict.fromkeys(heads, 1.0), limit)
