@@ -85,6 +85,7 @@ class OnnxRuntimeModel(Model):
         trt_engine_cache_dir: str | Path | None = None,
         trt_timing_cache: str | Path | None = None,
         fp16: bool = False,
+        spin: bool = True,
     ) -> None:
         ort = _import_ort()
         p = Path(path)
@@ -97,6 +98,8 @@ class OnnxRuntimeModel(Model):
         so.log_severity_level = 3
         if threads:
             so.intra_op_num_threads = int(threads)
+        if not spin:  # idle worker threads sleep instead of spinning: leaves the cores to capture/render threads
+            so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         available = ort.get_available_providers()
         if providers is None:
             providers = select_providers(available, device, device_id, trt_engine_cache_dir, trt_timing_cache, fp16)

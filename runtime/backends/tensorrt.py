@@ -62,9 +62,10 @@ class TensorRTModel(Model):
         cuda_graph: bool = False,
         verbose: bool = False,
         threads: int | None = None,
+        spin: bool | None = None,
     ) -> None:
         """device_id: CUDA device; cuda_graph: replay the engine as a captured CUDA graph (fixed shapes per
-        capture); threads: accepted for a uniform CLI, unused (TensorRT does not run on CPU threads)."""
+        capture); threads, spin: accepted for a uniform CLI, unused (TensorRT does not run on CPU threads)."""
         p = Path(path)
         if not p.is_file():
             raise FoodcamError(f"{p}: no such engine file")
