@@ -14,8 +14,9 @@ class NotApplicable(Exception):
     """The row asks for something this artifact cannot do (another input size, a batch it was not built for)."""
 
 
-def open_row(row: dict, threads: int | None = None):
-    """A runtime `Model` for `row`, with the row's input size applied where the artifact allows it."""
+def open_row(row: dict, threads: int | None = None, spin: bool = True):
+    """A runtime `Model` for `row`, with the row's input size applied where the artifact allows it.
+    spin=False opens ONNX Runtime as `foodcam run` does (idle workers sleep), for camera-loop rows."""
     fmt, backend, path = row["format"], row["backend"], row["model"]
     if fmt == "pytorch":
         import torch
@@ -31,6 +32,8 @@ def open_row(row: dict, threads: int | None = None):
         opts: dict = {}
         if backend in ("cpu", "cuda"):
             opts = {"backend": backend, "threads": threads} if threads else {"backend": backend}
+            if not spin:
+                opts["spin"] = False
         elif backend == "tensorrt":
             opts = {"backend": "tensorrt"}
         else:

@@ -35,6 +35,7 @@ def run_rounds(rows: list[dict], settings: dict, progress=None) -> dict:
     rounds, iters = int(settings.get("rounds", 5)), int(settings.get("round_iters", 20))
     loop_frames = int(settings.get("loop_frames") or 0)
     models, frames, errors = [], [], {}
+    loop_models: dict = {}
     try:
         for i, row in enumerate(rows):
             try:
@@ -62,7 +63,9 @@ def run_rounds(rows: list[dict], settings: dict, progress=None) -> dict:
                     try:
                         from benchmarks.loop import run_loop
 
-                        loop = run_loop(model, loop_frames, settings.get("loop_source"), warmup=REFILL_CALLS)
+                        if loop_models.get(i) is None:  # opened as `foodcam run` opens it (no spinning)
+                            loop_models[i] = open_row(dict(rows[i]), threads, spin=False)
+                        loop = run_loop(loop_models[i], loop_frames, settings.get("loop_source"), warmup=REFILL_CALLS)
                         loop_fps[i].append(float(loop["fps"]))
                     except Exception as e:  # noqa: BLE001
                         errors[f"loop {i}"] = str(e).strip().splitlines()[0]
@@ -73,7 +76,7 @@ def run_rounds(rows: list[dict], settings: dict, progress=None) -> dict:
         return {"rounds": rounds, "round_iters": iters, "order": order, "medians_ms": medians,
                 "loop_fps": loop_fps, "errors": errors}
     finally:
-        for m in models:
+        for m in [*models, *loop_models.values()]:
             if m is not None:
                 m.close()
 

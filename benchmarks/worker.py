@@ -111,7 +111,8 @@ def measure(row: dict, settings: dict) -> tuple[dict, list[float]]:
             out["complexity_error"] = _reason(e)
         if settings.get("loop_frames") and batch == 1 and out["format"] != "pytorch":
             try:
-                loop = run_loop_row(model, settings)
+                with open_row(out, settings.get("threads"), spin=False) as loop_model:  # as `foodcam run` opens it
+                    loop = run_loop_row(loop_model, settings)
                 out["loop"] = {**loop, "ratio": loop["fps"] / out["fps"] if out["fps"] else None}
             except Exception as e:  # noqa: BLE001
                 out["loop"] = {"error": _reason(e)}
