@@ -11,14 +11,12 @@ into per-round ratios, so slow drifts of the machine hit both sides of a ratio a
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from pathlib import Path
 
+from benchmarks.job import job_main
 from benchmarks.load import bench_frames, open_row
 from benchmarks.timing import latency_stats, time_calls
-from runtime.imageio import write_text_atomic
 
 log = logging.getLogger("foodcam.bench")
 REFILL_CALLS = 2
@@ -81,20 +79,12 @@ def run_rounds(rows: list[dict], settings: dict, progress=None) -> dict:
                 m.close()
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"round {done}/{total}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m benchmarks.rounds job.json result.json", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    job = json.loads(Path(argv[0]).read_text())
-
-    def progress(done: int, total: int) -> None:
-        print(f"round {done}/{total}", file=sys.stderr, flush=True)
-
-    result = run_rounds(job["rows"], job["settings"], progress)
-    write_text_atomic(argv[1], json.dumps(result) + "\n")
-    return 0
+    return job_main(argv, "rounds", lambda job: run_rounds(job["rows"], job["settings"], _progress))
 
 
 if __name__ == "__main__":

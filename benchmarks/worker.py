@@ -10,17 +10,16 @@ dataset nor the loop counts in the memory peak.
 
 from __future__ import annotations
 
-import json
 import logging
 import resource
 import sys
 import time
 from pathlib import Path
 
+from benchmarks.job import job_main
 from benchmarks.load import NotApplicable, bench_frames, open_row
 from benchmarks.timing import latency_stats, throughput_fps, time_calls
 from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
 
 log = logging.getLogger("foodcam.bench")
 STAGE_KEYS = ("h2d_ms", "compute_ms", "d2h_ms")
@@ -132,16 +131,13 @@ def run_loop_row(model, settings: dict) -> dict:
     return run_loop(model, int(settings["loop_frames"]), settings.get("loop_source"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m benchmarks.worker job.json result.json", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    job = json.loads(Path(argv[0]).read_text())
+def _job(job: dict) -> dict:
     result, samples = measure(job["row"], job["settings"])
-    write_text_atomic(argv[1], json.dumps({"row": result, "samples_ms": samples}, default=str) + "\n")
-    return 0
+    return {"row": result, "samples_ms": samples}
+
+
+def main(argv: list[str] | None = None) -> int:
+    return job_main(argv, "worker", _job)
 
 
 if __name__ == "__main__":
