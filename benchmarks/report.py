@@ -9,11 +9,12 @@ import json
 import math
 from pathlib import Path
 
+from benchmarks.peak import achieved
 from runtime.imageio import write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
 JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "timer", "rows", "comparisons",
-             "noise", "rounds", "load_average")
+             "noise", "rounds", "load_average", "cpu_peak")
 LAT = ("min", "mean", "median", "p90", "p95", "p99", "max", "std")
 STAGES = ("h2d_ms", "compute_ms", "d2h_ms")
 LOOP_STAGES = ("capture", "preprocess", "inference", "postprocess", "render")
@@ -21,7 +22,7 @@ COLUMNS = tuple(
     ["name", "model", "task", "format", "precision", "backend", "runtime", "imgsz", "batch", "status", "reason",
      "size_mb", "params", "gflops", "metric", "miou"]
     + [f"lat_{k}_ms" for k in LAT]
-    + ["iters", "fps", *STAGES, "peak_rss_mb", "peak_rss_delta_mb", "load_s",
+    + ["iters", "fps", "gflop_s", *STAGES, "peak_rss_mb", "peak_rss_delta_mb", "load_s",
        "loop_fps", "loop_ratio", "loop_latency_ms", "loop_miou", *[f"loop_{s}_ms" for s in LOOP_STAGES]]
 )
 TABLE = ("model", "format", "precision", "backend", "input", "batch", "size MB", "params", "GFLOPs", "mIoU",
@@ -62,7 +63,8 @@ def flat_row(row: dict) -> dict:
         "size_mb": row["size_bytes"] / 1e6 if row.get("size_bytes") is not None else None,
         "params": row.get("params"), "gflops": row.get("gflops"), "metric": row.get("metric"), "miou": row.get("miou"),
         **{f"lat_{k}_ms": lat.get(k) for k in LAT},
-        "iters": row.get("iters"), "fps": row.get("fps"), **{k: stages.get(k) for k in STAGES},
+        "iters": row.get("iters"), "fps": row.get("fps"), "gflop_s": achieved(row),
+        **{k: stages.get(k) for k in STAGES},
         "peak_rss_mb": row.get("peak_rss_mb"), "peak_rss_delta_mb": row.get("peak_rss_delta_mb"),
         "load_s": row.get("load_s"), "loop_fps": loop.get("fps"), "loop_ratio": loop.get("ratio"),
         "loop_latency_ms": loop.get("latency_ms"), "loop_miou": (loop.get("accuracy") or {}).get("miou"),
@@ -124,6 +126,10 @@ def console_summary(report: dict) -> str:
         worst = max(noise, key=lambda n: n["range_pct"])
         lines.append(f"harness noise: same artifact across {worst['n']} rounds, median spread (max-min) "
                      f"<= {worst['range_pct']:.1f}% ({worst['row']})")
+    peak = report.get("cpu_peak") or {}
+    if peak.get("gflops_s"):
+        lines.append(f"CPU FP32 ceiling (MatMul {peak['n']}x{peak['n']}, {peak['threads']} threads): "
+                     f"{peak['gflops_s']:.1f} GFLOP/s")
     load = (report.get("load_average") or {}).get("start")
     cores = (report.get("system") or {}).get("cores")
     if load and cores and load[0] > cores:
@@ -167,11 +173,14 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
     ran = [r for r in report["rows"] if r.get("latency_ms")]
     if ran:
         out += ["## Latency detail (ms)", "",
-                md_table(("model", "backend", "input", "batch", *LAT, "iters", "H2D", "compute", "D2H", "load s"),
+                md_table(("model", "backend", "input", "batch", *LAT, "iters", "GFLOP/s", "% of CPU peak", "H2D",
+                          "compute", "D2H", "load s"),
                          [[r["name"], r["backend"], flat_row(r)["imgsz"], r["batch"],
-                           *[_ms(r["latency_ms"].get(k)) for k in LAT], r.get("iters"),
+                           *[_ms(r["latency_ms"].get(k)) for k in LAT], r.get("iters"), _num(achieved(r), 1),
+                           _num(peak_share(r, report.get("cpu_peak")), 0),
                            *[_ms((r.get("stages_ms") or {}).get(k)) for k in STAGES], _num(r.get("load_s"))]
                           for r in ran]), ""]
+        out += ceiling_lines(report.get("cpu_peak"))
     looped = [r for r in ran if r.get("loop")]
     if looped:
         out += ["## Camera loop (end to end)", "",
@@ -203,6 +212,25 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
     if report.get("rounds", {}).get("errors"):
         out += ["Left out of the rounds: " + "; ".join(f"{k}: {v}" for k, v in report["rounds"]["errors"].items()), ""]
     return "\n".join(out)
+
+
+def peak_share(row: dict, peak: dict | None) -> float | None:
+    """A CPU row's achieved GFLOP/s as a percentage of the FP32 MatMul ceiling."""
+    rate = achieved(row)
+    if not rate or not peak or not peak.get("gflops_s") or row.get("backend") not in ("cpu", "torch"):
+        return None
+    return 100.0 * rate / peak["gflops_s"]
+
+
+def ceiling_lines(peak: dict | None) -> list[str]:
+    if not peak:
+        return []
+    if peak.get("error"):
+        return [f"CPU FP32 ceiling not measured: {peak['error']}", ""]
+    return [f"CPU FP32 ceiling: {peak['gflops_s']:.1f} GFLOP/s on {peak['threads']} thread(s) ({peak['how']}; "
+            f"median call {peak['median_gflops_s']:.1f}). GFLOP/s = GFLOPs per frame x FPS; a CPU row cannot run "
+            "faster than GFLOPs / ceiling per frame, so its % of the ceiling is the headroom any backend has left "
+            "here.", ""]
 
 
 def _loop_cells(r: dict) -> list[str]:

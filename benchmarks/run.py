@@ -145,6 +145,17 @@ def interleaved(rows: list[dict], settings: dict, tmp: Path) -> tuple[dict, list
     return record, comparisons(ran, res), noise(ran, res)
 
 
+def cpu_peak(rows: list[dict], settings: dict, tmp: Path) -> dict | None:
+    """The FP32 MatMul ceiling on the benchmark's threads (benchmarks/peak.py), when a row ran on the CPU."""
+    if not any(r.get("backend") in ("cpu", "torch") and r.get("status") in RAN for r in rows):
+        return None
+    try:
+        return run_python_module("benchmarks.peak", {"threads": settings["threads"]}, tmp, "peak",
+                                 settings["timeout_s"], settings["threads"])
+    except FoodcamError as e:
+        return {"error": str(e)}
+
+
 def load_average() -> list[float] | None:
     """The 1/5/15-minute load averages: above the core count, other work competed with the benchmark."""
     try:
@@ -175,10 +186,11 @@ def main(args) -> int:
         tmp = Path(t)
         rows, samples = measure_rows(rows, settings, tmp)
         rounds, comps, noise_rows = interleaved(rows, settings, tmp)
+        peak = cpu_peak(rows, settings, tmp)
     report = {
         "schema": SCHEMA, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "command": command_line(args), "machine": machine, "system": info, "settings": settings, "timer": timer,
-        "rows": rows, "comparisons": comps, "noise": noise_rows, "rounds": rounds,
+        "rows": rows, "comparisons": comps, "noise": noise_rows, "rounds": rounds, "cpu_peak": peak,
         "load_average": {"start": load_start, "end": load_average()},
     }
     paths = write_reports(report, out_dir)

@@ -181,6 +181,18 @@ def test_csv_markdown_png(bench_run):
     assert not list(out.glob(".*"))  # no temporary files left behind
 
 
+def test_cpu_ceiling_and_achieved_rate(bench_run):
+    out, report = bench_run
+    peak = report["cpu_peak"]
+    assert peak["threads"] == 1 and peak["gflops_s"] >= peak["median_gflops_s"] > 0
+    (pt_row,) = _rows(report, "tiny.pt", "torch")
+    with open(out / "bench.csv", newline="") as f:
+        line = next(r for r in csv.DictReader(f) if r["name"] == "tiny.pt")
+    assert math.isclose(float(line["gflop_s"]), pt_row["gflops"] * pt_row["fps"], rel_tol=1e-6)
+    md = (out / "bench.md").read_text()
+    assert "CPU FP32 ceiling:" in md and "% of CPU peak" in md
+
+
 def test_compare_reports_ratios(bench_run, tmp_path, capsys):
     from benchmarks.compare import compare_reports
 

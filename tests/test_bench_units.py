@@ -148,3 +148,18 @@ def test_machine_slug_names_hardware_not_hosts():
     assert machine_slug(gpu) == "gpu-geforce-rtx-3060"
     assert machine_slug({**gpu, "jetson": "NVIDIA Jetson Orin Nano Developer Kit"}) == "jetson-orin-nano-developer-kit"
     assert slug("AMD EPYC 7763 64-Core Processor") == "amd-epyc-7763-64-core"
+
+
+def test_peak_graph_is_a_real_matmul():
+    import onnxruntime as ort
+
+    from benchmarks.peak import achieved, matmul_graph, matmul_peak
+
+    sess = ort.InferenceSession(matmul_graph(8), providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(1)
+    a, b = (rng.standard_normal((8, 8), dtype=np.float32) for _ in range(2))
+    np.testing.assert_allclose(sess.run(None, {"A": a, "B": b})[0], a @ b, rtol=1e-5, atol=1e-5)
+    res = matmul_peak(threads=1, n=64, reps=3, warmup=1)
+    assert res["n"] == 64 and res["threads"] == 1 and res["gflops_s"] >= res["median_gflops_s"] > 0
+    assert achieved({"gflops": 2.0, "fps": 10.0}) == 20.0
+    assert achieved({"gflops": 0, "fps": 10.0}) is None and achieved({"gflops": 1.0}) is None
