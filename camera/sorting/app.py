@@ -8,6 +8,7 @@
 An item's reference time is when its centre crossed the camera line (fitted over the frames it was seen
 whole); its command is due `travel time` later. Live sources run on the wall clock (`Frame.t0`) with a
 timer thread; simulated and recorded sources on a simulated clock (t = index / fps), exact and repeatable.
+With `detection.method: trigger` a photo-eye finds the items instead (trigger_tracker.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from camera.sorting.decide import Votes, check_task, decide
 from camera.sorting.line import LineConfig
 from camera.sorting.scheduler import Outcome, Scheduler, SimClock, WallClock
 from camera.sorting.tracker import Track, Tracker
+from camera.sorting.trigger_tracker import TriggerTracker
 from runtime.backends import is_dynamic
 from runtime.model import Model
 
@@ -53,7 +55,7 @@ class Sorter:
         self.clock = clock or WallClock()
         self.sim_latency = sim_latency  # simulated clock: fixed processing latency (None: measured)
         self.scheduler = Scheduler(actuator, self.clock, line.tolerance_s)
-        self.tracker: Tracker | None = None
+        self.tracker: Tracker | TriggerTracker | None = None
         self.counts: Counter = Counter()
         self.records: dict[int, dict] = {}  # item id -> its audit record once final
         self.frames = 0
@@ -76,15 +78,19 @@ class Sorter:
             self.scheduler.advance_to(t)
         start = time.perf_counter()
         if self.tracker is None:
-            self.tracker = Tracker(self.line, image.shape[:2])
+            trigger = self.line.detection_method == "trigger"
+            self.tracker = (TriggerTracker(self.line, image.shape[:2], self.clock.realtime) if trigger
+                            else Tracker(self.line, image.shape[:2]))
             self.camera_x_frame = self.tracker.view.along(self.tracker.camera_x)
+        if truth is not None and isinstance(self.tracker, TriggerTracker):
+            self.tracker.feed_truth(truth, t, truth_t)
         active, ended = self.tracker.update(image, t)
         seen = [tr for tr in active if tr.blob is not None]
         for tr in seen:
             tr.data.setdefault("votes", Votes())
             tr.data.setdefault("truth", Counter())
         whole = [tr for tr in seen if not tr.blob.partial]
-        for tr, result in zip(whole, self._classify([crop(image, tr.blob.frame_box) for tr in whole])):
+        for tr, result in zip(whole, self._classify([self._crop(image, tr) for tr in whole])):
             tr.data["votes"].add(result)
         if truth is not None:
             self.truth_t_last = t if truth_t is None else truth_t
@@ -111,6 +117,12 @@ class Sorter:
                 self._end(tr, latency, final=True)
         self.scheduler.close(drain=True)
         return self.summary()
+
+    def _crop(self, image: np.ndarray, tr: Track) -> np.ndarray:
+        if isinstance(self.tracker, TriggerTracker):  # a fixed window: exactly the roi
+            x0, y0, x1, y1 = tr.blob.frame_box
+            return image[y0:y1, x0:x1]
+        return crop(image, tr.blob.frame_box)
 
     # --- decisions ------------------------------------------------------------------------------------
     def _classify(self, crops: list[np.ndarray]) -> list:
@@ -175,6 +187,8 @@ class Sorter:
             "low_confidence": d.low_confidence if d else None, "reason": d.reason if d else None,
             "scheduled_at": fire_at, "actual_at": None,
         }
+        if "trigger" in tr.data:  # photo-eye times (the dict is completed when the beam clears)
+            rec["trigger"] = tr.data["trigger"]
         if tr.data.get("truth"):
             item = self.truth_items[tr.data["truth"].most_common(1)[0][0]]
             rec["truth"] = {"id": item.id, "fruit": item.fruit, "rotten": item.rotten}
@@ -224,6 +238,8 @@ class Sorter:
             "incomplete": sum(r["outcome"] == "incomplete" for r in recs),
             "low_confidence": sum(bool(r.get("low_confidence")) for r in decided),
         }
+        if isinstance(self.tracker, TriggerTracker):
+            s.update(self.tracker.stats())
         if self.truth_items and self.truth_t_last is not None:
             s["truth"] = self._truth_summary(decided)
         return s
@@ -301,6 +317,9 @@ def format_summary(s: dict) -> str:
         f"commands: fired {s['fired']}, missed {s['missed']}; not decided: lost {s['lost']}, "
         f"still in view at the end {s['incomplete']}",
     ]
+    if "trigger_events" in s:
+        lines.append(f"trigger: {s['trigger_events']} event(s); ignored: {s['trigger_glitches']} glitch(es), "
+                     f"{s['trigger_repeated']} repeated state(s), {s['trigger_malformed']} malformed")
     if "actuator" in s:
         a = s["actuator"]
         lines.append(f"actuator {a['type']}: sent {a['sent']}, reconnects {a['reconnects']}, "

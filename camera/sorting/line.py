@@ -13,7 +13,17 @@
       low_confidence: {band: 0.1, action: reject}   # |P - threshold| < band, or < min_frames votes: reject|pass|divert
       min_frames: 3
       decide_at: exit                       # exit: when the item leaves the lane | line: when it crosses camera_line
-    detection: {method: belt, min_area_px: 400, threshold: 5.0, max_missed: 3}
+    detection: {method: belt, min_area_px: 400, threshold: 5.0, max_missed: 3}   # belt | mog2: foreground
+    # or a photo-eye (light barrier) across the belt at camera_line: one item per blocked..clear interval
+    # detection:
+    #   method: trigger
+    #   trigger:
+    #     type: udp                         # udp (host: 127.0.0.1, port) | serial (port, baudrate)
+    #     port: 5005                        # | gpio (pin, mode: BOARD|BCM, active_low) | synth (synth://conveyor)
+    #     offset_s: 0.0                     # beam -> camera line, seconds of travel (negative: beam downstream)
+    #     min_blocked_s: 0.02               # shorter intervals are glitches
+    #     roi: [229, 29, 411, 211]          # classification window, frame px (default: lane square at camera_line)
+    #   (decide_at exit: at "clear"; line: at the expected midpoint, see camera/sorting/trigger_tracker.py)
     timing: {tolerance_s: 0.05}             # a command later than this is not fired but logged missed
     actuator: {type: dryrun, pulse_ms: 60}  # serial | mqtt | udp | gpio | dryrun, plus its own settings
 """
@@ -31,7 +41,7 @@ from runtime.errors import FoodcamError
 
 DIRECTIONS = ("left_to_right", "right_to_left", "top_to_bottom", "bottom_to_top")
 LOW_CONF_ACTIONS = ("reject", "pass", "divert")
-DETECTION_METHODS = ("belt", "mog2")
+DETECTION_METHODS = ("belt", "mog2", "trigger")
 TOP_KEYS = ("name", "lane", "direction", "camera_line", "belt", "ejector", "decision", "detection", "timing",
             "actuator")
 
@@ -54,6 +64,7 @@ class LineConfig:
     min_area_px: int = 400
     fg_threshold: float = 5.0
     max_missed: int = 3
+    trigger: dict | None = None  # detection.trigger, validated, defaults filled in (method trigger)
     tolerance_s: float = 0.05
     actuator: dict = field(default_factory=lambda: {"type": "dryrun"})
     source: str = "<dict>"
@@ -113,7 +124,10 @@ def parse_line(data: dict, where: str = "<dict>") -> LineConfig:
     lo.known(low, ("band", "action"))
     det = top.section(data, "detection")
     de = Settings(where, "detection.")
-    de.known(det, ("method", "min_area_px", "threshold", "max_missed"))
+    de.known(det, ("method", "min_area_px", "threshold", "max_missed", "trigger"))
+    method = de.choice(det, "method", DETECTION_METHODS, "belt")
+    direction = top.choice(data, "direction", DIRECTIONS, "left_to_right")
+    trigger = _trigger(det, method, direction, belt, dist_px, where)
     tim = top.section(data, "timing")
     Settings(where, "timing.").known(tim, ("tolerance_s",))
     act = data.get("actuator", {"type": "dryrun"})
@@ -123,7 +137,7 @@ def parse_line(data: dict, where: str = "<dict>") -> LineConfig:
     return LineConfig(
         name=str(data.get("name", Path(where).stem)),
         lane=_lane(data.get("lane"), where),
-        direction=top.choice(data, "direction", DIRECTIONS, "left_to_right"),
+        direction=direction,
         camera_line=top.number(data, "camera_line", None),
         speed_px_s=Settings(where, "belt.").number(belt, "speed_px_s", None, positive=True),
         travel_time_s=travel,
@@ -133,10 +147,11 @@ def parse_line(data: dict, where: str = "<dict>") -> LineConfig:
         low_conf_action=lo.choice(low, "action", LOW_CONF_ACTIONS, "reject"),
         min_frames=d.number(dec, "min_frames", 3, lo=1, integer=True),
         decide_at=d.choice(dec, "decide_at", ("exit", "line"), "exit"),
-        detection_method=de.choice(det, "method", DETECTION_METHODS, "belt"),
+        detection_method=method,
         min_area_px=de.number(det, "min_area_px", 400, lo=1, integer=True),
         fg_threshold=de.number(det, "threshold", 5.0, positive=True),
         max_missed=de.number(det, "max_missed", 3, lo=0, integer=True),
+        trigger=trigger,
         tolerance_s=Settings(where, "timing.").number(tim, "tolerance_s", 0.05, lo=0.0),
         actuator=dict(act),
         source=where,
@@ -162,6 +177,25 @@ def _lane(lane, where: str) -> tuple[tuple[int, int], ...]:
         key = "rect" if "rect" in lane else "polygon"
         what = "[x0, y0, x1, y1] with x1 > x0, y1 > y0" if key == "rect" else "at least 3 [x, y] points"
         raise FoodcamError(f"{where}: lane.{key}: expected {what}, got {lane[key]!r}") from None
+
+
+def _trigger(det: dict, method: str, direction: str, belt: dict, dist_px: float | None, where: str) -> dict | None:
+    """detection.trigger: required by, and only used with, method trigger."""
+    from camera.sorting.trigger import check_config
+
+    if method != "trigger":
+        if "trigger" in det:
+            raise FoodcamError(f"{where}: detection.trigger: only used with detection.method: trigger "
+                               f"(method is {method})")
+        return None
+    cfg = check_config(Settings(where, "detection.").section(det, "trigger", required=True), where)
+    if cfg["type"] == "synth" and direction != "left_to_right":
+        raise FoodcamError(f"{where}: detection.trigger.type: synth simulates synth://conveyor, whose belt runs "
+                           f"left_to_right (direction is {direction})")
+    if dist_px is not None and not belt.get("speed_px_s"):
+        raise FoodcamError(f"{where}: ejector.distance_px: a photo-eye measures no speed; with detection.method "
+                           "trigger give belt.speed_px_s, or travel_time_s, or distance_m + speed_m_s")
+    return cfg
 
 
 def _travel(s: Settings, ej: dict, where: str) -> tuple[float | None, float | None]:
