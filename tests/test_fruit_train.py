@@ -69,3 +69,34 @@ def test_eval_reports_each_head_and_writes_confusions(fruit_run, fruit_data, tmp
     assert metrics["images"] == sum(sum(r) for r in ckpt["metrics"]["heads"]["fruit"]["confusion"])
     assert metrics["acc"]["fruit"] == pytest.approx(ckpt["metrics"]["acc"]["fruit"], abs=0.07)
     assert metrics["acc"]["freshness"] == pytest.approx(ckpt["metrics"]["acc"]["freshness"], abs=0.07)
+
+
+def test_exported_checkpoint_runs_the_sorting_line(fruit_run, fruit_data, tmp_path, capsys):
+    """The trained checkpoint, exported to ONNX, decides a simulated conveyor through `foodcam sort`."""
+    import json
+
+    from camera.sorting.audit import read_audit
+
+    fps = 20.0
+    onnx_path = tmp_path / "fresh.onnx"
+    assert foodcam("export", "--weights", fruit_run / "best.pt", "--out", onnx_path, "--data", fruit_data) == 0
+    line = tmp_path / "line.yaml"
+    line.write_text(json.dumps({"name": "e2e", "lane": {"rect": [0, 24, 480, 176]}, "camera_line": 240,
+                                "ejector": {"travel_time_s": 2.5}, "decision": {"reject_threshold": 0.5},
+                                "actuator": {"type": "dryrun"}}))
+    audit, summary = tmp_path / "audit.jsonl", tmp_path / "summary.json"
+    assert foodcam("sort", "--model", onnx_path, "--source", f"synth://conveyor?fps={fps:g}&size=480x200&seed=2",
+                   "--line", line, "--audit", audit, "--max-seconds", 12, "--json", summary) == 0
+    s = json.loads(summary.read_text())
+    t = s["truth"]
+    assert t["expected"] >= 6 and t["counted_once"] == t["expected"] and t["false_items"] == 0
+    assert t["max_timing_error_s"] is not None and t["max_timing_error_s"] <= 1.0 / fps
+    decided = [r for r in read_audit(audit) if r.get("decision")]
+    assert len(decided) == s["items"] and s["missed"] == 0
+    for r in decided:  # each decision follows the exported model's own averaged probabilities
+        assert set(r["mean_probs"]) == {"fruit", "freshness"} and r["votes"]
+        assert (r["p_rotten"] >= 0.5) == (r["decision"] == "reject") or r["low_confidence"]
+        assert r["fruit"] in ("apple", "banana", "orange", "strawberry")
+    # a 6-epoch 32-pixel model: far from the deployment target (README), but it must beat a constant answer
+    rotten = sum(r["truth"]["rotten"] for r in decided)
+    assert t["accuracy"] > max(rotten, len(decided) - rotten) / len(decided), t

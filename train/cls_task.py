@@ -33,12 +33,14 @@ log = logging.getLogger("foodcam.train")
 
 def cls_train_transform(seed: int | None = None) -> A.Compose:
     """Augmentation of an RGB image at the input size: the reference set (flips, rotation within +-45
-    degrees, blur or sharpening) and colour jitter with a small hue range (colour tells rotten from fresh)."""
+    degrees, blur or sharpening), colour jitter with a small hue range (colour tells rotten from fresh) and
+    zoom (0.8-1.6x), so a fruit filling a tight crop (the sorting line's, a close-up photo) looks familiar."""
     return A.Compose(
         [
             A.HorizontalFlip(p=0.5),
             A.VerticalFlip(p=0.5),
-            A.Rotate(limit=45, interpolation=cv2.INTER_LINEAR, border_mode=cv2.BORDER_REFLECT_101, p=0.7),
+            A.Affine(rotate=(-45, 45), scale=(0.8, 1.6), interpolation=cv2.INTER_LINEAR,
+                     border_mode=cv2.BORDER_REFLECT_101, p=0.8),
             A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.Sharpen(alpha=(0.2, 0.5), lightness=(0.7, 1.0))], p=0.3),
             A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.25, hue=0.02, p=0.8),
         ],

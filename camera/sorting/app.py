@@ -32,7 +32,7 @@ from runtime.model import Model
 
 log = logging.getLogger("foodcam.sorting")
 
-CROP_PAD = 0.12  # context around an item's box, as a fraction of its size
+CROP_PAD = 0.2  # context around an item's box, as a fraction of its size (the item fills ~70% of the crop)
 
 
 def crop(image: np.ndarray, box: tuple[int, int, int, int], pad: float = CROP_PAD) -> np.ndarray:

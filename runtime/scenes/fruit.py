@@ -18,6 +18,9 @@ from runtime.tasks import FRESHNESS
 
 FRUITS: tuple[str, ...] = FRESHNESS.head("fruit").classes  # ("apple", "banana", "orange", "strawberry")
 BACKGROUNDS = ("wood", "cloth", "conveyor")
+# belt tones (BGR, 0..1): food-grade blue, green, grey, black, white
+BELT_COLOURS = np.array([(0.53, 0.35, 0.19), (0.25, 0.45, 0.2), (0.22, 0.22, 0.23), (0.12, 0.12, 0.13),
+                         (0.8, 0.8, 0.78)], np.float32)
 
 
 def render_fruit(
@@ -70,8 +73,8 @@ def background(rng: np.random.Generator, kind: str, width: int, height: int) -> 
             check = ((yy // cell + xx // cell) % 2).astype(np.float32)
             img = img * (1 - 0.35 * check)[..., None]
     elif kind == "conveyor":
-        g = rng.uniform(0.12, 0.3)
-        img = np.full((h, w, 3), g, np.float32) * rng.uniform(0.9, 1.1, 3).astype(np.float32)
+        tone = BELT_COLOURS[int(rng.integers(len(BELT_COLOURS)))] * rng.uniform(0.75, 1.2)
+        img = np.full((h, w, 3), tone, np.float32) * rng.uniform(0.9, 1.1, 3).astype(np.float32)
         img *= (0.9 + 0.2 * smooth_noise(rng, (h, w), 2.0))[..., None]
         pitch = max(int(h * rng.uniform(0.08, 0.15)), 4)
         yy = np.arange(h)[:, None]
@@ -151,7 +154,7 @@ class FruitScene:
         rng = np.random.default_rng([self.seed, int(index), 0xF4017])
         w, h = self.width, self.height
         frame = background(rng, str(rng.choice(self.backgrounds)), w, h)
-        s = int(min(w, h) * rng.uniform(0.8, 1.1))  # close-ups, as fruit photos are; the sprite has margins
+        s = int(min(w, h) * rng.uniform(0.8, 1.3))  # close-ups, as fruit photos are; the sprite has margins
         severity = float(rng.uniform(0.3, 1.0)) if rotten else 0.0
         sprite, alpha = render_fruit(rng, fruit, rotten, severity, s)
         x = int(round((w - s) / 2 + rng.uniform(-0.12, 0.12) * s))
