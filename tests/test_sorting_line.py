@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from camera.sorting.line import default_line_dict, load_line, parse_line
 from runtime.errors import FoodcamError
@@ -95,3 +98,21 @@ def test_default_line_covers_the_frame():
     cfg = parse_line(default_line_dict(320, 160, lane=(0, 20, 320, 140)))
     m = cfg.lane_mask((160, 320))
     assert m.sum() // 255 == 320 * 120 and np.all(m[20:140] == 255)
+
+
+def test_example_line_files_in_docs_are_valid():
+    """docs/line.yaml and docs/line-trigger.yaml (the README's examples) load, and so does every actuator
+    alternative commented in them."""
+    from camera.actuators import check_config
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    belt = load_line(docs / "line.yaml")
+    trig = load_line(docs / "line-trigger.yaml")
+    assert belt.detection_method == "belt" and trig.detection_method == "trigger"
+    assert trig.trigger["type"] == "synth" and belt.lane == trig.lane
+    alternatives = [yaml.safe_load(ln.lstrip("# "))["actuator"] for ln in (docs / "line.yaml").read_text().splitlines()
+                    if ln.startswith("# actuator:")]
+    assert {a["type"] for a in alternatives} == {"serial", "mqtt", "udp", "gpio"}
+    for a in alternatives:
+        if a["type"] != "gpio":  # gpio checks need Jetson.GPIO (tests/test_actuators_factory.py)
+            check_config(a, "docs/line.yaml")
