@@ -147,6 +147,28 @@ def test_an_interval_is_one_item_referenced_at_its_midpoint():
     assert tr.blob is None and tracker.stats()["trigger_glitches"] == 0
 
 
+def test_an_item_votes_with_the_central_half_of_its_interval():
+    from camera.sorting.decide import Votes
+    from runtime.results import ClassificationResult
+    from runtime.tasks import FRESHNESS
+
+    tracker, beam = _tracker({"offset_s": 0.25})
+    beam.push(True, 1.0)
+    beam.push(False, 2.0)
+    times = [1.0 + 0.125 * k for k in range(9)]
+    _, ended = _run(tracker, times + [2.125])
+    (tr,) = ended
+    assert tr.vote_span == pytest.approx((1.5, 2.0))  # around t_ref = 1.5 + 0.25, half the 1 s interval
+    votes = Votes()
+    for t in times:  # a neighbour shares the window near the ends: those frames say rotten
+        p = 0.9 if abs(t - 1.75) > 0.25 else 0.1
+        votes.add(ClassificationResult(FRESHNESS, {"freshness": np.array([1 - p, p]), "fruit": np.ones(4) / 4},
+                                       (8, 8)), t)
+    central = votes.between(*tr.vote_span)
+    assert central.times == [1.5, 1.625, 1.75, 1.875, 2.0]
+    assert central.mean("freshness")[1] == pytest.approx(0.1) and votes.mean("freshness")[1] > 0.4
+
+
 def test_glitches_and_repeated_states_are_ignored_and_counted():
     tracker, beam = _tracker({"min_blocked_s": 0.02})
     for t, state in [(1.0, True), (1.01, False),  # 10 ms: a glitch

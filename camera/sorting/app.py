@@ -26,7 +26,7 @@ from camera.sorting.decide import Votes, check_task, decide
 from camera.sorting.line import LineConfig
 from camera.sorting.scheduler import Outcome, Scheduler, SimClock, WallClock
 from camera.sorting.tracker import Track, Tracker
-from camera.sorting.trigger_tracker import TriggerTracker
+from camera.sorting.trigger_tracker import TriggerTrack, TriggerTracker
 from runtime.backends import is_dynamic
 from runtime.model import Model
 
@@ -91,7 +91,7 @@ class Sorter:
             tr.data.setdefault("truth", Counter())
         whole = [tr for tr in seen if not tr.blob.partial]
         for tr, result in zip(whole, self._classify([self._crop(image, tr) for tr in whole])):
-            tr.data["votes"].add(result)
+            tr.data["votes"].add(result, t)
         if truth is not None:
             self.truth_t_last = t if truth_t is None else truth_t
             self._match_truth(seen, truth)
@@ -150,6 +150,9 @@ class Sorter:
     def _decide(self, tr: Track, latency: float) -> None:
         tr.decided = True
         votes = tr.data.get("votes") or Votes()
+        if isinstance(tr, TriggerTrack) and tr.vote_span is not None:  # the frames with the item centred
+            central = votes.between(*tr.vote_span)
+            votes = central if central.count else votes
         line = self.line
         d = decide(votes, self.model.task, line.reject_threshold, line.low_conf_band, line.low_conf_action,
                    line.min_frames)

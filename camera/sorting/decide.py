@@ -33,10 +33,17 @@ class Votes:
     """Per-frame probabilities of one item, per head."""
 
     probs: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    times: list[float | None] = field(default_factory=list)  # when each vote's frame was taken
 
-    def add(self, result: ClassificationResult) -> None:
+    def add(self, result: ClassificationResult, t: float | None = None) -> None:
         for head, p in result.probs.items():
             self.probs.setdefault(head, []).append(np.asarray(p, np.float64))
+        self.times.append(t)
+
+    def between(self, t0: float, t1: float) -> Votes:
+        """The votes of frames taken from t0 to t1 (inclusive)."""
+        keep = [i for i, t in enumerate(self.times) if t is not None and t0 <= t <= t1]
+        return Votes({h: [ps[i] for i in keep] for h, ps in self.probs.items()}, [self.times[i] for i in keep])
 
     @property
     def count(self) -> int:

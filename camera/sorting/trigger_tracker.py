@@ -32,6 +32,7 @@ from camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger
 from runtime.errors import FoodcamError
 
 HISTORY = 15  # completed intervals behind the expected blocked time
+VOTE_SHARE = 0.5  # the item votes with the frames of the central half of its interval (whole in the window)
 
 
 @dataclass
@@ -53,6 +54,16 @@ class TriggerTrack:
     def t_ref(self) -> float | None:
         """When the centre crossed the camera line (None while the beam is blocked)."""
         return None if self.clear is None else (self.first_seen + self.clear) / 2 + self.offset_s
+
+    @property
+    def vote_span(self) -> tuple[float, float] | None:
+        """The frames to decide by: the central VOTE_SHARE of the interval around the reference time, when
+        the item lies whole in the window (near the ends of the interval a neighbour shares it)."""
+        t_ref = self.cross_time()
+        if t_ref is None:
+            return None
+        half = VOTE_SHARE * (t_ref - self.offset_s - self.first_seen)  # duration / 2 x share
+        return t_ref - half, t_ref + half
 
     def crossed(self, x: float | None = None) -> bool:
         return self.clear is not None or (self.expected_mid is not None and self.now >= self.expected_mid)
