@@ -46,6 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     timing = p.add_mutually_exclusive_group()
     timing.add_argument("--iters", type=int, default=None, help="timed calls per row (default 100)")
     timing.add_argument("--seconds", type=_positive_float, default=None, help="time each row for S seconds instead")
+    p.add_argument("--processes", type=int, default=3,
+                   help="fresh worker processes per row, taken in turns across the rows; latency statistics "
+                        "pool their calls, and their medians' spread is the run-to-run repeatability")
     p.add_argument("--loop-frames", type=int, default=100,
                    help="camera-loop frames per deployable row on synth://<task> (0: no loop)")
     p.add_argument("--loop-source", default=None, help="loop source URI (default synth://<task>?fps=0, unpaced)")

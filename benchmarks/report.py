@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 from benchmarks.peak import achieved
+from benchmarks.plan import row_key
 from runtime.imageio import write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
@@ -22,7 +23,7 @@ COLUMNS = tuple(
     ["name", "model", "task", "format", "precision", "backend", "runtime", "imgsz", "batch", "status", "reason",
      "size_mb", "params", "gflops", "metric", "miou"]
     + [f"lat_{k}_ms" for k in LAT]
-    + ["iters", "fps", "gflop_s", *STAGES, "peak_rss_mb", "peak_rss_delta_mb", "load_s",
+    + ["iters", "processes", "process_spread_pct", "fps", "gflop_s", *STAGES, "peak_rss_mb", "peak_rss_delta_mb", "load_s",
        "loop_fps", "loop_ratio", "loop_latency_ms", "loop_miou", *[f"loop_{s}_ms" for s in LOOP_STAGES]]
 )
 TABLE = ("model", "format", "precision", "backend", "input", "batch", "size MB", "params", "GFLOPs", "mIoU",
@@ -63,7 +64,8 @@ def flat_row(row: dict) -> dict:
         "size_mb": row["size_bytes"] / 1e6 if row.get("size_bytes") is not None else None,
         "params": row.get("params"), "gflops": row.get("gflops"), "metric": row.get("metric"), "miou": row.get("miou"),
         **{f"lat_{k}_ms": lat.get(k) for k in LAT},
-        "iters": row.get("iters"), "fps": row.get("fps"), "gflop_s": achieved(row),
+        "iters": row.get("iters"), "processes": len(row.get("processes") or []) or None,
+        "process_spread_pct": row.get("process_spread_pct"), "fps": row.get("fps"), "gflop_s": achieved(row),
         **{k: stages.get(k) for k in STAGES},
         "peak_rss_mb": row.get("peak_rss_mb"), "peak_rss_delta_mb": row.get("peak_rss_delta_mb"),
         "load_s": row.get("load_s"), "loop_fps": loop.get("fps"), "loop_ratio": loop.get("ratio"),
@@ -126,6 +128,11 @@ def console_summary(report: dict) -> str:
         worst = max(noise, key=lambda n: n["range_pct"])
         lines.append(f"harness noise: same artifact across {worst['n']} rounds, median spread (max-min) "
                      f"<= {worst['range_pct']:.1f}% ({worst['row']})")
+    repeats = [r for r in report["rows"] if r.get("process_spread_pct") is not None]
+    if repeats:
+        worst = max(repeats, key=lambda r: r["process_spread_pct"])
+        lines.append(f"run to run: medians of {len(worst['processes'])} fresh processes per row agree within "
+                     f"{worst['process_spread_pct']:.1f}% (worst: {row_key(worst)})")
     peak = report.get("cpu_peak") or {}
     if peak.get("gflops_s"):
         lines.append(f"CPU FP32 ceiling (MatMul {peak['n']}x{peak['n']}, {peak['threads']} threads): "
@@ -155,7 +162,8 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
         "## Settings", "",
         f"threads {s.get('threads')}, warm-up {s.get('warmup')} calls, "
         + (f"{s['iters']} timed calls" if s.get("iters") else f"{s.get('seconds')} s of timed calls")
-        + " per row, each row in a fresh process; accuracy: "
+        + f" per row in each of {s.get('processes', 1)} fresh process(es), taken in turns across the rows "
+        "(latency over all their calls; memory, loop and accuracy from the first); accuracy: "
         + (f"{s['data']} split {s.get('split')}" if s.get("data") else "not measured (no --data)")
         + f"; camera loop: {s.get('loop_frames') or 0} frames; interleaved rounds: {s.get('rounds')} x "
         f"{s.get('round_iters')} calls.", "",
@@ -203,9 +211,17 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
                 f"step seen {t['min_step_ns']:.0f} ns; an empty call through the same timing loop: median "
                 f"{t['empty_call_median_us']:.2f} µs, p99 {t['empty_call_p99_us']:.2f} µs "
                 f"({t['empty_calls']} calls).", ""]
+    repeats = [r for r in report["rows"] if r.get("process_spread_pct") is not None]
+    if repeats:
+        out += ["Run to run: the same artifact timed in separate fresh processes (the medians of each process's "
+                "calls, and their spread, max-min, as % of their median):", "",
+                md_table(("artifact", "per-process medians ms", "spread %"),
+                         [[row_key(r), ", ".join(_ms(p["median"]) for p in r["processes"]),
+                           _num(r["process_spread_pct"], 1)] for r in repeats]), ""]
     if report.get("noise"):
-        out += ["Same artifact measured once per round (spread of the per-round medians around their median), "
-                "and the fresh-process median of the results table against the interleaved one:", "",
+        out += ["Within one process: the same artifact measured once per round (spread of the per-round medians "
+                "around their median), and the fresh-process median of the results table against the "
+                "interleaved one:", "",
                 md_table(("artifact", "median ms", "min-max %", "IQR %", "rounds", "fresh-process vs rounds %"),
                          [[n["row"], _ms(n["median"]), _num(n["range_pct"], 1), _num(n["iqr_pct"], 1), n["n"],
                            _num(n["fresh_vs_rounds_pct"], 1)] for n in report["noise"]]), ""]

@@ -11,13 +11,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from benchmarks.comparisons import RAN, comparisons, noise
 from benchmarks.plan import plan_rows, row_key
 from benchmarks.report import SCHEMA, console_summary, write_reports
 from benchmarks.sysinfo import machine_slug, system_info, usable_cores
-from benchmarks.timing import timer_overhead
+from benchmarks.timing import latency_stats, throughput_fps, timer_overhead
 from runtime.errors import FoodcamError
 from runtime.imageio import write_text_atomic
 
@@ -32,12 +33,13 @@ def settings_from(args) -> dict:
     s = {"threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
          "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
          "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
-         "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout)}
+         "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout),
+         "processes": int(args.processes)}
     for key in ("warmup", "loop_frames", "rounds"):
         if s[key] < 0:
             raise FoodcamError(f"--{key.replace('_', '-')} {s[key]}: expected 0 or more")
-    if s["round_iters"] < 1 or s["threads"] < 1:
-        raise FoodcamError("--round-iters and --threads: expected at least 1")
+    if s["round_iters"] < 1 or s["threads"] < 1 or s["processes"] < 1:
+        raise FoodcamError("--round-iters, --threads and --processes: expected at least 1")
     if s["data"]:
         root = Path(s["data"])
         if not root.is_dir():
@@ -56,7 +58,8 @@ def command_line(args) -> str:
             parts += [flag, *map(str, value)]
     if args.data:
         parts += ["--data", str(args.data), "--split", args.split]
-    for flag, value in (("--threads", args.threads), ("--warmup", args.warmup), ("--iters", args.iters),
+    for flag, value in (("--threads", args.threads), ("--processes", args.processes), ("--warmup", args.warmup),
+                        ("--iters", args.iters),
                         ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
                         ("--loop-source", args.loop_source), ("--rounds", args.rounds),
                         ("--round-iters", args.round_iters)):
@@ -90,26 +93,55 @@ def run_python_module(module: str, job: dict, tmp: Path, name: str, timeout: flo
 
 
 def measure_rows(rows: list[dict], settings: dict, tmp: Path) -> tuple[list[dict], dict]:
-    """Each row to run, in its own worker; (rows with results, raw samples per row key)."""
-    out, samples = [], {}
-    todo = sum(1 for r in rows if r.get("status") is None)
-    with tqdm(total=todo, desc="bench", unit="row", leave=False) as bar:
-        for i, row in enumerate(rows):
-            if row.get("status") is not None:
-                out.append(row)
-                continue
-            bar.set_postfix_str(f"{row['name']} {row['backend']}")
-            try:
-                res = run_python_module("benchmarks.worker", {"row": row, "settings": settings}, tmp, f"row{i}",
-                                        settings["timeout_s"], settings["threads"])
-                result = res["row"]
-                samples[row_key(result)] = res["samples_ms"]
-            except FoodcamError as e:
-                result = {**row, "status": "failed", "reason": str(e)}
-            out.append(result)
-            bar.update(1)
-            tqdm.write(_row_line(result))
+    """Each row to run, in `processes` fresh workers taken in turns across the rows (so a slow spell of the
+    machine falls on every row, not all on one); (rows with results, raw samples per row key).
+
+    The first worker of a row measures everything (latency, memory, complexity, camera loop, accuracy); the
+    others time it again. Latency statistics pool every worker's calls; `processes` keeps each one's median."""
+    out = list(rows)
+    pooled: dict[int, list[float]] = {}
+    todo = [i for i, r in enumerate(rows) if r.get("status") is None]
+    timing_only = {**settings, "loop_frames": 0, "data": None}
+    with tqdm(total=len(todo) * settings["processes"], desc="bench", unit="run", leave=False) as bar:
+        for turn in range(settings["processes"]):
+            for i in todo:
+                bar.update(1)
+                if turn and out[i].get("status") not in RAN:
+                    continue  # skipped or failed on its first run: nothing to repeat
+                bar.set_postfix_str(f"{rows[i]['name']} {rows[i]['backend']} #{turn + 1}")
+                job = {"row": rows[i], "settings": settings if turn == 0 else timing_only}
+                try:
+                    res = run_python_module("benchmarks.worker", job, tmp, f"row{i}", settings["timeout_s"],
+                                            settings["threads"])
+                except FoodcamError as e:
+                    res = {"row": {**rows[i], "status": "failed", "reason": str(e)}, "samples_ms": []}
+                if turn == 0:
+                    out[i] = res["row"]
+                elif res["row"].get("status") != "ran":
+                    out[i].setdefault("process_errors", []).append(res["row"].get("reason"))
+                    continue
+                if res["samples_ms"]:
+                    pooled.setdefault(i, []).extend(res["samples_ms"])
+                    out[i].setdefault("processes", []).append(
+                        {k: res["row"]["latency_ms"][k] for k in ("median", "p99")} | {"fps": res["row"]["fps"]})
+    samples = {}
+    for i, calls in pooled.items():
+        pool(out[i], calls)
+        samples[row_key(out[i])] = calls
+    for r in out:
+        tqdm.write(_row_line(r))
     return out, samples
+
+
+def pool(row: dict, calls: list[float]) -> None:
+    """Latency and FPS of a row over the calls of all its workers, and their medians' spread."""
+    meds = [p["median"] for p in row.get("processes", [])]
+    row.update(latency_ms=latency_stats(calls), iters=len(calls), fps=throughput_fps(calls, int(row["batch"])))
+    if len(meds) > 1:
+        row["process_spread_pct"] = 100.0 * (max(meds) - min(meds)) / float(np.median(meds))
+    loop = row.get("loop") or {}
+    if loop.get("fps") and row["fps"]:
+        loop["ratio"] = loop["fps"] / row["fps"]
 
 
 def _row_line(r: dict) -> str:

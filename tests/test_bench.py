@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 from conftest import foodcam
 from tiny_onnx import seg_onnx
@@ -60,7 +61,7 @@ def bench_run(artifacts, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench_out")
     a = artifacts
     rc = foodcam("bench", "--models", a["fp32"], a["fp16"], a["pt"], a["missing"], a["engine"],
-                 "--backends", "cpu", "torch", "tensorrt", "--threads", 1, "--warmup", 1, "--iters", 3,
+                 "--backends", "cpu", "torch", "tensorrt", "--threads", 1, "--processes", 2, "--warmup", 1, "--iters", 3,
                  "--loop-frames", 3, "--rounds", ROUNDS, "--round-iters", 2, "--out", out)
     assert rc == 0
     return out, json.loads((out / "bench.json").read_text())
@@ -90,7 +91,11 @@ def test_json_is_complete(bench_run):
             assert set(row["latency_ms"]) == set(LATENCY_KEYS)
             lat = row["latency_ms"]
             assert lat["min"] <= lat["median"] <= lat["p90"] <= lat["p95"] <= lat["p99"] <= lat["max"]
-            assert row["iters"] == 3 and row["fps"] > 0
+            # two fresh processes of 3 timed calls each, pooled; each process's median kept
+            assert row["iters"] == 6 and row["fps"] > 0 and len(row["processes"]) == 2
+            meds = [p["median"] for p in row["processes"]]
+            assert row["process_spread_pct"] == pytest.approx(100 * (max(meds) - min(meds)) / np.median(meds))
+            assert lat["min"] <= min(meds) and max(meds) <= lat["max"]
             assert row["size_bytes"] == Path(row["model"]).stat().st_size
             for key in ("params", "gflops", "peak_rss_mb", "peak_rss_delta_mb", "runtime", "imgsz"):
                 assert row[key] is not None, key
@@ -191,6 +196,7 @@ def test_cpu_ceiling_and_achieved_rate(bench_run):
     assert math.isclose(float(line["gflop_s"]), pt_row["gflops"] * pt_row["fps"], rel_tol=1e-6)
     md = (out / "bench.md").read_text()
     assert "CPU FP32 ceiling:" in md and "% of CPU peak" in md
+    assert "Run to run: the same artifact timed in separate fresh processes" in md
 
 
 def test_compare_reports_ratios(bench_run, tmp_path, capsys):
