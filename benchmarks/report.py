@@ -243,8 +243,10 @@ def ceiling_lines(peak: dict | None) -> list[str]:
         return []
     if peak.get("error"):
         return [f"CPU FP32 ceiling not measured: {peak['error']}", ""]
+    runs = peak.get("runs_gflops_s") or [peak["gflops_s"]]
     return [f"CPU FP32 ceiling: {peak['gflops_s']:.1f} GFLOP/s on {peak['threads']} thread(s) ({peak['how']}; "
-            f"median call {peak['median_gflops_s']:.1f}). GFLOP/s = GFLOPs per frame x FPS; a CPU row cannot run "
+            f"median call {peak['median_gflops_s']:.1f}; the faster of {len(runs)} measurement(s), before and after "
+            f"the rows: {', '.join(f'{g:.1f}' for g in runs)}). GFLOP/s = GFLOPs per frame x FPS; a CPU row cannot run "
             "faster than GFLOPs / ceiling per frame, so its % of the ceiling is the headroom any backend has left "
             "here.", ""]
 

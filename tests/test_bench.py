@@ -190,6 +190,7 @@ def test_cpu_ceiling_and_achieved_rate(bench_run):
     out, report = bench_run
     peak = report["cpu_peak"]
     assert peak["threads"] == 1 and peak["gflops_s"] >= peak["median_gflops_s"] > 0
+    assert len(peak["runs_gflops_s"]) == 2 and peak["gflops_s"] == max(peak["runs_gflops_s"])  # before and after
     (pt_row,) = _rows(report, "tiny.pt", "torch")
     with open(out / "bench.csv", newline="") as f:
         line = next(r for r in csv.DictReader(f) if r["name"] == "tiny.pt")
