@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from pathlib import Path
 
 from benchmarks.peak import achieved
 from benchmarks.plan import row_key
-from runtime.imageio import write_text_atomic
+from runtime.imageio import write_json_atomic, write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
 JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "timer", "rows", "comparisons",
@@ -271,15 +270,6 @@ def csv_text(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _json_safe(x):
-    if isinstance(x, float):
-        return None if math.isnan(x) or math.isinf(x) else x
-    if isinstance(x, dict):
-        return {str(k): _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    return x
-
 
 def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dict[str, Path]:
     """bench.json, bench.csv, bench.md and bench.png in `out_dir`; the paths written."""
@@ -290,7 +280,7 @@ def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dic
     chart = write_chart(report["rows"], paths["png"], title=f"foodcam bench — {report['machine']}")
     if not chart:
         paths.pop("png")
-    write_text_atomic(paths["json"], json.dumps(_json_safe(report), indent=2, default=str) + "\n")
+    write_json_atomic(paths["json"], report, default=str)
     write_text_atomic(paths["csv"], csv_text(report["rows"]))
     write_text_atomic(paths["md"], markdown(report, paths["png"].name if chart else None) + "\n")
     return paths

@@ -28,9 +28,10 @@ from export.onnx_export import (
     smoke_run,
 )
 from export.parity import PARITY_MIN_AGREEMENT, check_frames, graph_vs_graph, torch_vs_graph
-from export.report import json_safe, write_report
+from export.report import write_report
 from runtime.backends.onnx_meta import make_metadata
 from runtime.errors import FoodcamError
+from runtime.imageio import json_safe
 from runtime.tasks import TaskSpec
 
 

@@ -8,26 +8,13 @@ per artifact and head: top-1 accuracy, its drop vs FP32 in points, top-1 agreeme
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
-from runtime.imageio import write_text_atomic
+from runtime.imageio import write_json_atomic, write_text_atomic
 
 STATUSES = ("exported", "validated", "failed")
 
-
-def json_safe(x):
-    """NaN (a class absent from truth and prediction) -> null; tuples -> lists; Paths -> str."""
-    if isinstance(x, float):
-        return None if math.isnan(x) or math.isinf(x) else x
-    if isinstance(x, dict):
-        return {str(k): json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [json_safe(v) for v in x]
-    if isinstance(x, Path):
-        return str(x)
-    return x
 
 
 def report_paths(artifact: str | Path) -> tuple[Path, Path]:
@@ -104,6 +91,6 @@ def _cls_table(rows: list[dict]) -> list[str]:
 def write_report(artifact: str | Path, report: dict) -> tuple[Path, Path]:
     """Write both files atomically beside `artifact`; returns their paths."""
     js, md = report_paths(artifact)
-    write_text_atomic(js, json.dumps(json_safe(report), indent=2, allow_nan=False) + "\n")
+    write_json_atomic(js, report)
     write_text_atomic(md, to_markdown(report))
     return js, md

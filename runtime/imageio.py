@@ -1,9 +1,12 @@
-"""Reading images of any depth/channel layout as BGR uint8, listing image inputs, atomic writes."""
+"""Reading images of any depth/channel layout as BGR uint8, listing image inputs, atomic writes (bytes, text,
+images, JSON)."""
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import json
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -98,6 +101,25 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def json_safe(x):
+    """A value standard JSON can hold: NaN/inf (a class absent from truth and prediction) -> null, tuples -> lists,
+    keys -> str, paths -> str."""
+    if isinstance(x, float):
+        return None if math.isnan(x) or math.isinf(x) else x
+    if isinstance(x, dict):
+        return {str(k): json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    if isinstance(x, os.PathLike):
+        return os.fspath(x)
+    return x
+
+
+def write_json_atomic(path: str | os.PathLike, obj, **dumps_kwargs) -> None:
+    """`obj` through json_safe as indented standard JSON, written atomically."""
+    write_text_atomic(path, json.dumps(json_safe(obj), indent=2, allow_nan=False, **dumps_kwargs) + "\n")
 
 
 def write_image(path: str | os.PathLike, img: np.ndarray, jpeg_quality: int = 95) -> None:

@@ -6,7 +6,6 @@ benchmarks call it, so every artifact is measured by the same code on the same f
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ import numpy as np
 from tqdm import tqdm
 
 from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
+from runtime.imageio import write_json_atomic
 from runtime.metrics import ConfusionMatrix
 from runtime.model import Model
 from runtime.tasks import IGNORE_INDEX
@@ -185,16 +184,6 @@ def _pct(x: float | None) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"
 
 
-def _json_safe(x):
-    """NaN (a class absent from truth and prediction) -> null, so metrics.json stays standard JSON."""
-    if isinstance(x, float):
-        return None if math.isnan(x) else x
-    if isinstance(x, dict):
-        return {k: _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    return x
-
 
 def describe(model: Model) -> dict:
     """Which artifact was measured: for reports beside the metrics."""
@@ -210,7 +199,7 @@ def main(args) -> int:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
     out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
-    write_text_atomic(out / "metrics.json", json.dumps(_json_safe(report), indent=2) + "\n")
+    write_json_atomic(out / "metrics.json", report)
     if "heads" in metrics:  # classification: a table and a confusion matrix per head
         from train.cls_metrics import format_classification, plot_head_confusions
 
