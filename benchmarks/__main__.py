@@ -1,4 +1,4 @@
-"""`python -m benchmarks ...` is `foodcam bench ...`."""
+"""`python -m foodcam.benchmarks ...` is `foodcam bench ...`."""
 
 import sys
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from runtime.imageio import atomic_path
+from foodcam.runtime.imageio import atomic_path
 
 BACKEND_COLOURS = {"cpu": "#1f77b4", "cuda": "#2ca02c", "tensorrt": "#d62728", "torch": "#7f7f7f"}
 

@@ -1,4 +1,4 @@
-"""`foodcam bench` (also `python -m benchmarks`): latency, throughput and accuracy of every artifact. Imports nothing heavy."""
+"""`foodcam bench` (also `python -m foodcam.benchmarks`): latency, throughput and accuracy of every artifact. Imports nothing heavy."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ Rows a machine cannot run stay in the table as skipped, with the reason.
 
 
 def _bench(args) -> int:
-    from benchmarks.run import main
+    from foodcam.benchmarks.run import main
 
     return main(args)
 

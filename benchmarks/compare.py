@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.plan import row_key
-from benchmarks.report import SCHEMA, text_table
-from runtime.errors import FoodcamError
+from foodcam.benchmarks.plan import row_key
+from foodcam.benchmarks.report import SCHEMA, text_table
+from foodcam.runtime.errors import FoodcamError
 
 DEFAULT_THRESHOLD = 0.05
 

@@ -10,8 +10,8 @@ Harness noise: the same artifact measured once per round; its per-round medians'
 
 from __future__ import annotations
 
-from benchmarks.plan import row_device, row_key
-from benchmarks.timing import spread
+from foodcam.benchmarks.plan import row_device, row_key
+from foodcam.benchmarks.timing import spread
 
 RAN = ("ran", "validated")
 

@@ -1,6 +1,6 @@
 """Per-frame host cost around the model: preprocess + postprocess + overlay (+ analytics) of one camera frame.
 
-    python -m benchmarks.frame_cost --model model.onnx --size 1280x720 [--frames 200] [--out DIR]
+    python -m foodcam.benchmarks.frame_cost --model model.onnx --size 1280x720 [--frames 200] [--out DIR]
 
 The model runs once per frame to get a real result, but only the stages the camera loop adds around
 inference are timed, each with perf_counter; medians and p90 in ms, written as frame_cost.json.
@@ -16,17 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.imageio import parse_size, write_text_atomic
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import parse_size, write_text_atomic
 
 STAGES = ("preprocess", "postprocess", "overlay", "analytics")
 
 
 def measure(model, size: tuple[int, int], frames: int = 200, seed: int = 0) -> dict:
     """Medians/p90 (ms) of each host stage for `frames` kitchen frames of `size` (W, H)."""
-    from camera.analytics import KitchenAnalytics
-    from camera.overlay import Visualizer
-    from runtime.scenes import FEEDS
+    from foodcam.camera.analytics import KitchenAnalytics
+    from foodcam.camera.overlay import Visualizer
+    from foodcam.scenes import FEEDS
 
     if model.task.name not in FEEDS:
         raise FoodcamError(f"no synthetic scene for task {model.task.name!r} to time frames with")
@@ -57,9 +57,9 @@ def measure(model, size: tuple[int, int], frames: int = 200, seed: int = 0) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
-    from runtime.open import open_model
+    from foodcam.runtime.open import open_model
 
-    p = argparse.ArgumentParser(prog="python -m benchmarks.frame_cost", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m foodcam.benchmarks.frame_cost", description=__doc__.splitlines()[0])
     p.add_argument("--model", required=True)
     p.add_argument("--size", default="1280x720", help="frame size WxH")
     p.add_argument("--frames", type=int, default=200)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 
 class NotApplicable(Exception):
@@ -23,11 +23,11 @@ def open_row(row: dict, threads: int | None = None, spin: bool = True):
 
         if threads:
             torch.set_num_threads(int(threads))
-        from train.artifacts import load_model
+        from foodcam.train.artifacts import load_model
 
         model = load_model(path, device="cuda" if backend == "cuda" else "cpu")
     else:
-        from runtime.open import open_model
+        from foodcam.runtime.open import open_model
 
         opts: dict = {}
         if backend in ("cpu", "cuda"):

@@ -6,7 +6,7 @@ runs at the pace of its slowest stage, and the renderer shares the CPU like a ca
 
 from __future__ import annotations
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 DEFAULT_SOURCE = "synth://{task}?fps=0"
 WARMUP_FRAMES = 5
@@ -16,7 +16,7 @@ def loop_source(task_name: str, source: str | None = None) -> str:
     """The source URI for a model's task (synth://<task> unpaced), or the user's own."""
     if source:
         return source
-    from runtime.scenes import FEEDS
+    from foodcam.scenes import FEEDS
 
     if task_name not in FEEDS:
         raise FoodcamError(f"no synthetic scene for task {task_name!r} (have {', '.join(sorted(FEEDS))}); "
@@ -25,7 +25,7 @@ def loop_source(task_name: str, source: str | None = None) -> str:
 
 
 def _draw_sink():
-    from camera.sinks import Sink
+    from foodcam.camera.sinks import Sink
 
     class DrawSink(Sink):
         """Draws the annotated frame (what a window or video sink pays for) and keeps it in memory."""
@@ -41,9 +41,9 @@ def _draw_sink():
 def run_loop(model, frames: int, source: str | None = None, warmup: int = WARMUP_FRAMES) -> dict:
     """Run the camera loop for `frames` frames after `warmup` frames; the pipeline's summary
     (fps, per-stage ms, latency, mIoU vs ground truth) plus the source URI."""
-    from camera.pipeline import Pipeline
-    from camera.sinks import ScoreSink, Sinks
-    from camera.sources import open_source
+    from foodcam.camera.pipeline import Pipeline
+    from foodcam.camera.sinks import ScoreSink, Sinks
+    from foodcam.camera.sources import open_source
 
     if frames < 1:
         raise FoodcamError(f"--loop-frames {frames}: expected at least 1")

@@ -1,6 +1,6 @@
 """Camera loop with ONNX Runtime's worker threads spinning (ORT's default) vs sleeping (what `foodcam run` uses).
 
-    python -m benchmarks.loop_spin --model model.onnx [--threads 2] [--frames 120] [--rounds 2]
+    python -m foodcam.benchmarks.loop_spin --model model.onnx [--threads 2] [--frames 120] [--rounds 2]
 
 Each round opens the model both ways, times `infer` alone and then the camera loop on the synthetic scene;
 rounds alternate so machine noise falls on both. Prints model-only FPS, loop FPS and their ratio.
@@ -25,10 +25,10 @@ def model_fps(model, calls: int = 60, warmup: int = 10) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.loop import run_loop
-    from runtime.open import open_model
+    from foodcam.benchmarks.loop import run_loop
+    from foodcam.runtime.open import open_model
 
-    p = argparse.ArgumentParser(prog="python -m benchmarks.loop_spin", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m foodcam.benchmarks.loop_spin", description=__doc__.splitlines()[0])
     p.add_argument("--model", required=True)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--frames", type=int, default=120)

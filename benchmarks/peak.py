@@ -1,6 +1,6 @@
 """The CPU's dense FP32 ceiling: ONNX Runtime multiplying two N x N float32 matrices on the benchmark's threads.
 
-    python -m benchmarks.peak job.json result.json      # job: {"threads": 2, "n": 1024, "reps": 15}
+    python -m foodcam.benchmarks.peak job.json result.json      # job: {"threads": 2, "n": 1024, "reps": 15}
 
 A large MatMul is the best case for a CPU (compute bound, blocked for the caches, vectorised), so its GFLOP/s
 bounds what any FP32 artifact can reach here: a row's achieved rate (GFLOPs per frame x FPS) against it says
@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from benchmarks.job import job_main
+from foodcam.benchmarks.job import job_main
 
 
 def matmul_graph(n: int) -> bytes:

@@ -12,7 +12,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 BACKENDS = ("cpu", "cuda", "tensorrt", "torch")
 FORMATS = {".pt": "pytorch", ".pth": "pytorch", ".onnx": "onnx", ".engine": "tensorrt", ".plan": "tensorrt"}
@@ -62,7 +62,7 @@ def has_tensorrt() -> bool:
 def unavailable(fmt: str, backend: str) -> str | None:
     """Why `backend` cannot run a `fmt` artifact on this machine, or None when it can."""
     if backend == "tensorrt" and not has_tensorrt():
-        from runtime.backends.trt_build import NO_TENSORRT
+        from foodcam.runtime.backends.trt_build import NO_TENSORRT
 
         return NO_TENSORRT
     if fmt == "onnx":
@@ -81,15 +81,15 @@ def unavailable(fmt: str, backend: str) -> str | None:
 def describe_artifact(path: Path, fmt: str) -> dict:
     """precision and source checkpoint hash, read from the artifact without loading a runtime."""
     if fmt == "pytorch":
-        from runtime.backends.onnx_meta import file_sha256
+        from foodcam.runtime.backends.onnx_meta import file_sha256
 
         return {"precision": "fp32", "source_sha256": file_sha256(path)}
     if fmt == "onnx":
-        from runtime.backends.onnx_meta import read_metadata
+        from foodcam.runtime.backends.onnx_meta import read_metadata
 
         meta = read_metadata(path)
     else:
-        from runtime.backends.tensorrt import read_sidecar
+        from foodcam.runtime.backends.tensorrt import read_sidecar
 
         meta = read_sidecar(path)
     return {"precision": str(meta.get("precision", "fp32")),

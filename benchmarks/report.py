@@ -8,9 +8,9 @@ import io
 import math
 from pathlib import Path
 
-from benchmarks.peak import achieved
-from benchmarks.plan import row_key
-from runtime.imageio import write_json_atomic, write_text_atomic
+from foodcam.benchmarks.peak import achieved
+from foodcam.benchmarks.plan import row_key
+from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
 JSON_KEYS = ("schema", "created", "command", "machine", "system", "settings", "timer", "rows", "comparisons",
@@ -273,7 +273,7 @@ def csv_text(rows: list[dict]) -> str:
 
 def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dict[str, Path]:
     """bench.json, bench.csv, bench.md and bench.png in `out_dir`; the paths written."""
-    from benchmarks.chart import write_chart
+    from foodcam.benchmarks.chart import write_chart
 
     out = Path(out_dir)
     paths = {k: out / f"{stem}.{k}" for k in ("json", "csv", "md", "png")}

@@ -1,6 +1,6 @@
 """Interleaved rounds, so a comparison is measured under the same machine conditions on both sides:
 
-    python -m benchmarks.rounds job.json result.json
+    python -m foodcam.benchmarks.rounds job.json result.json
 
 Every artifact that ran is opened once in one process. Each of R rounds runs every artifact for a fixed
 number of calls (after two untimed calls that refill its caches), in an order rotated by one per round;
@@ -14,9 +14,9 @@ from __future__ import annotations
 import logging
 import sys
 
-from benchmarks.job import job_main
-from benchmarks.load import bench_frames, open_row
-from benchmarks.timing import latency_stats, time_calls
+from foodcam.benchmarks.job import job_main
+from foodcam.benchmarks.load import bench_frames, open_row
+from foodcam.benchmarks.timing import latency_stats, time_calls
 
 log = logging.getLogger("foodcam.bench")
 REFILL_CALLS = 2
@@ -59,7 +59,7 @@ def run_rounds(rows: list[dict], settings: dict, progress=None) -> dict:
                 medians[i].append(latency_stats(samples)["median"])
                 if i in looped:
                     try:
-                        from benchmarks.loop import run_loop
+                        from foodcam.benchmarks.loop import run_loop
 
                         if loop_models.get(i) is None:  # opened as `foodcam run` opens it (no spinning)
                             loop_models[i] = open_row(dict(rows[i]), threads, spin=False)

@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from benchmarks.comparisons import RAN, comparisons, noise
-from benchmarks.plan import plan_rows, row_key
-from benchmarks.report import SCHEMA, console_summary, write_reports
-from benchmarks.sysinfo import machine_slug, system_info, usable_cores
-from benchmarks.timing import latency_stats, throughput_fps, timer_overhead
-from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
+from foodcam.benchmarks.comparisons import RAN, comparisons, noise
+from foodcam.benchmarks.plan import plan_rows, row_key
+from foodcam.benchmarks.report import SCHEMA, console_summary, write_reports
+from foodcam.benchmarks.sysinfo import machine_slug, system_info, usable_cores
+from foodcam.benchmarks.timing import latency_stats, throughput_fps, timer_overhead
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_text_atomic
 
 DEFAULT_ITERS = 100
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -111,7 +111,7 @@ def measure_rows(rows: list[dict], settings: dict, tmp: Path) -> tuple[list[dict
                 bar.set_postfix_str(f"{rows[i]['name']} {rows[i]['backend']} #{turn + 1}")
                 job = {"row": rows[i], "settings": settings if turn == 0 else timing_only}
                 try:
-                    res = run_python_module("benchmarks.worker", job, tmp, f"row{i}", settings["timeout_s"],
+                    res = run_python_module("foodcam.benchmarks.worker", job, tmp, f"row{i}", settings["timeout_s"],
                                             settings["threads"])
                 except FoodcamError as e:
                     res = {"row": {**rows[i], "status": "failed", "reason": str(e)}, "samples_ms": []}
@@ -160,7 +160,7 @@ def interleaved(rows: list[dict], settings: dict, tmp: Path) -> tuple[dict, list
         return {}, [], []
     timeout = settings["timeout_s"] * max(1, len(ran))
     try:
-        res = run_python_module("benchmarks.rounds", {"rows": ran, "settings": settings}, tmp, "rounds", timeout,
+        res = run_python_module("foodcam.benchmarks.rounds", {"rows": ran, "settings": settings}, tmp, "rounds", timeout,
                                 settings["threads"])
     except FoodcamError as e:
         return {"error": str(e)}, [], []
@@ -185,7 +185,7 @@ def cpu_peak(rows: list[dict], settings: dict, tmp: Path, before: dict | None = 
     if not any(r.get("backend") in ("cpu", "torch") and r.get("status") in (None, *RAN) for r in rows):
         return None
     try:
-        res = run_python_module("benchmarks.peak", {"threads": settings["threads"]}, tmp, "peak",
+        res = run_python_module("foodcam.benchmarks.peak", {"threads": settings["threads"]}, tmp, "peak",
                                 settings["timeout_s"], settings["threads"])
     except FoodcamError as e:
         res = {"error": str(e)}
@@ -211,7 +211,7 @@ def default_out(machine: str) -> Path:
 
 def main(args) -> int:
     if args.compare:
-        from benchmarks.compare import main as compare_main
+        from foodcam.benchmarks.compare import main as compare_main
 
         return compare_main(args.compare[0], args.compare[1], args.threshold)
     if not args.models:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 PERCENTILES = (90, 95, 99)
 LATENCY_KEYS = ("min", "mean", "median", "p90", "p95", "p99", "max", "std")

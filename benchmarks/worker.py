@@ -1,6 +1,6 @@
 """Measure one row in a fresh process, so its peak memory is its own:
 
-    python -m benchmarks.worker job.json result.json
+    python -m foodcam.benchmarks.worker job.json result.json
 
 job.json: {"row": <a row from plan_rows>, "settings": {threads, warmup, iters, seconds, data, split,
 loop_frames, loop_source}}. result.json: the row with its measurements, status and reason. The order is
@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.job import job_main
-from benchmarks.load import NotApplicable, bench_frames, open_row
-from benchmarks.timing import latency_stats, throughput_fps, time_calls
-from runtime.errors import FoodcamError
+from foodcam.benchmarks.job import job_main
+from foodcam.benchmarks.load import NotApplicable, bench_frames, open_row
+from foodcam.benchmarks.timing import latency_stats, throughput_fps, time_calls
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.bench")
 STAGE_KEYS = ("h2d_ms", "compute_ms", "d2h_ms")
@@ -46,7 +46,7 @@ def _reason(e: BaseException) -> str:
 
 
 def complexity(model, row: dict) -> dict:
-    from benchmarks.complexity import artifact_bytes, onnx_complexity, torch_complexity
+    from foodcam.benchmarks.complexity import artifact_bytes, onnx_complexity, torch_complexity
 
     out = {"size_bytes": artifact_bytes(row["model"])}
     if row["format"] == "pytorch":
@@ -62,8 +62,8 @@ def complexity(model, row: dict) -> dict:
 
 def accuracy(model, data: str, split: str) -> dict:
     """mIoU by THE evaluation (train.evaluate.evaluate_segmentation) on the split the export gate reads."""
-    from export.gate import open_split
-    from train.evaluate import evaluate_segmentation
+    from foodcam.export.gate import open_split
+    from foodcam.train.evaluate import evaluate_segmentation
 
     dataset = open_split(model.task, data, split)
     if dataset is None:
@@ -126,7 +126,7 @@ def measure(row: dict, settings: dict) -> tuple[dict, list[float]]:
 
 
 def run_loop_row(model, settings: dict) -> dict:
-    from benchmarks.loop import run_loop
+    from foodcam.benchmarks.loop import run_loop
 
     return run_loop(model, int(settings["loop_frames"]), settings.get("loop_source"))
 

@@ -2,9 +2,9 @@
 
 The whole application is a loop over a source, a model and sinks:
 
-    from camera.sinks import Sinks, VideoSink
-    from camera.sources import open_source
-    from runtime.open import open_model
+    from foodcam.camera.sinks import Sinks, VideoSink
+    from foodcam.camera.sources import open_source
+    from foodcam.runtime.open import open_model
 
     with open_source("synth://kitchen") as source, open_model("model.onnx") as model, \\
             Sinks([VideoSink("out.mp4")]) as sinks:

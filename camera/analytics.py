@@ -17,8 +17,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
 
 CLASSES = ("stirrer", "pan", "food")
 

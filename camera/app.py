@@ -9,11 +9,11 @@ import signal
 import threading
 from collections.abc import Iterator
 
-from camera.pipeline import Pipeline
-from camera.sinks import EventsSink, HttpSink, ScoreSink, Sink, Sinks, WindowSink, display_problem, save_sink
-from camera.sources import Source, describe, open_source
-from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
+from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.sinks import EventsSink, HttpSink, ScoreSink, Sink, Sinks, WindowSink, display_problem, save_sink
+from foodcam.camera.sources import Source, describe, open_source
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_text_atomic
 
 log = logging.getLogger("foodcam.camera")
 
@@ -62,7 +62,7 @@ def stop_on_signals(pipeline: Pipeline) -> Iterator[None]:
 
 def run(args) -> dict:
     """Open everything, run the loop, finalise the outputs; the summary of the run."""
-    from runtime.open import open_model  # the backend library loads only when a run starts
+    from foodcam.runtime.open import open_model  # the backend library loads only when a run starts
 
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(

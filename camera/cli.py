@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from runtime.imageio import parse_size
+from foodcam.runtime.imageio import parse_size
 
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
@@ -35,7 +35,7 @@ def _roi(text: str) -> tuple[float, float, float, float]:
 
 
 def _run(args) -> int:
-    from camera.app import main
+    from foodcam.camera.app import main
 
     return main(args)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from runtime.colour import palette_bgr
-from runtime.errors import FoodcamError
-from runtime.results import ClassificationResult, SegmentationResult
-from runtime.tasks import TaskSpec
+from foodcam.runtime.colour import palette_bgr
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.results import ClassificationResult, SegmentationResult
+from foodcam.runtime.tasks import TaskSpec
 
 MODES = ("overlay", "mask", "side-by-side")
 FONT = cv2.FONT_HERSHEY_SIMPLEX

@@ -21,10 +21,10 @@ import time
 
 import numpy as np
 
-from camera.frame import Frame
-from camera.sinks import Sinks
-from camera.sources import Source
-from camera.stats import Stats, format_line
+from foodcam.camera.frame import Frame
+from foodcam.camera.sinks import Sinks
+from foodcam.camera.sources import Source
+from foodcam.camera.stats import Stats, format_line
 
 log = logging.getLogger("foodcam.camera")
 

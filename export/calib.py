@@ -15,8 +15,8 @@ import numpy as np
 from onnxruntime.quantization import CalibrationDataReader
 from tqdm import tqdm
 
-from runtime.errors import FoodcamError
-from runtime.imageio import IMAGE_EXTS, is_image, read_image
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import IMAGE_EXTS, is_image, read_image
 
 LABEL_DIRS = {"mask", "masks", "label", "labels", "annotation", "annotations", "gt", "groundtruth", "segmentation"}
 

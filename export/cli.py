@@ -4,13 +4,13 @@ from __future__ import annotations
 
 
 def _export(args):
-    from export.main import main
+    from foodcam.export.main import main
 
     return main(args)
 
 
 def _build(args):
-    from export.trt_build import main
+    from foodcam.export.trt_build import main
 
     return main(args)
 

@@ -16,9 +16,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, numpy_helper
 
-from export.onnx_export import name_nodes, toposort
-from runtime.errors import FoodcamError
-from runtime.model import INPUT_NAME
+from foodcam.export.onnx_export import name_nodes, toposort
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import INPUT_NAME
 
 WEIGHTED_OPS = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 # run in FP32: precision-sensitive reductions and the decoding tail

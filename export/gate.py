@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
 
 DEFAULT_MAX_DROP = {"fp32": 0.0, "fp16": 0.2, "int8": 1.0}  # mIoU points; accuracy points of the worst head
 
@@ -24,7 +24,7 @@ def open_labelled(task: TaskSpec, data: str | Path, split: str):
     """(split, class names per head or None) for `task` on DATA, or None when foodcam has no labelled-data
     reader for this task yet. Segmentation reads the folder DATA/split; classification draws `split` from
     the whole of DATA (de-duplicated, seeded), as training did."""
-    from train.evaluate import CLASSIFICATION_DATA, SEGMENTATION_DATA
+    from foodcam.train.evaluate import CLASSIFICATION_DATA, SEGMENTATION_DATA
 
     root = Path(data)
     if not root.is_dir():
@@ -58,8 +58,8 @@ def open_split(task: TaskSpec, data: str | Path, split: str):
 
 def evaluate_onnx(path: str | Path, dataset, desc: str) -> dict:
     """evaluate_segmentation of an ONNX file on ONNX Runtime CPU, keeping the predicted masks."""
-    from runtime.open import open_model
-    from train.evaluate import evaluate_segmentation
+    from foodcam.runtime.open import open_model
+    from foodcam.train.evaluate import evaluate_segmentation
 
     with open_model(path, backend="cpu") as model:
         return evaluate_segmentation(model, dataset, progress=True, keep_masks=True, desc=desc)
@@ -100,7 +100,7 @@ def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, da
     report = {"artifact": artifact.name, "precision": precision, "classes": [], "rows": []}
     opened = open_labelled(task, data, split) if opened is None else opened
     if opened is not None and task.kind == "classification":
-        from export.gate_cls import run_cls_gate
+        from foodcam.export.gate_cls import run_cls_gate
 
         return run_cls_gate(task, reference, artifact, precision, opened, str(data), split, limit)
     dataset = None if opened is None else opened[0]

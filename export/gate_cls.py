@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from export.gate import verdict
-from runtime.tasks import TaskSpec
+from foodcam.export.gate import verdict
+from foodcam.runtime.tasks import TaskSpec
 
 
 def evaluate_cls_onnx(path: str | Path, dataset, classes: dict, desc: str) -> dict:
     """evaluate_classification of an ONNX file on ONNX Runtime CPU, keeping the top-1 predictions."""
-    from runtime.open import open_model
-    from train.cls_metrics import evaluate_classification
+    from foodcam.runtime.open import open_model
+    from foodcam.train.cls_metrics import evaluate_classification
 
     with open_model(path, backend="cpu") as model:
         return evaluate_classification(model, dataset, classes, progress=True, desc=desc, keep_predictions=True)

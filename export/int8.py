@@ -25,9 +25,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, numpy_helper
 
-from export.fp16 import WEIGHTED_OPS
-from export.onnx_export import drop_unused_domains, name_nodes
-from runtime.errors import FoodcamError
+from foodcam.export.fp16 import WEIGHTED_OPS
+from foodcam.export.onnx_export import drop_unused_domains, name_nodes
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.export")
 

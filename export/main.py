@@ -18,7 +18,7 @@ from pathlib import Path
 
 import onnx
 
-from export.onnx_export import (
+from foodcam.export.onnx_export import (
     EXPORTER,
     check_graph,
     export_graph,
@@ -27,12 +27,12 @@ from export.onnx_export import (
     simplify,
     smoke_run,
 )
-from export.parity import PARITY_MIN_AGREEMENT, check_frames, graph_vs_graph, torch_vs_graph
-from export.report import write_report
-from runtime.backends.onnx_meta import make_metadata
-from runtime.errors import FoodcamError
-from runtime.imageio import json_safe
-from runtime.tasks import TaskSpec
+from foodcam.export.parity import PARITY_MIN_AGREEMENT, check_frames, graph_vs_graph, torch_vs_graph
+from foodcam.export.report import write_report
+from foodcam.runtime.backends.onnx_meta import make_metadata
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import json_safe
+from foodcam.runtime.tasks import TaskSpec
 
 
 def output_paths(weights: Path, out: str | None, precision: str) -> tuple[Path, Path]:
@@ -79,15 +79,15 @@ def _stamp(proto: onnx.ModelProto, task: TaskSpec, precision: str, source: dict,
 def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: list, frames_from: str):
     """FP16 or INT8 graph from the FP32 reference, checked; (graph, what to record in its metadata)."""
     if precision == "fp16":
-        from export.fp16 import check_fp16, to_fp16
+        from foodcam.export.fp16 import check_fp16, to_fp16
 
         graph = to_fp16(fp32)
         check_graph(graph, "FP16 graph")
         info = {"fp16": check_fp16(graph)}
     else:
-        from export.calib import FrameReader, calibration_images
-        from export.int8 import QUANTIZATION, check_qdq, quantize_int8
-        from export.parity import GraphModel
+        from foodcam.export.calib import FrameReader, calibration_images
+        from foodcam.export.int8 import QUANTIZATION, check_qdq, quantize_int8
+        from foodcam.export.parity import GraphModel
 
         # default: the training frames (segmentation keeps them in DATA/train; classifiers draw splits from DATA)
         calib = Path(args.calib) if args.calib else Path(args.data) / ("train" if task.kind == "segmentation" else "")
@@ -140,8 +140,8 @@ def _verdict(report: dict) -> dict:
 
 
 def main(args) -> int:
-    from export.gate import not_gated, open_labelled, run_gate
-    from train.checkpoint import file_sha256, load_checkpoint
+    from foodcam.export.gate import not_gated, open_labelled, run_gate
+    from foodcam.train.checkpoint import file_sha256, load_checkpoint
 
     weights = Path(args.weights)
     precision = args.precision

@@ -18,12 +18,12 @@ import numpy as np
 import onnx
 import torch
 
-from runtime.backends.onnx_meta import metadata_to_props
-from runtime.errors import FoodcamError
-from runtime.imageio import atomic_path
-from runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY
-from runtime.tasks import TaskSpec
-from train.models.deploy import DeployWrapper
+from foodcam.runtime.backends.onnx_meta import metadata_to_props
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import atomic_path
+from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models.deploy import DeployWrapper
 
 log = logging.getLogger("foodcam.export")
 
@@ -140,7 +140,7 @@ def set_metadata(proto: onnx.ModelProto, meta: dict) -> None:
 
 def get_metadata(proto: onnx.ModelProto) -> dict:
     """The foodcam description of an in-memory graph (as `runtime.backends.onnx_meta` reads a file)."""
-    from runtime.backends.onnx_meta import parse_metadata_json
+    from foodcam.runtime.backends.onnx_meta import parse_metadata_json
 
     for p in proto.metadata_props:
         if p.key == METADATA_KEY:

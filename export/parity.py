@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from runtime.errors import FoodcamError
-from runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
+from foodcam.runtime.tasks import TaskSpec
 
 PARITY_MIN_AGREEMENT = 0.99
 Outputs = dict[str, np.ndarray]
@@ -25,7 +25,7 @@ class GraphModel(Model):
     """An ONNX graph held in memory (before it is written), run by ONNX Runtime on the CPU."""
 
     def __init__(self, proto: onnx.ModelProto, task: TaskSpec, precision: str = "fp32", threads: int = 1) -> None:
-        from export.onnx_export import ort_session
+        from foodcam.export.onnx_export import ort_session
 
         self.session = ort_session(proto, threads)
         inp = self.session.get_inputs()[0]
@@ -46,7 +46,7 @@ def torch_runner(model, task: TaskSpec) -> Callable[[np.ndarray], Outputs]:
     """batch -> outputs of `DeployWrapper(model, task, logits=True)`, named as in the ONNX graph."""
     import torch
 
-    from train.models.deploy import DeployWrapper
+    from foodcam.train.models.deploy import DeployWrapper
 
     wrapper = DeployWrapper(model, task, logits=True).eval()
 
@@ -114,7 +114,7 @@ def compare(
 
 def torch_vs_graph(model, task: TaskSpec, proto: onnx.ModelProto, frames: Sequence[np.ndarray]) -> dict:
     """PyTorch DeployWrapper vs the exported graph on ONNX Runtime CPU, on the same frames."""
-    from export.onnx_export import expose_logits
+    from foodcam.export.onnx_export import expose_logits
 
     probe, scores = expose_logits(proto) if task.kind == "segmentation" else (proto, None)
     graph = GraphModel(probe, task)
@@ -125,7 +125,7 @@ def torch_vs_graph(model, task: TaskSpec, proto: onnx.ModelProto, frames: Sequen
 def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.ModelProto,
                    frames: Sequence[np.ndarray], precision: str) -> dict:
     """FP32 reference graph vs a lower-precision graph, both on ONNX Runtime CPU."""
-    from export.onnx_export import expose_logits
+    from foodcam.export.onnx_export import expose_logits
 
     seg = task.kind == "segmentation"
     ref_probe, ref_scores = expose_logits(reference) if seg else (reference, None)
@@ -139,8 +139,8 @@ def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.M
 
 # task name -> (module, class) of its scene renderer: `cls(size=(w, h), seed=s).render(i)[0]` is a BGR frame
 SCENES: dict[str, tuple[str, str]] = {
-    "kitchen": ("runtime.scenes.kitchen", "KitchenScene"),
-    "freshness": ("runtime.scenes.fruit", "FruitScene"),
+    "kitchen": ("foodcam.scenes.kitchen", "KitchenScene"),
+    "freshness": ("foodcam.scenes.fruit", "FruitScene"),
 }
 MIN_SCENE_SIDE = 16  # the smallest frame the renderers draw; preprocess resizes to the input anyway
 
@@ -151,7 +151,7 @@ def check_frames(task: TaskSpec, data: str | Path | None, split: str, count: int
     or opened from DATA) when given, else rendered ones (said so)."""
     if data is not None:
         if opened is None:
-            from export.gate import open_labelled
+            from foodcam.export.gate import open_labelled
 
             opened = open_labelled(task, data, split)
         if opened is not None:

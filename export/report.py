@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from runtime.imageio import write_json_atomic, write_text_atomic
+from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 STATUSES = ("exported", "validated", "failed")
 

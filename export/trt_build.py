@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runtime.backends.onnx_meta import read_metadata
-from runtime.backends.trt_build import DEFAULT_MAX_BATCH, build_engine_file, import_tensorrt
-from runtime.errors import FoodcamError
+from foodcam.runtime.backends.onnx_meta import read_metadata
+from foodcam.runtime.backends.trt_build import DEFAULT_MAX_BATCH, build_engine_file, import_tensorrt
+from foodcam.runtime.errors import FoodcamError
 
 
 def main(args) -> int:

@@ -8,10 +8,10 @@ import importlib
 import logging
 import sys
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 # package cli modules, in the order their verbs are listed in --help
-VERB_MODULES = ("train.cli", "export.cli", "camera.cli", "camera.sorting.cli", "benchmarks.cli", "foodcam.demo")
+VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli", "foodcam.benchmarks.cli", "foodcam.demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from runtime.tasks import IGNORE_INDEX, Head
+from foodcam.runtime.tasks import IGNORE_INDEX, Head
 
 
 def palette_bgr(head: Head) -> np.ndarray:

@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from runtime.backends.onnx_meta import file_sha256, read_metadata
-from runtime.errors import FoodcamError
+from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.runtime")
 
@@ -57,7 +57,7 @@ def cached_engine(
     onnx = Path(onnx_path)
     read_metadata(onnx)  # a clear error for a missing / foreign / unlabelled file before any build
     if env is None or build is None:
-        from runtime.backends import trt_build
+        from foodcam.runtime.backends import trt_build
 
         env = env if env is not None else trt_build.environment(device_id)
         build = build or trt_build.build_engine_file

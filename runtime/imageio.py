@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once at import: os.umask can only be read by setting it

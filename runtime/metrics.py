@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from runtime.tasks import IGNORE_INDEX
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 
 class ConfusionMatrix:

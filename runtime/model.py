@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.results import ClassificationResult, SegmentationResult
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.results import ClassificationResult, SegmentationResult
+from foodcam.runtime.tasks import TaskSpec
 
 INPUT_NAME = "images"
 MASK_OUTPUT = "mask"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from runtime.backends import ONNXRUNTIME_NAMES, TENSORRT_NAMES
-from runtime.errors import FoodcamError
-from runtime.model import Model
+from foodcam.runtime.backends import ONNXRUNTIME_NAMES, TENSORRT_NAMES
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import Model
 
 ENGINE_SUFFIXES = (".engine", ".plan")
 BUILD_OPTIONS = ("workspace_gib", "timing_cache", "opt_level", "dla_core", "max_batch")
@@ -33,10 +33,10 @@ def _construct(cls, path: Path, options: dict) -> Model:
 
 
 def _onnx_via_tensorrt(path: Path, options: dict) -> Model:
-    from runtime.backends import cuda_mem
-    from runtime.backends.tensorrt import TensorRTModel
-    from runtime.backends.trt_build import import_tensorrt
-    from runtime.engine_cache import cached_engine
+    from foodcam.runtime.backends import cuda_mem
+    from foodcam.runtime.backends.tensorrt import TensorRTModel
+    from foodcam.runtime.backends.trt_build import import_tensorrt
+    from foodcam.runtime.engine_cache import cached_engine
 
     import_tensorrt()  # the one-line "install TensorRT" error before anything else
     cache_dir = options.pop("cache_dir", None)
@@ -61,13 +61,13 @@ def open_model(path: str | Path, backend: str | None = None, **options) -> Model
     if suffix in ENGINE_SUFFIXES:
         if name not in (None, *TENSORRT_NAMES):
             raise FoodcamError(f"{p}: a TensorRT engine runs with the tensorrt backend only, not {backend!r}")
-        from runtime.backends.tensorrt import TensorRTModel
+        from foodcam.runtime.backends.tensorrt import TensorRTModel
 
         return _construct(TensorRTModel, p, options)
     if suffix == ".onnx":
         if name in TENSORRT_NAMES:
             return _onnx_via_tensorrt(p, dict(options))
-        from runtime.backends.onnxrt import OnnxRuntimeModel
+        from foodcam.runtime.backends.onnxrt import OnnxRuntimeModel
 
         device = name if name in ("cpu", "cuda") else None
         return _construct(OnnxRuntimeModel, p, {"device": device, **options})

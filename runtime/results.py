@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from runtime.tasks import TaskSpec
+from foodcam.runtime.tasks import TaskSpec
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 SCHEMA_VERSION = 1
 IMAGENET_MEAN = (0.485, 0.456, 0.406)  # RGB, on 0..1 pixels

@@ -10,8 +10,8 @@ import types
 
 import pytest
 
-from camera.actuators import ActuatorError, check_config, open_actuator
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators import ActuatorError, check_config, open_actuator
+from foodcam.runtime.errors import FoodcamError
 
 HAS_JETSON_GPIO = importlib.util.find_spec("Jetson") is not None
 

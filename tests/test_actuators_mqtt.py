@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from camera.actuators import ActuatorError, open_actuator
-from camera.sorting.audit import AuditLog, read_audit
-from camera.sorting.scheduler import Scheduler, SimClock
+from foodcam.camera.actuators import ActuatorError, open_actuator
+from foodcam.camera.sorting.audit import AuditLog, read_audit
+from foodcam.camera.sorting.scheduler import Scheduler, SimClock
 
 mqtt = pytest.importorskip("paho.mqtt.client")
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
@@ -207,7 +207,7 @@ def test_broker_outage_commands_missed_then_reconnect(broker, tmp_path):
 
 CRASHING_LINE = """
 import sys, time
-from camera.actuators import open_actuator
+from foodcam.camera.actuators import open_actuator
 act = open_actuator({"type": "mqtt", "host": "127.0.0.1", "port": int(sys.argv[1]), "topic": "plant/l3"})
 act.connect()
 assert act.wait_connected(10)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from camera.actuators import ActuatorError, open_actuator
+from foodcam.camera.actuators import ActuatorError, open_actuator
 
 pytest.importorskip("serial")
 

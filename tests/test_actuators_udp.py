@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from camera.actuators import ActuatorError, open_actuator
-from camera.sorting.scheduler import Scheduler, SimClock
+from foodcam.camera.actuators import ActuatorError, open_actuator
+from foodcam.camera.sorting.scheduler import Scheduler, SimClock
 
 
 @pytest.fixture

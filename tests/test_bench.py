@@ -16,19 +16,19 @@ import pytest
 from conftest import foodcam
 from tiny_onnx import seg_onnx
 
-from benchmarks.plan import row_key
-from benchmarks.report import COLUMNS, JSON_KEYS, SCHEMA, TABLE
-from benchmarks.timing import LATENCY_KEYS
-from runtime.backends.onnx_meta import make_metadata
-from runtime.tasks import KITCHEN
+from foodcam.benchmarks.plan import row_key
+from foodcam.benchmarks.report import COLUMNS, JSON_KEYS, SCHEMA, TABLE
+from foodcam.benchmarks.timing import LATENCY_KEYS
+from foodcam.runtime.backends.onnx_meta import make_metadata
+from foodcam.runtime.tasks import KITCHEN
 
 TASK = KITCHEN.with_input_size(32, 32)
 ROUNDS = 2
 
 
 def _tiny_checkpoint(path: Path) -> Path:
-    from train.checkpoint import save_checkpoint
-    from train.models import build_model
+    from foodcam.train.checkpoint import save_checkpoint
+    from foodcam.train.models import build_model
 
     net = build_model("unet", TASK, width=4)
     save_checkpoint(path, {"task": TASK.to_dict(), "arch": {"name": "unet", "kwargs": {"width": 4}},
@@ -201,7 +201,7 @@ def test_cpu_ceiling_and_achieved_rate(bench_run):
 
 
 def test_compare_reports_ratios(bench_run, tmp_path, capsys):
-    from benchmarks.compare import compare_reports
+    from foodcam.benchmarks.compare import compare_reports
 
     _, report = bench_run
     new = json.loads(json.dumps(report))
@@ -225,7 +225,7 @@ def test_compare_reports_ratios(bench_run, tmp_path, capsys):
     assert foodcam("bench", "--compare", old_p, new_p) == 0
     text = capsys.readouterr().out
     assert "slower" in text and "faster" in text and "2.000" in text and "0.500" in text
-    # `python -m benchmarks` is the same verb
+    # `python -m foodcam.benchmarks` is the same verb
     proc = subprocess.run([sys.executable, "-m", "benchmarks", "--compare", str(old_p), str(new_p)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "1 faster, 1 slower" in proc.stdout

@@ -1,10 +1,10 @@
-"""benchmarks.frame_cost: the host cost per frame around the model is measured per stage and written out."""
+"""foodcam.benchmarks.frame_cost: the host cost per frame around the model is measured per stage and written out."""
 
 import json
 
 from tiny_onnx import seg_onnx
 
-from benchmarks.frame_cost import STAGES, main
+from foodcam.benchmarks.frame_cost import STAGES, main
 
 
 def test_frame_cost_reports_every_stage(tmp_path, capsys):

@@ -21,9 +21,9 @@ def kitchen_bench(kitchen_ckpt, kitchen_onnx, kitchen_data, tmp_path_factory):
 
 
 def test_accuracy_column_is_the_export_gate_evaluation(kitchen_bench, kitchen_ckpt, kitchen_onnx, kitchen_data):
-    from export.gate import open_split
-    from train.artifacts import load_model
-    from train.evaluate import evaluate_segmentation
+    from foodcam.export.gate import open_split
+    from foodcam.train.artifacts import load_model
+    from foodcam.train.evaluate import evaluate_segmentation
 
     rows = {r["format"]: r for r in kitchen_bench["rows"]}
     assert set(rows) == {"pytorch", "onnx"}

@@ -9,14 +9,14 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 from tiny_onnx import seg_onnx
 
-from benchmarks.comparisons import comparisons, noise, pairs
-from benchmarks.complexity import onnx_complexity
-from benchmarks.load import NotApplicable, bench_frames, open_row
-from benchmarks.plan import plan_rows
-from benchmarks.sysinfo import machine_slug, slug
-from benchmarks.timing import latency_stats, spread, throughput_fps, time_calls
-from runtime.errors import FoodcamError
-from runtime.tasks import KITCHEN
+from foodcam.benchmarks.comparisons import comparisons, noise, pairs
+from foodcam.benchmarks.complexity import onnx_complexity
+from foodcam.benchmarks.load import NotApplicable, bench_frames, open_row
+from foodcam.benchmarks.plan import plan_rows
+from foodcam.benchmarks.sysinfo import machine_slug, slug
+from foodcam.benchmarks.timing import latency_stats, spread, throughput_fps, time_calls
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import KITCHEN
 
 
 def test_time_calls_counts_warmup_and_iterations():
@@ -153,7 +153,7 @@ def test_machine_slug_names_hardware_not_hosts():
 def test_peak_graph_is_a_real_matmul():
     import onnxruntime as ort
 
-    from benchmarks.peak import achieved, matmul_graph, matmul_peak
+    from foodcam.benchmarks.peak import achieved, matmul_graph, matmul_peak
 
     sess = ort.InferenceSession(matmul_graph(8), providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from camera.analytics import KitchenAnalytics
-from runtime.errors import FoodcamError
-from runtime.scenes import KitchenFeed
-from runtime.tasks import FRESHNESS, KITCHEN
+from foodcam.camera.analytics import KitchenAnalytics
+from foodcam.runtime.errors import FoodcamError
+from foodcam.scenes import KitchenFeed
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 
 STIRRER, PAN, FOOD = (KITCHEN.seg_head.classes.index(c) for c in ("stirrer", "pan", "food"))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from camera.overlay import Visualizer
-from runtime.errors import FoodcamError
-from runtime.results import ClassificationResult, SegmentationResult
-from runtime.tasks import FRESHNESS, KITCHEN
+from foodcam.camera.overlay import Visualizer
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.results import ClassificationResult, SegmentationResult
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 
 H, W = 120, 160
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from tiny_onnx import CLS_TASK, cls_onnx, seg_onnx
 
-from camera.pipeline import Pipeline
-from camera.sinks import EventsSink, ScoreSink, Sinks, VideoSink
-from camera.sources import open_source
-from runtime.open import open_model
+from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.sinks import EventsSink, ScoreSink, Sinks, VideoSink
+from foodcam.camera.sources import open_source
+from foodcam.runtime.open import open_model
 
 
 @pytest.fixture(scope="module")

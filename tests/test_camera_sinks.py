@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from tiny_onnx import SEG_TASK, seg_onnx
 
-from camera.frame import Frame
-from camera.pipeline import Pipeline
-from camera.sinks import (
+from foodcam.camera.frame import Frame
+from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.sinks import (
     EventsSink,
     HttpSink,
     ImageSequenceSink,
@@ -24,9 +24,9 @@ from camera.sinks import (
     WindowSink,
     save_sink,
 )
-from camera.sources import open_source
-from runtime.errors import FoodcamError
-from runtime.open import open_model
+from foodcam.camera.sources import open_source
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.open import open_model
 
 H, W = 48, 64
 

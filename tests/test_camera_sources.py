@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 import pytest
 
-from camera.sources import FileSource, LiveSource, describe, open_source, parse_uri
-from camera.sources.capture import has_gstreamer, video_file
-from runtime.errors import FoodcamError
-from runtime.tasks import KITCHEN
+from foodcam.camera.sources import FileSource, LiveSource, describe, open_source, parse_uri
+from foodcam.camera.sources.capture import has_gstreamer, video_file
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import KITCHEN
 
 
 def tagged(i: int, size=(48, 32)) -> np.ndarray:
@@ -225,7 +225,7 @@ def test_unreachable_cameras_and_streams_fail_clearly():
 
 
 def test_gstreamer_pipelines_keep_latency_low():
-    from camera.sources.capture import csi_pipeline, finish_pipeline, rtsp_pipeline
+    from foodcam.camera.sources.capture import csi_pipeline, finish_pipeline, rtsp_pipeline
 
     csi = csi_pipeline(1, 1280, 720, 30, flip=2)
     assert csi.startswith("nvarguscamerasrc sensor-id=1 ") and "width=1280, height=720, framerate=30/1" in csi

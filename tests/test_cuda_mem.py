@@ -7,12 +7,12 @@ import importlib.util
 import numpy as np
 import pytest
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 
 def _has_cuda_python() -> bool:
     try:
-        from runtime.backends.cuda_mem import import_cudart
+        from foodcam.runtime.backends.cuda_mem import import_cudart
 
         import_cudart()
         return True
@@ -24,7 +24,7 @@ HAS_CUDA_PYTHON = importlib.util.find_spec("cuda") is not None and _has_cuda_pyt
 
 
 def _gpus() -> int:
-    from runtime.backends.cuda_mem import device_count
+    from foodcam.runtime.backends.cuda_mem import device_count
 
     return device_count()
 
@@ -36,7 +36,7 @@ needs_gpu = pytest.mark.skipif(
 
 @pytest.mark.skipif(not HAS_CUDA_PYTHON, reason="needs cuda-python")
 def test_check_names_the_failing_call():
-    from runtime.backends.cuda_mem import CudaError, check, import_cudart
+    from foodcam.runtime.backends.cuda_mem import CudaError, check, import_cudart
 
     cudart = import_cudart()
     assert check((cudart.cudaError_t.cudaSuccess, 7), "cudaFoo") == 7
@@ -48,7 +48,7 @@ def test_check_names_the_failing_call():
 
 @pytest.mark.skipif(not HAS_CUDA_PYTHON or _gpus() > 0, reason="checks the behaviour without a usable GPU")
 def test_no_gpu_reads_as_zero_devices_and_clear_errors():
-    from runtime.backends.cuda_mem import CudaStream, device_count
+    from foodcam.runtime.backends.cuda_mem import CudaStream, device_count
 
     assert device_count() == 0
     with pytest.raises(FoodcamError, match="cudaStreamCreateWithFlags failed"):
@@ -57,7 +57,7 @@ def test_no_gpu_reads_as_zero_devices_and_clear_errors():
 
 @needs_gpu
 def test_round_trip_through_pinned_and_device_buffers():
-    from runtime.backends.cuda_mem import CudaEvent, CudaStream, HostDeviceBuffer
+    from foodcam.runtime.backends.cuda_mem import CudaEvent, CudaStream, HostDeviceBuffer
 
     stream = CudaStream()
     src = HostDeviceBuffer((3, 8, 10, 3), np.uint8)
@@ -96,7 +96,7 @@ def test_round_trip_through_pinned_and_device_buffers():
 
 @needs_gpu
 def test_cuda_graph_replays_captured_work():
-    from runtime.backends.cuda_mem import CudaGraph, CudaStream, HostDeviceBuffer
+    from foodcam.runtime.backends.cuda_mem import CudaGraph, CudaStream, HostDeviceBuffer
 
     stream = CudaStream()
     a = HostDeviceBuffer((256,), np.float32)
@@ -119,14 +119,14 @@ def test_cuda_graph_replays_captured_work():
 
 @needs_gpu
 def test_device_info_names_the_gpu():
-    from runtime.backends.cuda_mem import device_info
+    from foodcam.runtime.backends.cuda_mem import device_info
 
     info = device_info(0)
     assert info["gpu"] and info["compute_capability"].count(".") == 1
 
 
 def _copy_device(dst: int, src: int, nbytes: int, stream) -> None:
-    from runtime.backends.cuda_mem import check, import_cudart
+    from foodcam.runtime.backends.cuda_mem import check, import_cudart
 
     cudart = import_cudart()
     kind = cudart.cudaMemcpyKind.cudaMemcpyDeviceToDevice

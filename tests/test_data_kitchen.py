@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from runtime.colour import colorize
-from runtime.errors import FoodcamError
-from runtime.tasks import IGNORE_INDEX, KITCHEN
-from train.data.kitchen import KitchenFolder, scan_dataset
+from foodcam.runtime.colour import colorize
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN
+from foodcam.train.data.kitchen import KitchenFolder, scan_dataset
 
 HEAD = KITCHEN.seg_head
 STIRRER, PAN, FOOD = (HEAD.classes.index(c) for c in ("stirrer", "pan", "food"))

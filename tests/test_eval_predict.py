@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from conftest import foodcam
 
-from runtime.errors import FoodcamError
-from runtime.imageio import list_images, read_image
-from runtime.metrics import agreement
-from runtime.model import INPUT_NAME, InputSpec, Model
-from runtime.tasks import FRESHNESS, KITCHEN
-from train.artifacts import load_model
-from train.evaluate import evaluate_model, evaluate_segmentation
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import list_images, read_image
+from foodcam.runtime.metrics import agreement
+from foodcam.runtime.model import INPUT_NAME, InputSpec, Model
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN
+from foodcam.train.artifacts import load_model
+from foodcam.train.evaluate import evaluate_model, evaluate_segmentation
 
 METRIC_KEYS = {"pixel_accuracy", "miou", "mdice", "per_class", "pixels", "classes", "confusion", "images",
                "ignored_pixels", "weights", "backend", "precision", "split"}
@@ -28,7 +28,7 @@ KITCHEN_BGR = {tuple(int(v) for v in c[::-1]) for c in KITCHEN.seg_head.colours}
 
 @pytest.fixture(scope="module")
 def val(kitchen_data):
-    from train.data.kitchen import KitchenFolder
+    from foodcam.train.data.kitchen import KitchenFolder
 
     return KitchenFolder(kitchen_data, "val")
 
@@ -230,7 +230,7 @@ def test_predict_classifier_prints_topk_and_writes_csv(tmp_path, monkeypatch, ca
     cv2.imwrite(str(src / "blue.png"), np.full((20, 30, 3), (250, 200, 200), np.uint8))
     cv2.imwrite(str(src / "dark_red.png"), np.full((20, 30, 3), (0, 0, 120), np.uint8))
     (src / "broken.jpg").write_text("x")
-    monkeypatch.setattr("train.artifacts.load_model", lambda *a, **k: ChannelClassifier())
+    monkeypatch.setattr("foodcam.train.artifacts.load_model", lambda *a, **k: ChannelClassifier())
     assert foodcam("predict", "--weights", "channels.onnx", "--source", src, "--out", tmp_path / "o", "--topk", 2) == 1
     captured = capsys.readouterr()
     assert "broken.jpg" in captured.err and "2 written, 1 failed" in captured.out

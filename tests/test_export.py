@@ -9,18 +9,18 @@ import torch
 from conftest import foodcam
 from torch import nn
 
-from runtime.backends.onnx_meta import read_metadata
-from runtime.metrics import agreement
-from runtime.open import open_model
-from runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
-from train.artifacts import load_model
-from train.checkpoint import file_sha256, load_checkpoint, save_checkpoint
-from train.models import MODELS, register_model
+from foodcam.runtime.backends.onnx_meta import read_metadata
+from foodcam.runtime.metrics import agreement
+from foodcam.runtime.open import open_model
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
+from foodcam.train.artifacts import load_model
+from foodcam.train.checkpoint import file_sha256, load_checkpoint, save_checkpoint
+from foodcam.train.models import MODELS, register_model
 
 
 @pytest.fixture(scope="module")
 def val(kitchen_data):
-    from train.data.kitchen import KitchenFolder
+    from foodcam.train.data.kitchen import KitchenFolder
 
     return KitchenFolder(kitchen_data, "val")
 

@@ -10,13 +10,13 @@ import pytest
 import torch
 from torch import nn
 
-from runtime.backends.onnx_meta import read_metadata
-from runtime.open import open_model
-from runtime.tasks import FRESHNESS, TaskSpec
+from foodcam.runtime.backends.onnx_meta import read_metadata
+from foodcam.runtime.open import open_model
+from foodcam.runtime.tasks import FRESHNESS, TaskSpec
 from tests.conftest import foodcam
-from train.checkpoint import save_checkpoint
-from train.data.fruit import FreshnessFolder
-from train.models import MODELS, register_model
+from foodcam.train.checkpoint import save_checkpoint
+from foodcam.train.data.fruit import FreshnessFolder
+from foodcam.train.models import MODELS, register_model
 
 ARCH = "_test_export_freshness"
 HEADS = {"fruit", "freshness"}
@@ -161,7 +161,7 @@ def test_without_data_parity_uses_rendered_fruit(fresh_ckpt, tmp_path, capsys):
     out = tmp_path / "m.onnx"
     assert foodcam("export", "--weights", fresh_ckpt, "--out", out) == 0
     assert "no accuracy gate ran" in capsys.readouterr().out
-    assert "runtime.scenes.fruit" in read_metadata(out)["export"]["parity"]["source"]
+    assert "foodcam.scenes.fruit" in read_metadata(out)["export"]["parity"]["source"]
     assert _report(out)["status"] == "exported"
 
 

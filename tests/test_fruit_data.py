@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from runtime.errors import FoodcamError
-from runtime.imageio import write_image
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_image
 from tests.conftest import foodcam
-from train.data.dedup import (
+from foodcam.train.data.dedup import (
     base_stem,
     find_duplicates,
     hamming,
@@ -21,7 +21,7 @@ from train.data.dedup import (
     stem_key,
     stratified_split,
 )
-from train.data.fruit import fruit_name, load_freshness, parse_labels, singular
+from foodcam.train.data.fruit import fruit_name, load_freshness, parse_labels, singular
 
 
 def noise_image(seed: int, size: int = 48) -> np.ndarray:
@@ -152,7 +152,7 @@ def test_split_is_stratified_by_group_and_leak_free():
 
 
 def test_planted_near_duplicates_are_grouped_and_never_straddle(tmp_path):
-    from train.synth import write_fruit_dataset
+    from foodcam.train.synth import write_fruit_dataset
 
     info = write_fruit_dataset(tmp_path, 60, seed=2, size=(64, 64), progress=False)
     data = load_freshness(tmp_path, progress=False)
@@ -173,7 +173,7 @@ def test_planted_near_duplicates_are_grouped_and_never_straddle(tmp_path):
 
 
 def test_data_check_exit_codes(tmp_path, capsys):
-    from train.synth import write_fruit_dataset
+    from foodcam.train.synth import write_fruit_dataset
 
     write_fruit_dataset(tmp_path, 24, seed=0, size=(48, 48), progress=False)
     assert foodcam("data", "check", "freshness", tmp_path) == 0

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import torch
 
-from runtime.errors import FoodcamError
-from runtime.metrics import ConfusionMatrix
-from runtime.tasks import FRESHNESS
-from train.cls_metrics import head_metrics
-from train.cls_task import MultiHeadLoss, parse_loss_weights
-from train.models import build_model, model_names
-from train.models.deploy import DeployWrapper
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.tasks import FRESHNESS
+from foodcam.train.cls_metrics import head_metrics
+from foodcam.train.cls_task import MultiHeadLoss, parse_loss_weights
+from foodcam.train.models import build_model, model_names
+from foodcam.train.models.deploy import DeployWrapper
 
 torch.set_num_threads(1)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from runtime.errors import FoodcamError
-from runtime.scenes.fruit import FRUITS, FruitScene, background, composite, render_fruit
-from runtime.tasks import FRESHNESS
+from foodcam.runtime.errors import FoodcamError
+from foodcam.scenes.fruit import FRUITS, FruitScene, background, composite, render_fruit
+from foodcam.runtime.tasks import FRESHNESS
 
 
 def test_fruit_names_come_from_the_task():
@@ -79,9 +79,9 @@ def test_backgrounds_and_composite():
 
 
 def test_write_fruit_dataset_layout_balance_and_duplicates(tmp_path):
-    from runtime.imageio import read_image
-    from train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
-    from train.synth import write_fruit_dataset
+    from foodcam.runtime.imageio import read_image
+    from foodcam.train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
+    from foodcam.train.synth import write_fruit_dataset
 
     info = write_fruit_dataset(tmp_path, 40, seed=1, size=(48, 40), progress=False)
     files = sorted(tmp_path.rglob("*.jpg"))

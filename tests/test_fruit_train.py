@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from tests.conftest import foodcam
-from train.checkpoint import read_checkpoint
+from foodcam.train.checkpoint import read_checkpoint
 
 EPOCHS = 6
 
@@ -75,7 +75,7 @@ def test_exported_checkpoint_runs_the_sorting_line(fruit_run, fruit_data, tmp_pa
     """The trained checkpoint, exported to ONNX, decides a simulated conveyor through `foodcam sort`."""
     import json
 
-    from camera.sorting.audit import read_audit
+    from foodcam.camera.sorting.audit import read_audit
 
     fps = 20.0
     onnx_path = tmp_path / "fresh.onnx"

@@ -1,4 +1,4 @@
-"""runtime.metrics against hand-computed examples."""
+"""foodcam.runtime.metrics against hand-computed examples."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from runtime.metrics import ConfusionMatrix, agreement
-from runtime.tasks import IGNORE_INDEX
+from foodcam.runtime.metrics import ConfusionMatrix, agreement
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 NAMES = ("a", "b", "c")
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from runtime.errors import FoodcamError
-from runtime.tasks import FRESHNESS, KITCHEN, Head, TaskSpec
-from train.models import MODELS, build_model, load_backbone, model_kwargs, model_names, register_model
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN, Head, TaskSpec
+from foodcam.train.models import MODELS, build_model, load_backbone, model_kwargs, model_names, register_model
 
 torch.set_num_threads(1)
 

@@ -11,12 +11,12 @@ import pytest
 from conftest import foodcam
 from onnx import TensorProto, helper, numpy_helper
 
-from export.calib import calibration_images
-from export.int8 import check_qdq
-from runtime.backends.onnx_meta import read_metadata
-from runtime.errors import FoodcamError
-from runtime.open import open_model
-from train.checkpoint import file_sha256
+from foodcam.export.calib import calibration_images
+from foodcam.export.int8 import check_qdq
+from foodcam.runtime.backends.onnx_meta import read_metadata
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.open import open_model
+from foodcam.train.checkpoint import file_sha256
 
 WEIGHTED = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 

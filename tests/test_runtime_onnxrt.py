@@ -1,4 +1,4 @@
-"""runtime.open_model on deployment ONNX files through ONNX Runtime (CPU here), and its error messages."""
+"""foodcam.runtime.open_model on deployment ONNX files through ONNX Runtime (CPU here), and its error messages."""
 
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from tiny_onnx import (
     seg_reference,
 )
 
-from runtime.backends.onnx_meta import (
+from foodcam.runtime.backends.onnx_meta import (
     make_metadata,
     metadata_to_props,
     read_metadata,
     read_onnx_props,
 )
-from runtime.backends.onnxrt import CPU_EP, CUDA_EP, TRT_EP, select_providers
-from runtime.errors import FoodcamError
-from runtime.model import METADATA_KEY
+from foodcam.runtime.backends.onnxrt import CPU_EP, CUDA_EP, TRT_EP, select_providers
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import METADATA_KEY
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def cls_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def seg_model(seg_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     with open_model(seg_path, threads=1) as m:
         yield m
@@ -114,7 +114,7 @@ def test_predict_resizes_to_model_and_back_to_frame(seg_model):
 
 
 def test_classifier_heads_probabilities_and_topk(cls_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     with open_model(cls_path, backend="cpu") as m:
         assert m.output_names == ["fruit", "freshness"]
@@ -136,7 +136,7 @@ def test_classifier_heads_probabilities_and_topk(cls_path):
 
 
 def test_fixed_batch_model_rejects_other_batch_sizes(tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     path = seg_onnx(tmp_path / "fixed.onnx", dynamic=False)
     with open_model(path) as m:
@@ -164,7 +164,7 @@ def test_infer_validates_the_batch(seg_model, seg_path, images, pattern):
 
 
 def _open_error(path, **kw) -> str:
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     with pytest.raises(FoodcamError) as e:
         open_model(path, **kw)
@@ -233,7 +233,7 @@ def test_missing_output_for_task(tmp_path):
 def test_bad_backend_suffix_and_options(tmp_path, seg_path):
     assert "unknown option" in _open_error(seg_path, threadz=2)
     with pytest.raises(FoodcamError, match="backend 'tpu'"):
-        from runtime import open_model
+        from foodcam.runtime import open_model
 
         open_model(seg_path, backend="tpu")
     other = tmp_path / "model.tflite"

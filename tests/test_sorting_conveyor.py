@@ -1,13 +1,13 @@
-"""runtime.scenes.conveyor: a deterministic conveyor with exact ground truth, and its synth:// source."""
+"""foodcam.scenes.conveyor: a deterministic conveyor with exact ground truth, and its synth:// source."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from runtime.errors import FoodcamError
-from runtime.scenes.conveyor import MIN_GAP_PX, ConveyorFeed
-from runtime.scenes.fruit import FRUITS
+from foodcam.runtime.errors import FoodcamError
+from foodcam.scenes.conveyor import MIN_GAP_PX, ConveyorFeed
+from foodcam.scenes.fruit import FRUITS
 
 FPS = 20.0
 
@@ -78,7 +78,7 @@ def test_bad_arguments():
 
 
 def test_synth_conveyor_source_keeps_fps_and_truth():
-    from camera.sources import FileSource, make_grabber, parse_uri
+    from foodcam.camera.sources import FileSource, make_grabber, parse_uri
 
     src = FileSource(make_grabber(parse_uri("synth://conveyor?fps=12&size=200x120&seed=3")))
     frames = [src.read() for _ in range(3)]

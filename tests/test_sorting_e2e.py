@@ -14,15 +14,15 @@ import cv2
 import numpy as np
 import pytest
 
-from camera.sorting.app import crop
-from camera.sorting.audit import read_audit
-from runtime.scenes.conveyor import ConveyorFeed
-from runtime.tasks import FRESHNESS
+from foodcam.camera.sorting.app import crop
+from foodcam.camera.sorting.audit import read_audit
+from foodcam.scenes.conveyor import ConveyorFeed
+from foodcam.runtime.tasks import FRESHNESS
 
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
-from runtime.backends.onnx_meta import make_metadata, metadata_to_props  # noqa: E402
+from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props  # noqa: E402
 
 SIZE = 40
 TASK = FRESHNESS.with_input_size(SIZE, SIZE)
@@ -144,7 +144,7 @@ def _line(tmp_path, travel: float = 2.5, **decision) -> str:
 
 
 def test_fixture_graph_matches_numpy(colour_model):
-    from runtime.open import open_model
+    from foodcam.runtime.open import open_model
 
     x, _, _ = _training_crops(seed=7, frames=20)
     with open_model(colour_model) as m:
@@ -193,11 +193,11 @@ def test_sort_cli_on_simulated_conveyor(colour_model, tmp_path, capsys):
 
 def test_latency_beyond_the_window_is_logged_missed(colour_model, tmp_path):
     """Travel time shorter than the processing latency: every reject is missed, and logged as such."""
-    from camera.actuators import open_actuator
-    from camera.sorting.app import open_line_source, run_line
-    from camera.sorting.audit import AuditLog
-    from camera.sorting.line import load_line
-    from runtime.open import open_model
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import open_line_source, run_line
+    from foodcam.camera.sorting.audit import AuditLog
+    from foodcam.camera.sorting.line import load_line
+    from foodcam.runtime.open import open_model
 
     line = load_line(_line(tmp_path, travel=0.05, decide_at="exit"))
     act = open_actuator(line.actuator)
@@ -214,10 +214,10 @@ def test_latency_beyond_the_window_is_logged_missed(colour_model, tmp_path):
 
 def test_decide_at_line_fires_on_time_with_latency(colour_model, tmp_path):
     """Deciding at the camera line with a fixed 30 ms processing latency: commands are still on time."""
-    from camera.actuators import open_actuator
-    from camera.sorting.app import open_line_source, run_line
-    from camera.sorting.line import load_line
-    from runtime.open import open_model
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import open_line_source, run_line
+    from foodcam.camera.sorting.line import load_line
+    from foodcam.runtime.open import open_model
 
     line = load_line(_line(tmp_path, travel=0.4, decide_at="line"))
     act = open_actuator(line.actuator)
@@ -247,11 +247,11 @@ def test_realtime_line_with_udp_ejector(colour_model, tmp_path):
     """Paced on the wall clock: the timer thread fires over a real UDP socket; every item is accounted for."""
     import socket
 
-    from camera.actuators import open_actuator
-    from camera.sorting.app import open_line_source, run_line
-    from camera.sorting.audit import AuditLog
-    from camera.sorting.line import parse_line
-    from runtime.open import open_model
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import open_line_source, run_line
+    from foodcam.camera.sorting.audit import AuditLog
+    from foodcam.camera.sorting.line import parse_line
+    from foodcam.runtime.open import open_model
 
     rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rx.bind(("127.0.0.1", 0))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import yaml
 
-from camera.sorting.line import default_line_dict, load_line, parse_line
-from runtime.errors import FoodcamError
+from foodcam.camera.sorting.line import default_line_dict, load_line, parse_line
+from foodcam.runtime.errors import FoodcamError
 
 GOOD = """
 name: packhouse-2
@@ -103,7 +103,7 @@ def test_default_line_covers_the_frame():
 def test_example_line_files_in_docs_are_valid():
     """docs/line.yaml and docs/line-trigger.yaml (the README's examples) load, and so does every actuator
     alternative commented in them."""
-    from camera.actuators import check_config
+    from foodcam.camera.actuators import check_config
 
     docs = Path(__file__).resolve().parent.parent / "docs"
     belt = load_line(docs / "line.yaml")

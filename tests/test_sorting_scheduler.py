@@ -9,13 +9,13 @@ import time
 import numpy as np
 import pytest
 
-from camera.actuators import open_actuator
-from camera.sorting.audit import AuditLog, read_audit
-from camera.sorting.decide import Votes, check_task, decide
-from camera.sorting.scheduler import Scheduler, SimClock, WallClock
-from runtime.errors import FoodcamError
-from runtime.results import ClassificationResult
-from runtime.tasks import FRESHNESS, KITCHEN
+from foodcam.camera.actuators import open_actuator
+from foodcam.camera.sorting.audit import AuditLog, read_audit
+from foodcam.camera.sorting.decide import Votes, check_task, decide
+from foodcam.camera.sorting.scheduler import Scheduler, SimClock, WallClock
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.results import ClassificationResult
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 
 
 def _dry():

@@ -7,9 +7,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from camera.sorting.line import default_line_dict, parse_line
-from camera.sorting.tracker import LaneView, Tracker
-from runtime.scenes.conveyor import ConveyorFeed
+from foodcam.camera.sorting.line import default_line_dict, parse_line
+from foodcam.camera.sorting.tracker import LaneView, Tracker
+from foodcam.scenes.conveyor import ConveyorFeed
 
 W, H, FPS = 400, 170, 15.0
 

@@ -15,10 +15,10 @@ import time
 import numpy as np
 import pytest
 
-from camera.sorting.line import default_line_dict, load_line, parse_line
-from camera.sorting.trigger import GpioTrigger, SerialTrigger, TriggerInput, UdpTrigger, parse_state
-from camera.sorting.trigger_tracker import TriggerTracker
-from runtime.errors import FoodcamError
+from foodcam.camera.sorting.line import default_line_dict, load_line, parse_line
+from foodcam.camera.sorting.trigger import GpioTrigger, SerialTrigger, TriggerInput, UdpTrigger, parse_state
+from foodcam.camera.sorting.trigger_tracker import TriggerTracker
+from foodcam.runtime.errors import FoodcamError
 
 SHAPE = (200, 480)  # (H, W) of the frames in these tests
 README_BLOCK = """
@@ -148,9 +148,9 @@ def test_an_interval_is_one_item_referenced_at_its_midpoint():
 
 
 def test_an_item_votes_with_the_central_half_of_its_interval():
-    from camera.sorting.decide import Votes
-    from runtime.results import ClassificationResult
-    from runtime.tasks import FRESHNESS
+    from foodcam.camera.sorting.decide import Votes
+    from foodcam.runtime.results import ClassificationResult
+    from foodcam.runtime.tasks import FRESHNESS
 
     tracker, beam = _tracker({"offset_s": 0.25})
     beam.push(True, 1.0)
@@ -229,7 +229,7 @@ def test_the_classification_window():
 
 def test_synth_beam_follows_the_items_with_an_offset():
     """The simulated beam, placed 0.2 s of travel upstream: reference times are still the centre crossings."""
-    from runtime.scenes.conveyor import ConveyorFeed
+    from foodcam.scenes.conveyor import ConveyorFeed
 
     d = _line_dict({"type": "synth", "offset_s": 0.2})
     tracker = TriggerTracker(parse_line(d, "line.yaml"), SHAPE)
@@ -270,11 +270,11 @@ def _line_file(tmp_path, trigger: dict, name: str = "line.yaml") -> str:
 def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
     from test_sorting_e2e import FPS, URI
 
-    from camera.actuators import open_actuator
-    from camera.sorting.app import open_line_source, run_line
-    from camera.sorting.audit import read_audit
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import open_line_source, run_line
+    from foodcam.camera.sorting.audit import read_audit
     from foodcam.cli import main
-    from runtime.open import open_model
+    from foodcam.runtime.open import open_model
 
     seconds = 30
     audit, out = tmp_path / "audit.jsonl", tmp_path / "summary.json"
@@ -361,11 +361,11 @@ def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     """A real datagram beam with the Sorter: only the frames taken while blocked are classified."""
     from tiny_onnx import cls_onnx
 
-    from camera.actuators import open_actuator
-    from camera.sorting.app import Sorter
-    from camera.sorting.audit import AuditLog, read_audit
-    from camera.sorting.scheduler import WallClock
-    from runtime.open import open_model
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import Sorter
+    from foodcam.camera.sorting.audit import AuditLog, read_audit
+    from foodcam.camera.sorting.scheduler import WallClock
+    from foodcam.runtime.open import open_model
 
     beam_cfg = {"type": "udp", "port": 0, "min_blocked_s": 0}  # a few fast frames: shorter than a glitch
     line = parse_line(_line_dict(beam_cfg, ejector={"travel_time_s": 0.05}), "line.yaml")

@@ -6,12 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
-from runtime.colour import palette_bgr
-from runtime.imageio import read_image
-from runtime.scenes import FEEDS, KitchenFeed, KitchenScene
-from runtime.scenes.dishes import DISH_NAMES
-from runtime.tasks import KITCHEN
-from train.synth import split_counts, write_kitchen_dataset
+from foodcam.runtime.colour import palette_bgr
+from foodcam.runtime.imageio import read_image
+from foodcam.scenes import FEEDS, KitchenFeed, KitchenScene
+from foodcam.scenes.dishes import DISH_NAMES
+from foodcam.runtime.tasks import KITCHEN
+from foodcam.train.synth import split_counts, write_kitchen_dataset
 
 HEAD = KITCHEN.seg_head
 STIRRER, PAN, FOOD = (HEAD.classes.index(c) for c in ("stirrer", "pan", "food"))

@@ -15,17 +15,17 @@ import numpy as np
 import pytest
 from tiny_onnx import SEG_TASK, cls_onnx, random_frames, seg_onnx
 
-from runtime.backends.onnx_meta import make_metadata
-from runtime.backends.tensorrt import check_compatible
-from runtime.backends.trt_build import network_flags, sidecar_path, write_engine
-from runtime.engine_cache import cache_key, cached_engine
-from runtime.errors import FoodcamError
+from foodcam.runtime.backends.onnx_meta import make_metadata
+from foodcam.runtime.backends.tensorrt import check_compatible
+from foodcam.runtime.backends.trt_build import network_flags, sidecar_path, write_engine
+from foodcam.runtime.engine_cache import cache_key, cached_engine
+from foodcam.runtime.errors import FoodcamError
 
 HAS_TRT = importlib.util.find_spec("tensorrt") is not None
 
 
 def _gpu_count() -> int:
-    from runtime.backends.cuda_mem import device_count
+    from foodcam.runtime.backends.cuda_mem import device_count
 
     return device_count()
 
@@ -66,7 +66,7 @@ def test_build_rejects_garbage_before_needing_tensorrt(tmp_path, capsys):
 
 @pytest.mark.skipif(HAS_TRT, reason="checks the message shown where TensorRT is absent")
 def test_open_onnx_with_tensorrt_backend_without_tensorrt(tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     with pytest.raises(FoodcamError, match="install TensorRT"):
         open_model(seg_onnx(tmp_path / "m.onnx"), backend="tensorrt", cache_dir=tmp_path / "cache")
@@ -74,7 +74,7 @@ def test_open_onnx_with_tensorrt_backend_without_tensorrt(tmp_path):
 
 
 def test_engine_without_sidecar(tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     engine = tmp_path / "m.engine"
     engine.write_bytes(b"plan")
@@ -84,7 +84,7 @@ def test_engine_without_sidecar(tmp_path):
 
 
 def test_engine_sidecar_with_unknown_schema(tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     engine = tmp_path / "m.engine"
     write_engine(engine, b"plan", {**make_metadata(SEG_TASK, "fp16"), **ENV, "schema": 7})
@@ -95,7 +95,7 @@ def test_engine_sidecar_with_unknown_schema(tmp_path):
 
 @pytest.mark.skipif(HAS_TRT, reason="checks the message shown where TensorRT is absent")
 def test_engine_with_sidecar_without_tensorrt(tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     engine = tmp_path / "m.plan"
     write_engine(engine, b"plan", {**make_metadata(SEG_TASK, "fp16"), **ENV})
@@ -129,7 +129,7 @@ class _Recorder:
         self.env, self.calls = env, []
 
     def __call__(self, onnx, out, **options):
-        from runtime.backends.onnx_meta import file_sha256, read_metadata
+        from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata
 
         self.calls.append((onnx, out, options))
         sidecar = {**read_metadata(onnx), **self.env, "onnx_sha256": file_sha256(onnx)}
@@ -174,7 +174,7 @@ def test_cache_key_is_stable_and_distinct():
 def built(tmp_path_factory):
     if not HAS_TRT or _gpu_count() == 0:
         pytest.skip("needs TensorRT (python module 'tensorrt') and a CUDA GPU")
-    from runtime.backends.trt_build import build_engine_file
+    from foodcam.runtime.backends.trt_build import build_engine_file
 
     d = tmp_path_factory.mktemp("trt")
     onnx = seg_onnx(d / "seg.onnx")
@@ -185,8 +185,8 @@ def built(tmp_path_factory):
 
 @needs_trt_gpu
 def test_build_writes_plan_sidecar_and_timing_cache(built):
-    from runtime.backends.onnx_meta import file_sha256, read_metadata
-    from runtime.backends.trt_build import environment
+    from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata
+    from foodcam.runtime.backends.trt_build import environment
 
     assert built.engine.stat().st_size > 0 and (built.dir / "timing.cache").stat().st_size > 0
     side = json.loads(sidecar_path(built.engine).read_text())
@@ -202,7 +202,7 @@ def test_build_writes_plan_sidecar_and_timing_cache(built):
 @needs_trt_gpu
 @pytest.mark.parametrize("cuda_graph", [False, True])
 def test_engine_matches_onnxruntime(built, cuda_graph):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     ort = open_model(built.onnx, backend="cpu")
     with open_model(built.engine, cuda_graph=cuda_graph) as m:
@@ -222,8 +222,8 @@ def test_engine_matches_onnxruntime(built, cuda_graph):
 
 @needs_trt_gpu
 def test_classifier_engine_matches_onnxruntime(built):
-    from runtime import open_model
-    from runtime.backends.trt_build import build_engine_file
+    from foodcam.runtime import open_model
+    from foodcam.runtime.backends.trt_build import build_engine_file
 
     onnx = cls_onnx(built.dir / "cls.onnx")
     engine, _ = build_engine_file(onnx, workspace_gib=0.5)
@@ -237,7 +237,7 @@ def test_classifier_engine_matches_onnxruntime(built):
 
 @needs_trt_gpu
 def test_open_onnx_with_tensorrt_builds_once_then_reuses(built, tmp_path):
-    from runtime import open_model
+    from foodcam.runtime import open_model
 
     onnx = seg_onnx(tmp_path / "m.onnx")
     cache = tmp_path / "engines"

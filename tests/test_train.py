@@ -11,16 +11,16 @@ import pytest
 import torch
 from torch import nn
 
-from runtime.errors import FoodcamError
-from runtime.metrics import ConfusionMatrix
-from runtime.tasks import IGNORE_INDEX, KITCHEN
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN
 from tests.conftest import foodcam
-from train.augment import seg_train_transform
-from train.datasets import SegmentationDataset, class_frequencies
-from train.engine import warmup_cosine
-from train.losses import SegLoss, class_weights
-from train.models.deploy import DeployWrapper
-from train.plots import plot_confusion, plot_curves
+from foodcam.train.augment import seg_train_transform
+from foodcam.train.datasets import SegmentationDataset, class_frequencies
+from foodcam.train.engine import warmup_cosine
+from foodcam.train.losses import SegLoss, class_weights
+from foodcam.train.models.deploy import DeployWrapper
+from foodcam.train.plots import plot_confusion, plot_curves
 
 torch.set_num_threads(1)
 STIRRER, PAN, FOOD = 0, 1, 2
@@ -154,8 +154,8 @@ def _rows(path):
 
 
 def test_train_cli_writes_a_self_describing_checkpoint_far_above_chance(kitchen_ckpt, kitchen_data):
-    from train.checkpoint import load_checkpoint
-    from train.data.kitchen import KitchenFolder
+    from foodcam.train.checkpoint import load_checkpoint
+    from foodcam.train.data.kitchen import KitchenFolder
 
     model, ckpt = load_checkpoint(kitchen_ckpt)
     assert ckpt["task"].name == "kitchen" and ckpt["task"].input_size == (64, 64)
@@ -186,7 +186,7 @@ def test_train_cli_writes_a_self_describing_checkpoint_far_above_chance(kitchen_
 
 
 def test_resume_continues_at_the_next_epoch(kitchen_ckpt, kitchen_data, tmp_path):
-    from train.checkpoint import read_checkpoint
+    from foodcam.train.checkpoint import read_checkpoint
 
     run = tmp_path / "run"
     shutil.copytree(kitchen_ckpt.parent, run)
@@ -205,9 +205,9 @@ def test_resume_continues_at_the_next_epoch(kitchen_ckpt, kitchen_data, tmp_path
 def test_make_train_task_names_missing_trainers(monkeypatch):
     import argparse
 
-    from runtime.tasks import FRESHNESS
-    from train import engine
+    from foodcam.runtime.tasks import FRESHNESS
+    from foodcam.train import engine
 
-    monkeypatch.setitem(engine.TASK_MODULES, "classification", "train._no_such_trainer")
+    monkeypatch.setitem(engine.TASK_MODULES, "classification", "foodcam.train._no_such_trainer")
     with pytest.raises(FoodcamError, match="not available"):
         engine.make_train_task(FRESHNESS, argparse.Namespace())

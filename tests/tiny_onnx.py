@@ -13,8 +13,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from runtime.backends.onnx_meta import make_metadata, metadata_to_props
-from runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
+from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
 
 OPSET = 17
 SEG_TASK = KITCHEN.with_input_size(16, 20)

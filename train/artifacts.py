@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runtime.errors import FoodcamError
-from runtime.model import Model
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import Model
 
 CHECKPOINT_SUFFIXES = (".pt", ".pth")
 DEPLOY_SUFFIXES = (".onnx", ".engine", ".plan")
@@ -24,10 +24,10 @@ def load_model(path: str | Path, device: str | None = None, **options) -> Model:
     if not p.is_file():
         raise FoodcamError(f"{p}: no such model file")
     if suffix in CHECKPOINT_SUFFIXES:
-        from train.torch_model import TorchModel
+        from foodcam.train.torch_model import TorchModel
 
         return TorchModel(p, device=device, **options)
-    from runtime.open import open_model
+    from foodcam.runtime.open import open_model
 
     return open_model(p, **_backend_options(suffix, device), **options)
 

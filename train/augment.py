@@ -13,7 +13,7 @@ import albumentations as A
 import cv2
 import numpy as np
 
-from runtime.tasks import IGNORE_INDEX
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 
 def resize_frame(bgr: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import torch
 
-from runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
-from runtime.errors import FoodcamError
-from runtime.imageio import atomic_path
-from runtime.tasks import TaskSpec
+from foodcam.runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import atomic_path
+from foodcam.runtime.tasks import TaskSpec
 
 FORMAT = "foodcam-checkpoint"
 VERSION = 1
@@ -46,7 +46,7 @@ def read_checkpoint(path: str | Path) -> dict:
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tuple[torch.nn.Module, dict]:
     """(model in eval mode on `device`, checkpoint dict with `task` as a TaskSpec)."""
-    from train.models import build_model
+    from foodcam.train.models import build_model
 
     ckpt = read_checkpoint(path)
     task = TaskSpec.from_dict(ckpt["task"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from runtime.imageio import parse_size
+from foodcam.runtime.imageio import parse_size
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -15,31 +15,31 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _synth(args):
-    from train.synth import main
+    from foodcam.train.synth import main
 
     return main(args)
 
 
 def _data(args):
-    from train.datacheck import main
+    from foodcam.train.datacheck import main
 
     return main(args)
 
 
 def _train(args):
-    from train.engine import main
+    from foodcam.train.engine import main
 
     return main(args)
 
 
 def _eval(args):
-    from train.evaluate import main
+    from foodcam.train.evaluate import main
 
     return main(args)
 
 
 def _predict(args):
-    from train.predict import main
+    from foodcam.train.predict import main
 
     return main(args)
 

@@ -14,10 +14,10 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
-from runtime.errors import FoodcamError
-from runtime.metrics import ConfusionMatrix
-from runtime.model import Model
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.model import Model
+from foodcam.runtime.tasks import TaskSpec
 
 
 def head_metrics(cm: ConfusionMatrix, classes: Sequence[str]) -> dict:
@@ -135,7 +135,7 @@ def format_classification(metrics: dict) -> str:
 
 def plot_head_confusions(metrics: dict, out: str | Path, title: str = "") -> list[Path]:
     """One confusion_<head>.png per head in `out`; returns the paths."""
-    from train.plots import plot_confusion
+    from foodcam.train.plots import plot_confusion
 
     paths = []
     for name, h in metrics["heads"].items():

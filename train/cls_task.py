@@ -23,10 +23,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import Dataset
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
-from train.augment import normalise, resize_frame
-from train.cls_metrics import ClsMeter, plot_head_confusions
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.augment import normalise, resize_frame
+from foodcam.train.cls_metrics import ClsMeter, plot_head_confusions
 
 log = logging.getLogger("foodcam.train")
 
@@ -135,7 +135,7 @@ class ClsTask:
     def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
         if spec.name != "freshness":
             raise FoodcamError(f"no dataset reader for classification task {spec.name!r}")
-        from train.data.fruit import load_freshness
+        from foodcam.train.data.fruit import load_freshness
 
         self.args = args
         self.data = load_freshness(args.data)
@@ -191,8 +191,8 @@ class ClsTask:
         return rows, best
 
     def _side_outputs(self, metrics: dict) -> None:
-        from train.engine import write_metrics_csv
-        from train.plots import plot_curves
+        from foodcam.train.engine import write_metrics_csv
+        from foodcam.train.plots import plot_curves
 
         train = self.loss.take() if self.loss is not None else {}
         row: dict[str, float] = {"epoch": len(self.rows) + 1, "val_mean_acc": metrics["mean_acc"]}

@@ -36,7 +36,7 @@ def format_kitchen_report(report: dict) -> str:
 
 
 def _kitchen(args: argparse.Namespace) -> int:
-    from train.data.kitchen import scan_dataset
+    from foodcam.train.data.kitchen import scan_dataset
 
     report = scan_dataset(args.root, max_dist=args.max_dist)
     print(format_kitchen_report(report))
@@ -48,8 +48,8 @@ CHECKS = {"kitchen": _kitchen}
 
 
 def _freshness(args: argparse.Namespace) -> int:
-    from train.data.fruit import load_freshness
-    from train.data.fruit_report import format_report
+    from foodcam.train.data.fruit import load_freshness
+    from foodcam.train.data.fruit_report import format_report
 
     text, errors = format_report(load_freshness(args.root))
     print(text)

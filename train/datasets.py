@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, get_worker_info
 
-from runtime.tasks import IGNORE_INDEX
-from train.augment import normalise, resize_frame, resize_mask
+from foodcam.runtime.tasks import IGNORE_INDEX
+from foodcam.train.augment import normalise, resize_frame, resize_mask
 
 
 class LabelledFolder(Protocol):

@@ -25,18 +25,18 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from tqdm import tqdm
 
-from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
-from runtime.tasks import TaskSpec, get_task
-from train import distributed as ddp
-from train.checkpoint import read_checkpoint, save_checkpoint
-from train.datasets import Repeat, seed_worker
-from train.models import build_model, model_kwargs
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_text_atomic
+from foodcam.runtime.tasks import TaskSpec, get_task
+from foodcam.train import distributed as ddp
+from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
+from foodcam.train.datasets import Repeat, seed_worker
+from foodcam.train.models import build_model, model_kwargs
 
 log = logging.getLogger("foodcam.train")
 
 # task kind -> module with make_task(spec, args) -> TrainTask
-TASK_MODULES = {"segmentation": "train.seg_task", "classification": "train.cls_task"}
+TASK_MODULES = {"segmentation": "foodcam.train.seg_task", "classification": "foodcam.train.cls_task"}
 # options that define a run: --resume refuses to continue under different ones
 RUN_KEYS = ("task", "model", "imgsz", "width", "batch", "lr", "weight_decay", "seed", "max_dist")
 
@@ -186,7 +186,7 @@ def _is_better(score: float, best: float | None) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
-    from train.torch_model import resolve_device
+    from foodcam.train.torch_model import resolve_device
 
     device = resolve_device(args.device)
     info = ddp.init_distributed(device.type)
@@ -328,6 +328,6 @@ def write_metrics_csv(path: Path, rows: list[dict]) -> None:
 
 
 def _plot(history: list[dict], path: Path, title: str) -> None:
-    from train.plots import plot_curves
+    from foodcam.train.plots import plot_curves
 
     plot_curves(history, path, title)

@@ -15,11 +15,11 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from runtime.errors import FoodcamError
-from runtime.imageio import write_json_atomic
-from runtime.metrics import ConfusionMatrix
-from runtime.model import Model
-from runtime.tasks import IGNORE_INDEX
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_json_atomic
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.model import Model
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 
 class LabelledFrames(Protocol):
@@ -103,7 +103,7 @@ def evaluate_segmentation(
 
 
 def _kitchen_split(root: Path, split: str) -> LabelledFrames:
-    from train.data.kitchen import KitchenFolder
+    from foodcam.train.data.kitchen import KitchenFolder
 
     return KitchenFolder(root, split, require_masks=True)
 
@@ -123,7 +123,7 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
 
 
 def _freshness_split(root: Path, split: str):
-    from train.data.fruit import FreshnessFolder
+    from foodcam.train.data.fruit import FreshnessFolder
 
     folder = FreshnessFolder.open(root, split)  # the same de-duplicated, seeded split training used
     return folder, {"fruit": folder.fruits, "freshness": folder.freshness}
@@ -134,7 +134,7 @@ CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split}
 
 
 def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:
-    from train.cls_metrics import evaluate_classification
+    from foodcam.train.cls_metrics import evaluate_classification
 
     reader = CLASSIFICATION_DATA.get(model.task.name)
     if reader is None:
@@ -191,7 +191,7 @@ def describe(model: Model) -> dict:
 
 
 def main(args) -> int:
-    from train.artifacts import load_model
+    from foodcam.train.artifacts import load_model
 
     weights = Path(args.weights)
     model = load_model(weights, device=getattr(args, "device", None))
@@ -201,7 +201,7 @@ def main(args) -> int:
     out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
     write_json_atomic(out / "metrics.json", report)
     if "heads" in metrics:  # classification: a table and a confusion matrix per head
-        from train.cls_metrics import format_classification, plot_head_confusions
+        from foodcam.train.cls_metrics import format_classification, plot_head_confusions
 
         pngs = plot_head_confusions(metrics, out, f"{weights.name} on {args.split}")
         print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
@@ -217,6 +217,6 @@ def main(args) -> int:
 
 
 def _plot(metrics: dict, path: Path, title: str) -> None:
-    from train.plots import plot_confusion  # writes atomically
+    from foodcam.train.plots import plot_confusion  # writes atomically
 
     plot_confusion(np.asarray(metrics["confusion"]), list(metrics["classes"]), path, title=title)

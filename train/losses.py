@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from runtime.tasks import IGNORE_INDEX
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 
 def class_weights(freq: np.ndarray, power: float = 0.5, max_ratio: float = 10.0) -> torch.Tensor:

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from runtime.imageio import atomic_path  # noqa: E402
+from foodcam.runtime.imageio import atomic_path  # noqa: E402
 
 LOSS_KEYS = ("train_loss", "val_loss")
 NOT_PLOTTED = {"epoch", "lr", "seconds"}

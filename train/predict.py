@@ -15,10 +15,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from runtime.colour import colorize, overlay
-from runtime.errors import FoodcamError
-from runtime.imageio import IMAGE_EXTS, list_images, read_image, write_image, write_text_atomic
-from runtime.model import Model
+from foodcam.runtime.colour import colorize, overlay
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import IMAGE_EXTS, list_images, read_image, write_image, write_text_atomic
+from foodcam.runtime.model import Model
 
 Failure = tuple[Path, str]
 
@@ -102,7 +102,7 @@ def predict_classification(
 
 
 def main(args) -> int:
-    from train.artifacts import load_model
+    from foodcam.train.artifacts import load_model
 
     if not 0.0 <= float(args.alpha) <= 1.0:
         raise FoodcamError(f"--alpha {args.alpha}: expected a value between 0 and 1")

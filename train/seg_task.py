@@ -12,11 +12,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from runtime.metrics import ConfusionMatrix
-from runtime.tasks import TaskSpec
-from train.augment import seg_train_transform
-from train.datasets import SegmentationDataset, class_frequencies
-from train.losses import SegLoss, class_weights
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.augment import seg_train_transform
+from foodcam.train.datasets import SegmentationDataset, class_frequencies
+from foodcam.train.losses import SegLoss, class_weights
 
 log = logging.getLogger("foodcam.train")
 
@@ -57,7 +57,7 @@ class SegTask:
     def folders(self, args: argparse.Namespace):
         if self.spec.name != "kitchen":
             raise NotImplementedError(f"no dataset reader for segmentation task {self.spec.name!r}")
-        from train.data.kitchen import KitchenFolder
+        from foodcam.train.data.kitchen import KitchenFolder
 
         max_dist = getattr(args, "max_dist", 100.0)
         return KitchenFolder(args.data, "train", max_dist=max_dist), KitchenFolder(args.data, "val", max_dist=max_dist)

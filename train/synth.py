@@ -11,11 +11,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from runtime.colour import colorize
-from runtime.errors import FoodcamError
-from runtime.imageio import write_image
-from runtime.scenes import KitchenScene
-from runtime.tasks import KITCHEN
+from foodcam.runtime.colour import colorize
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_image
+from foodcam.scenes import KitchenScene
+from foodcam.runtime.tasks import KITCHEN
 
 KITCHEN_SPLITS = (("train", 0.625), ("val", 0.195), ("test", 0.18))
 KITCHEN_SIZE = (320, 240)
@@ -101,9 +101,9 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
     """
     import numpy as np
 
-    from runtime.imageio import read_image, write_bytes_atomic
-    from runtime.scenes.fruit import FruitScene
-    from train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
+    from foodcam.runtime.imageio import read_image, write_bytes_atomic
+    from foodcam.scenes.fruit import FruitScene
+    from foodcam.train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
 
     count = int(count)
     if count < 8:

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from runtime.errors import FoodcamError
-from runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
-from train.checkpoint import load_checkpoint
-from train.models.deploy import DeployWrapper
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
+from foodcam.train.checkpoint import load_checkpoint
+from foodcam.train.models.deploy import DeployWrapper
 
 
 def resolve_device(device: str | None = None) -> torch.device:

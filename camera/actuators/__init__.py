@@ -1,6 +1,6 @@
 """Ejector links for the sorting line: serial, MQTT, UDP, Jetson GPIO, or a dry run.
 
-    from camera.actuators import open_actuator
+    from foodcam.camera.actuators import open_actuator
     act = open_actuator({"type": "mqtt", "host": "10.0.0.2", "topic": "plant/line-1"}, line="line-1")
     act.connect(); act.fire(42, "reject", at); act.close()
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-from camera.actuators.base import ACTIONS, Actuator, ActuatorError
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import ACTIONS, Actuator, ActuatorError
+from foodcam.runtime.errors import FoodcamError
 
 __all__ = ["ACTIONS", "TYPES", "Actuator", "ActuatorError", "open_actuator", "check_config"]
 
@@ -24,7 +24,7 @@ def open_actuator(cfg: dict, line: str = "line", where: str = "actuator") -> Act
     kind = cfg.get("type")
     if kind not in TYPES:
         raise FoodcamError(f"{where}: actuator.type: expected one of {', '.join(TYPES)}, got {kind!r}")
-    mod = importlib.import_module(f"camera.actuators.{kind}")
+    mod = importlib.import_module(f"foodcam.camera.actuators.{kind}")
     return mod.from_config(cfg, where, line)
 
 

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.actuators")
 

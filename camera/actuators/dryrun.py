@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs, log
+from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs, log
 
 KEYS = COMMON_KEYS
 

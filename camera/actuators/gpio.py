@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 
-from camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
+from foodcam.runtime.errors import FoodcamError
 
 KEYS = COMMON_KEYS + ("pin", "divert_pin", "mode", "active_high")
 

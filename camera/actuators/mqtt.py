@@ -16,8 +16,8 @@ import json
 import os
 import time
 
-from camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs, log
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs, log
+from foodcam.runtime.errors import FoodcamError
 
 KEYS = COMMON_KEYS + ("host", "port", "topic", "qos", "keepalive_s", "client_id", "ack_timeout_s", "username",
                       "password_env", "expiry_s")

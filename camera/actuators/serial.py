@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 
-from camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
+from foodcam.runtime.errors import FoodcamError
 
 KEYS = COMMON_KEYS + ("port", "baudrate", "ack", "ack_timeout_s", "template", "write_timeout_s")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import socket
 
-from camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs
+from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs
 
 KEYS = COMMON_KEYS + ("host", "port")
 

@@ -6,13 +6,13 @@ a sink that fails is reported once and disabled, the others carry on.
 
 from __future__ import annotations
 
-from camera.sinks.base import Rendered, Sink, Sinks
-from camera.sinks.events import EventsSink
-from camera.sinks.http import HttpSink
-from camera.sinks.images import ImageSequenceSink
-from camera.sinks.score import ScoreSink
-from camera.sinks.video import VideoSink
-from camera.sinks.window import WindowSink, display_problem
+from foodcam.camera.sinks.base import Rendered, Sink, Sinks
+from foodcam.camera.sinks.events import EventsSink
+from foodcam.camera.sinks.http import HttpSink
+from foodcam.camera.sinks.images import ImageSequenceSink
+from foodcam.camera.sinks.score import ScoreSink
+from foodcam.camera.sinks.video import VideoSink
+from foodcam.camera.sinks.window import WindowSink, display_problem
 
 __all__ = [
     "Rendered", "Sink", "Sinks", "EventsSink", "HttpSink", "ImageSequenceSink", "ScoreSink", "VideoSink",

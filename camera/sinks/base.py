@@ -6,9 +6,9 @@ import logging
 
 import numpy as np
 
-from camera.analytics import KitchenAnalytics
-from camera.frame import Frame
-from camera.overlay import Visualizer
+from foodcam.camera.analytics import KitchenAnalytics
+from foodcam.camera.frame import Frame
+from foodcam.camera.overlay import Visualizer
 
 log = logging.getLogger("foodcam.camera")
 

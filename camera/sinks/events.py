@@ -10,8 +10,8 @@ import json
 import time
 from pathlib import Path
 
-from camera.sinks.base import Rendered, Sink
-from runtime.results import ClassificationResult, SegmentationResult
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.runtime.results import ClassificationResult, SegmentationResult
 
 
 def result_summary(result) -> dict:

@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import cv2
 import numpy as np
 
-from camera.sinks.base import Rendered, Sink
-from camera.sinks.page import PAGE
-from runtime.errors import FoodcamError
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.camera.sinks.page import PAGE
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.camera")
 BOUNDARY = "foodcamframe"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from camera.sinks.base import Rendered, Sink
-from runtime.errors import FoodcamError
-from runtime.imageio import is_image, write_image
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import is_image, write_image
 
 
 class ImageSequenceSink(Sink):

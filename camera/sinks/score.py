@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from camera.sinks.base import Rendered, Sink
-from runtime.metrics import ConfusionMatrix
-from runtime.results import SegmentationResult
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.results import SegmentationResult
 
 
 class ScoreSink(Sink):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import cv2
 
-from camera.sinks.base import Rendered, Sink
-from runtime.errors import FoodcamError
-from runtime.imageio import atomic_path
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import atomic_path
 
 VIDEO_EXTS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "mp4v"}
 

@@ -6,8 +6,8 @@ import os
 
 import cv2
 
-from camera.sinks.base import Rendered, Sink
-from runtime.errors import FoodcamError
+from foodcam.camera.sinks.base import Rendered, Sink
+from foodcam.runtime.errors import FoodcamError
 
 
 def display_problem() -> str | None:

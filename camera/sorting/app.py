@@ -20,15 +20,15 @@ from collections import Counter
 
 import numpy as np
 
-from camera.actuators import Actuator
-from camera.sorting.audit import AuditLog
-from camera.sorting.decide import Votes, check_task, decide
-from camera.sorting.line import LineConfig
-from camera.sorting.scheduler import Outcome, Scheduler, SimClock, WallClock
-from camera.sorting.tracker import Track, Tracker
-from camera.sorting.trigger_tracker import TriggerTrack, TriggerTracker
-from runtime.backends import is_dynamic
-from runtime.model import Model
+from foodcam.camera.actuators import Actuator
+from foodcam.camera.sorting.audit import AuditLog
+from foodcam.camera.sorting.decide import Votes, check_task, decide
+from foodcam.camera.sorting.line import LineConfig
+from foodcam.camera.sorting.scheduler import Outcome, Scheduler, SimClock, WallClock
+from foodcam.camera.sorting.tracker import Track, Tracker
+from foodcam.camera.sorting.trigger_tracker import TriggerTrack, TriggerTracker
+from foodcam.runtime.backends import is_dynamic
+from foodcam.runtime.model import Model
 
 log = logging.getLogger("foodcam.sorting")
 
@@ -271,7 +271,7 @@ class Sorter:
 def open_line_source(uri: str, realtime: bool = False):
     """Live cameras as they are; synthetic scenes, videos and image folders frame by frame (every frame,
     simulated time) unless `realtime`, which paces them on the wall clock like a camera."""
-    from camera.sources import FileSource, make_grabber, open_source, parse_uri
+    from foodcam.camera.sources import FileSource, make_grabber, open_source, parse_uri
 
     spec = parse_uri(uri)
     if spec.kind == "synth" and not realtime:

@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 
 class AuditLog:

@@ -6,7 +6,7 @@ import argparse
 
 
 def _sort(args) -> int:
-    from camera.sorting.main import main
+    from foodcam.camera.sorting.main import main
 
     return main(args)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.results import ClassificationResult
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.results import ClassificationResult
+from foodcam.runtime.tasks import TaskSpec
 
 FRESHNESS_HEAD = "freshness"
 ROTTEN = "rotten"

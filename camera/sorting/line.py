@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from camera.actuators.base import Settings
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import Settings
+from foodcam.runtime.errors import FoodcamError
 
 DIRECTIONS = ("left_to_right", "right_to_left", "top_to_bottom", "bottom_to_top")
 LOW_CONF_ACTIONS = ("reject", "pass", "divert")
@@ -105,7 +105,7 @@ def load_line(path: str | Path) -> LineConfig:
 
 def parse_line(data: dict, where: str = "<dict>") -> LineConfig:
     """Validate a line description (the parsed YAML); FoodcamError naming the offending key."""
-    from camera.actuators import check_config
+    from foodcam.camera.actuators import check_config
 
     if not isinstance(data, dict):
         raise FoodcamError(f"{where}: expected a mapping of line settings, got {type(data).__name__}")
@@ -181,7 +181,7 @@ def _lane(lane, where: str) -> tuple[tuple[int, int], ...]:
 
 def _trigger(det: dict, method: str, direction: str, belt: dict, dist_px: float | None, where: str) -> dict | None:
     """detection.trigger: required by, and only used with, method trigger."""
-    from camera.sorting.trigger import check_config
+    from foodcam.camera.sorting.trigger import check_config
 
     if method != "trigger":
         if "trigger" in det:

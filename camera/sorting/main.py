@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 import logging
 
-from camera.actuators import open_actuator
-from camera.sorting.app import format_summary, open_line_source, run_line
-from camera.sorting.audit import AuditLog
-from camera.sorting.line import load_line
-from runtime.errors import FoodcamError
-from runtime.imageio import write_text_atomic
+from foodcam.camera.actuators import open_actuator
+from foodcam.camera.sorting.app import format_summary, open_line_source, run_line
+from foodcam.camera.sorting.audit import AuditLog
+from foodcam.camera.sorting.line import load_line
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_text_atomic
 
 log = logging.getLogger("foodcam.sorting")
 
 
 def main(args) -> int:
-    from runtime.open import open_model
+    from foodcam.runtime.open import open_model
 
     if args.max_frames is not None and args.max_frames < 1:
         raise FoodcamError(f"--max-frames {args.max_frames}: expected a positive number of frames")

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from camera.actuators import Actuator, ActuatorError
+from foodcam.camera.actuators import Actuator, ActuatorError
 
 log = logging.getLogger("foodcam.sorting")
 

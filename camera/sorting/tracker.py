@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from camera.sorting.line import LineConfig
+from foodcam.camera.sorting.line import LineConfig
 
 LEARN_RATE = 0.1  # running belt-colour update per frame
 MIN_SIGMA = 3.0  # floor of a row's colour spread (8-bit units)

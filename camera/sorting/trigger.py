@@ -23,8 +23,8 @@ import socket
 import threading
 import time
 
-from camera.actuators.base import Settings
-from runtime.errors import FoodcamError
+from foodcam.camera.actuators.base import Settings
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.sorting")
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from camera.sorting.line import LineConfig
-from camera.sorting.tracker import Blob, LaneView
-from camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger
-from runtime.errors import FoodcamError
+from foodcam.camera.sorting.line import LineConfig
+from foodcam.camera.sorting.tracker import Blob, LaneView
+from foodcam.camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger
+from foodcam.runtime.errors import FoodcamError
 
 HISTORY = 15  # completed intervals behind the expected blocked time
 VOTE_SHARE = 0.5  # the item votes with the frames of the central half of its interval (whole in the window)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from camera.sources import capture
-from camera.sources.base import FileSource, Grabber, LiveSource, Source
-from camera.sources.images import ImageGrabber
-from camera.sources.synth import SynthGrabber
-from runtime.errors import FoodcamError
-from runtime.imageio import is_image, parse_size
+from foodcam.camera.sources import capture
+from foodcam.camera.sources.base import FileSource, Grabber, LiveSource, Source
+from foodcam.camera.sources.images import ImageGrabber
+from foodcam.camera.sources.synth import SynthGrabber
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import is_image, parse_size
 
 __all__ = ["Source", "FileSource", "LiveSource", "SourceURI", "parse_uri", "open_source"]
 

@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from camera.frame import Frame
-from runtime.imageio import to_bgr8
+from foodcam.camera.frame import Frame
+from foodcam.runtime.imageio import to_bgr8
 
 log = logging.getLogger("foodcam.camera")
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 import cv2
 
-from camera.sources.base import Grab
-from runtime.errors import FoodcamError
+from foodcam.camera.sources.base import Grab
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.camera")
 

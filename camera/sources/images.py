@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from camera.sources.base import Grab
-from runtime.errors import FoodcamError
-from runtime.imageio import list_images, read_image
+from foodcam.camera.sources.base import Grab
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import list_images, read_image
 
 log = logging.getLogger("foodcam.camera")
 

@@ -1,18 +1,18 @@
-"""synth://NAME: a procedural scene rendered live (runtime.scenes.FEEDS), with the ground truth of every frame."""
+"""synth://NAME: a procedural scene rendered live (scenes.FEEDS), with the ground truth of every frame."""
 
 from __future__ import annotations
 
 import inspect
 
-from camera.sources.base import Grab
-from runtime.errors import FoodcamError
+from foodcam.camera.sources.base import Grab
+from foodcam.runtime.errors import FoodcamError
 
 
 class SynthGrabber:
     """Frames from the renderer that also writes the training sets; the mask rides along as ground truth."""
 
     def __init__(self, scene: str, size: tuple[int, int] = (320, 240), fps: float = 15.0, seed: int = 0) -> None:
-        from runtime.scenes import FEEDS
+        from foodcam.scenes import FEEDS
 
         if scene not in FEEDS:
             raise FoodcamError(f"synth://{scene}: unknown scene (known: {', '.join(sorted(FEEDS))})")

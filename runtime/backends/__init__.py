@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.model import InputSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import InputSpec
 
 ONNXRUNTIME_NAMES = ("onnxruntime", "ort", "cpu", "cuda")  # "cpu"/"cuda": ONNX Runtime on that device
 TENSORRT_NAMES = ("tensorrt", "trt")

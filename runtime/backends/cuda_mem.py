@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from runtime.errors import FoodcamError
+from foodcam.runtime.errors import FoodcamError
 
 _CUDART = None
 

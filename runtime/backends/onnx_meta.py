@@ -19,9 +19,9 @@ import json
 import mmap
 from pathlib import Path
 
-from runtime.errors import FoodcamError
-from runtime.model import METADATA_KEY
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import METADATA_KEY
+from foodcam.runtime.tasks import TaskSpec
 
 METADATA_SCHEMA = 1
 PRECISIONS = ("fp32", "fp16", "int8")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.backends import check_batch, check_input_layout, is_dynamic
-from runtime.backends.onnx_meta import read_metadata, task_from_metadata
-from runtime.errors import FoodcamError
-from runtime.model import InputSpec, Model
+from foodcam.runtime.backends import check_batch, check_input_layout, is_dynamic
+from foodcam.runtime.backends.onnx_meta import read_metadata, task_from_metadata
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import InputSpec, Model
 
 log = logging.getLogger("foodcam.runtime")
 

@@ -12,17 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.backends import check_batch, check_input_layout, is_dynamic
-from runtime.backends.onnx_meta import parse_metadata_json, task_from_metadata
-from runtime.errors import FoodcamError
-from runtime.model import InputSpec, Model
+from foodcam.runtime.backends import check_batch, check_input_layout, is_dynamic
+from foodcam.runtime.backends.onnx_meta import parse_metadata_json, task_from_metadata
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import InputSpec, Model
 
 log = logging.getLogger("foodcam.tensorrt")
 
 
 def read_sidecar(engine: str | Path) -> dict:
     """The validated metadata beside an engine (x.engine.json)."""
-    from runtime.backends.trt_build import sidecar_path
+    from foodcam.runtime.backends.trt_build import sidecar_path
 
     p = Path(engine)
     side = sidecar_path(p)
@@ -80,8 +80,8 @@ class TensorRTModel(Model):
         self._events: list = []
         self.stream = self.context = self.engine = None
 
-        from runtime.backends import cuda_mem
-        from runtime.backends.trt_build import environment, get_logger, import_tensorrt
+        from foodcam.runtime.backends import cuda_mem
+        from foodcam.runtime.backends.trt_build import environment, get_logger, import_tensorrt
 
         trt = import_tensorrt()
         self._cuda = cuda_mem

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.backends import check_input_layout, is_dynamic
-from runtime.backends.onnx_meta import file_sha256, read_metadata, task_from_metadata
-from runtime.errors import FoodcamError
-from runtime.imageio import write_bytes_atomic, write_text_atomic
+from foodcam.runtime.backends import check_input_layout, is_dynamic
+from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata, task_from_metadata
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_bytes_atomic, write_text_atomic
 
 log = logging.getLogger("foodcam.tensorrt")
 
@@ -62,7 +62,7 @@ def get_logger(verbose: bool = False):
 
 def environment(device: int = 0) -> dict[str, str]:
     """What an engine is tied to: {"tensorrt": version, "gpu": name, "compute_capability": "8.7"}."""
-    from runtime.backends.cuda_mem import device_info
+    from foodcam.runtime.backends.cuda_mem import device_info
 
     trt = import_tensorrt()
     return {"tensorrt": str(trt.__version__), **device_info(device)}

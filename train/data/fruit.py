@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from runtime.errors import FoodcamError
-from runtime.imageio import is_image, read_image
-from runtime.tasks import FRESHNESS
-from train.data.dedup import (
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import is_image, read_image
+from foodcam.runtime.tasks import FRESHNESS
+from foodcam.train.data.dedup import (
     DEFAULT_THRESHOLD,
     Dedup,
     find_duplicates,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from train.data.fruit import FRESHNESS_CLASSES, FreshnessData
+from foodcam.train.data.fruit import FRESHNESS_CLASSES, FreshnessData
 
 EXAMPLES = 5
 

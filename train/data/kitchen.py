@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from runtime.colour import decode_colour_mask
-from runtime.errors import FoodcamError
-from runtime.imageio import IMAGE_EXTS, read_image
-from runtime.tasks import KITCHEN
+from foodcam.runtime.colour import decode_colour_mask
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import IMAGE_EXTS, read_image
+from foodcam.runtime.tasks import KITCHEN
 
 HEAD = KITCHEN.seg_head
 SPLITS = ("train", "val", "test")

@@ -24,8 +24,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
 
 log = logging.getLogger("foodcam.models")
 

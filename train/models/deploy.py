@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from runtime.tasks import TaskSpec
+from foodcam.runtime.tasks import TaskSpec
 
 
 class DeployWrapper(nn.Module):

@@ -15,9 +15,9 @@ import torch
 from torch import nn
 from torchvision.models import mobilenet_v3_large, resnet18, resnet50
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
-from train.models import register_model
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models import register_model
 
 HIDDEN = 512
 

@@ -10,8 +10,8 @@ import torch
 from torch import nn
 from torchvision.models.segmentation import deeplabv3_resnet50, lraspp_mobilenet_v3_large
 
-from runtime.tasks import TaskSpec
-from train.models import register_model
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models import register_model
 
 
 class OutOnly(nn.Module):

@@ -12,9 +12,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from runtime.errors import FoodcamError
-from runtime.tasks import TaskSpec
-from train.models import register_model
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models import register_model
 
 DEPTH = 4
 MULTIPLE = 2**DEPTH

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from runtime.scenes.texture import jitter_colour, noise
+from foodcam.scenes.texture import jitter_colour, noise
 
 # name -> (inside BGR, outside BGR, rim BGR, shine 0..1)
 PAN_MATERIALS = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from runtime.scenes.fruit_draw import blend, decay, desaturate, mould, shade, smooth_noise, soft_mask
+from foodcam.scenes.fruit_draw import blend, decay, desaturate, mould, shade, smooth_noise, soft_mask
 
 
 @dataclass

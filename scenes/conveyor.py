@@ -1,7 +1,7 @@
 """A sorting-line camera: fruit riding a textured conveyor belt left to right, with exact ground truth.
 
 The belt is a loop of blue food-grade rubber (grain, stains, seams) that scrolls at `speed_px_s`; two static
-side rails bound the lane. Fruit sprites (the one fruit renderer, `runtime.scenes.fruit.render_fruit`)
+side rails bound the lane. Fruit sprites (the one fruit renderer, `scenes.fruit.render_fruit`)
 enter at the left edge at controlled spacing, never overlapping, and cross the frame at belt speed.
 Time is simulated: frame k is taken at t = k / fps, so every position and crossing time is exact.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from runtime.errors import FoodcamError
-from runtime.scenes.texture import noise
+from foodcam.runtime.errors import FoodcamError
+from foodcam.scenes.texture import noise
 
 RAIL_FRACTION = 0.12  # height of each side rail, as a fraction of the frame height
 MIN_GAP_PX = 24  # the least belt showing between two consecutive fruit
@@ -90,7 +90,7 @@ class ConveyorFeed:
         fruits: tuple[str, ...] | None = None,
         jitter: float = 0.25,
     ) -> None:
-        from runtime.scenes.fruit import FRUITS
+        from foodcam.scenes.fruit import FRUITS
 
         w, h = (int(v) for v in size)
         if w < 64 or h < 64:
@@ -155,7 +155,7 @@ class ConveyorFeed:
 
     # --- fruit ----------------------------------------------------------------------------------------
     def _spawn_until(self, t: float) -> None:
-        from runtime.scenes.fruit import render_fruit
+        from foodcam.scenes.fruit import render_fruit
 
         while self._next_spawn <= t + 1e-9:
             k = len(self.items)

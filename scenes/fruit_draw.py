@@ -8,7 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from runtime.scenes.texture import noise
+from foodcam.scenes.texture import noise
 
 
 def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cell: float, octaves: int = 1) -> np.ndarray:

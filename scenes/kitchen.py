@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from runtime.scenes.episode import Episode, Pose
+from foodcam.scenes.episode import Episode, Pose
 
 
 class KitchenScene:
