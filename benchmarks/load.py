@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 
 

@@ -12,8 +12,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
-
 from foodcam.benchmarks.comparisons import RAN, comparisons, noise
 from foodcam.benchmarks.plan import plan_rows, row_key
 from foodcam.benchmarks.report import SCHEMA, console_summary, write_reports
@@ -21,6 +19,7 @@ from foodcam.benchmarks.sysinfo import machine_slug, system_info, usable_cores
 from foodcam.benchmarks.timing import latency_stats, throughput_fps, timer_overhead
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
+from tqdm import tqdm
 
 DEFAULT_ITERS = 100
 RESULTS = Path(__file__).resolve().parent / "results"

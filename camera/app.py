@@ -10,7 +10,16 @@ import threading
 from collections.abc import Iterator
 
 from foodcam.camera.pipeline import Pipeline
-from foodcam.camera.sinks import EventsSink, HttpSink, ScoreSink, Sink, Sinks, WindowSink, display_problem, save_sink
+from foodcam.camera.sinks import (
+    EventsSink,
+    HttpSink,
+    ScoreSink,
+    Sink,
+    Sinks,
+    WindowSink,
+    display_problem,
+    save_sink,
+)
 from foodcam.camera.sources import Source, describe, open_source
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from foodcam.runtime.colour import palette_bgr
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult, SegmentationResult

@@ -20,7 +20,6 @@ import threading
 import time
 
 import numpy as np
-
 from foodcam.camera.frame import Frame
 from foodcam.camera.sinks import Sinks
 from foodcam.camera.sources import Source

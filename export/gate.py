@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 

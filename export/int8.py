@@ -23,11 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from onnx import TensorProto, numpy_helper
-
 from foodcam.export.fp16 import WEIGHTED_OPS
 from foodcam.export.onnx_export import drop_unused_domains, name_nodes
 from foodcam.runtime.errors import FoodcamError
+from onnx import TensorProto, numpy_helper
 
 log = logging.getLogger("foodcam.export")
 

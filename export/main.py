@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import onnx
-
 from foodcam.export.onnx_export import (
     EXPORTER,
     check_graph,

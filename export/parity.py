@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
 from foodcam.runtime.tasks import TaskSpec
@@ -45,7 +44,6 @@ class GraphModel(Model):
 def torch_runner(model, task: TaskSpec) -> Callable[[np.ndarray], Outputs]:
     """batch -> outputs of `DeployWrapper(model, task, logits=True)`, named as in the ONNX graph."""
     import torch
-
     from foodcam.train.models.deploy import DeployWrapper
 
     wrapper = DeployWrapper(model, task, logits=True).eval()

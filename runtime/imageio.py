@@ -14,7 +14,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 
 _UMASK = os.umask(0)

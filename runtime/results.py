@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-
 from foodcam.runtime.tasks import TaskSpec
 
 

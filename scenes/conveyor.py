@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.scenes.texture import noise
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
+from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes.dishes import DISH_NAMES, DISHES, dish_texture
 from foodcam.scenes.props import PanGeom, draw_pan, make_stirrer
 from foodcam.scenes.texture import counter, grate, noise
-from foodcam.runtime.tasks import KITCHEN
 
 STIRRER, PAN, FOOD = (KITCHEN.seg_head.classes.index(c) for c in ("stirrer", "pan", "food"))
 _HARMONICS = np.arange(2, 7)

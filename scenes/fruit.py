@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import FRESHNESS
 from foodcam.scenes.fruit_draw import random_light, smooth_noise
 from foodcam.scenes.fruit_shapes import BUILDERS, Canvas
-from foodcam.runtime.tasks import FRESHNESS
 
 FRUITS: tuple[str, ...] = FRESHNESS.head("fruit").classes  # ("apple", "banana", "orange", "strawberry")
 BACKGROUNDS = ("wood", "cloth", "conveyor")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
-
 from foodcam.scenes.episode import Episode, Pose
 
 

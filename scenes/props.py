@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
-
 from foodcam.scenes.texture import jitter_colour, noise
 
 # name -> (inside BGR, outside BGR, rim BGR, shine 0..1)

@@ -9,7 +9,6 @@ import time
 import types
 
 import pytest
-
 from foodcam.camera.actuators import ActuatorError, check_config, open_actuator
 from foodcam.runtime.errors import FoodcamError
 

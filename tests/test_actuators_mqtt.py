@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from foodcam.camera.actuators import ActuatorError, open_actuator
 from foodcam.camera.sorting.audit import AuditLog, read_audit
 from foodcam.camera.sorting.scheduler import Scheduler, SimClock

@@ -10,7 +10,6 @@ import threading
 import time
 
 import pytest
-
 from foodcam.camera.actuators import ActuatorError, open_actuator
 
 pytest.importorskip("serial")

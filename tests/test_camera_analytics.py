@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from foodcam.camera.analytics import KitchenAnalytics
 from foodcam.runtime.errors import FoodcamError
-from foodcam.scenes import KitchenFeed
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
+from foodcam.scenes import KitchenFeed
 
 STIRRER, PAN, FOOD = (KITCHEN.seg_head.classes.index(c) for c in ("stirrer", "pan", "food"))
 

@@ -6,7 +6,6 @@ import importlib.util
 
 import numpy as np
 import pytest
-
 from foodcam.runtime.errors import FoodcamError
 
 

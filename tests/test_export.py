@@ -7,8 +7,6 @@ import onnx
 import pytest
 import torch
 from conftest import foodcam
-from torch import nn
-
 from foodcam.runtime.backends.onnx_meta import read_metadata
 from foodcam.runtime.metrics import agreement
 from foodcam.runtime.open import open_model
@@ -16,6 +14,7 @@ from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
 from foodcam.train.artifacts import load_model
 from foodcam.train.checkpoint import file_sha256, load_checkpoint, save_checkpoint
 from foodcam.train.models import MODELS, register_model
+from torch import nn
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,15 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from torch import nn
-
 from foodcam.runtime.backends.onnx_meta import read_metadata
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, TaskSpec
-from tests.conftest import foodcam
 from foodcam.train.checkpoint import save_checkpoint
 from foodcam.train.data.fruit import FreshnessFolder
 from foodcam.train.models import MODELS, register_model
+from torch import nn
+
+from tests.conftest import foodcam
 
 ARCH = "_test_export_freshness"
 HEADS = {"fruit", "freshness"}

@@ -7,10 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
-from tests.conftest import foodcam
 from foodcam.train.data.dedup import (
     base_stem,
     find_duplicates,
@@ -22,6 +20,8 @@ from foodcam.train.data.dedup import (
     stratified_split,
 )
 from foodcam.train.data.fruit import fruit_name, load_freshness, parse_labels, singular
+
+from tests.conftest import foodcam
 
 
 def noise_image(seed: int, size: int = 48) -> np.ndarray:

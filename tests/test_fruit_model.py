@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 import torch
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import FRESHNESS

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from foodcam.runtime.errors import FoodcamError
-from foodcam.scenes.fruit import FRUITS, FruitScene, background, composite, render_fruit
 from foodcam.runtime.tasks import FRESHNESS
+from foodcam.scenes.fruit import FRUITS, FruitScene, background, composite, render_fruit
 
 
 def test_fruit_names_come_from_the_task():

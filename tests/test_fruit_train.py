@@ -6,9 +6,9 @@ import csv
 
 import pytest
 import torch
+from foodcam.train.checkpoint import read_checkpoint
 
 from tests.conftest import foodcam
-from foodcam.train.checkpoint import read_checkpoint
 
 EPOCHS = 6
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torch import nn
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, Head, TaskSpec
 from foodcam.train.models import MODELS, build_model, load_backbone, model_kwargs, model_names, register_model
+from torch import nn
 
 torch.set_num_threads(1)
 

@@ -9,14 +9,13 @@ import numpy as np
 import onnx
 import pytest
 from conftest import foodcam
-from onnx import TensorProto, helper, numpy_helper
-
 from foodcam.export.calib import calibration_images
 from foodcam.export.int8 import check_qdq
 from foodcam.runtime.backends.onnx_meta import read_metadata
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import open_model
 from foodcam.train.checkpoint import file_sha256
+from onnx import TensorProto, helper, numpy_helper
 
 WEIGHTED = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 

@@ -8,16 +8,6 @@ import cv2
 import numpy as np
 import onnx
 import pytest
-from tiny_onnx import (
-    CLS_TASK,
-    SEG_TASK,
-    cls_onnx,
-    cls_reference,
-    random_frames,
-    seg_onnx,
-    seg_reference,
-)
-
 from foodcam.runtime.backends.onnx_meta import (
     make_metadata,
     metadata_to_props,
@@ -27,6 +17,15 @@ from foodcam.runtime.backends.onnx_meta import (
 from foodcam.runtime.backends.onnxrt import CPU_EP, CUDA_EP, TRT_EP, select_providers
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import METADATA_KEY
+from tiny_onnx import (
+    CLS_TASK,
+    SEG_TASK,
+    cls_onnx,
+    cls_reference,
+    random_frames,
+    seg_onnx,
+    seg_reference,
+)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from foodcam.runtime.colour import palette_bgr
 from foodcam.runtime.imageio import read_image
+from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes import FEEDS, KitchenFeed, KitchenScene
 from foodcam.scenes.dishes import DISH_NAMES
-from foodcam.runtime.tasks import KITCHEN
 from foodcam.train.synth import split_counts, write_kitchen_dataset
 
 HEAD = KITCHEN.seg_head

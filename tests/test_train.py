@@ -9,18 +9,18 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from torch import nn
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN
-from tests.conftest import foodcam
 from foodcam.train.augment import seg_train_transform
 from foodcam.train.datasets import SegmentationDataset, class_frequencies
 from foodcam.train.engine import warmup_cosine
 from foodcam.train.losses import SegLoss, class_weights
 from foodcam.train.models.deploy import DeployWrapper
 from foodcam.train.plots import plot_confusion, plot_curves
+from torch import nn
+
+from tests.conftest import foodcam
 
 torch.set_num_threads(1)
 STIRRER, PAN, FOOD = 0, 1, 2

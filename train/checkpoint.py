@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-
 from foodcam.runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path

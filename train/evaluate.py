@@ -13,13 +13,12 @@ from typing import Protocol
 
 import cv2
 import numpy as np
-from tqdm import tqdm
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import IGNORE_INDEX
+from tqdm import tqdm
 
 
 class LabelledFrames(Protocol):

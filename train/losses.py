@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
-
 from foodcam.runtime.tasks import IGNORE_INDEX
+from torch import nn
 
 
 def class_weights(freq: np.ndarray, power: float = 0.5, max_ratio: float = 10.0) -> torch.Tensor:

@@ -13,12 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tqdm import tqdm
-
 from foodcam.runtime.colour import colorize, overlay
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS, list_images, read_image, write_image, write_text_atomic
 from foodcam.runtime.model import Model
+from tqdm import tqdm
 
 Failure = tuple[Path, str]
 

@@ -10,13 +10,12 @@ import logging
 
 import numpy as np
 import torch
-from torch import nn
-
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import seg_train_transform
 from foodcam.train.datasets import SegmentationDataset, class_frequencies
 from foodcam.train.losses import SegLoss, class_weights
+from torch import nn
 
 log = logging.getLogger("foodcam.train")
 

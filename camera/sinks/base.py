@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-
 from foodcam.camera.analytics import KitchenAnalytics
 from foodcam.camera.frame import Frame
 from foodcam.camera.overlay import Visualizer

@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 
 import cv2
-
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path

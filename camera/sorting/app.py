@@ -19,7 +19,6 @@ import time
 from collections import Counter
 
 import numpy as np
-
 from foodcam.camera.actuators import Actuator
 from foodcam.camera.sorting.audit import AuditLog
 from foodcam.camera.sorting.decide import Votes, check_task, decide

@@ -35,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-
 from foodcam.camera.actuators.base import Settings
 from foodcam.runtime.errors import FoodcamError
 

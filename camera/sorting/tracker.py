@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-
 from foodcam.camera.sorting.line import LineConfig
 
 LEARN_RATE = 0.1  # running belt-colour update per frame

@@ -25,7 +25,6 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.tracker import Blob, LaneView
 from foodcam.camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger

@@ -16,7 +16,6 @@ import time
 from typing import Protocol
 
 import numpy as np
-
 from foodcam.camera.frame import Frame
 from foodcam.runtime.imageio import to_bgr8
 

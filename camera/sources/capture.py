@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import cv2
-
 from foodcam.camera.sources.base import Grab
 from foodcam.runtime.errors import FoodcamError
 

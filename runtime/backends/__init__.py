@@ -8,7 +8,6 @@ backend makes, so a wrong batch gets the same message whatever runs it.
 from __future__ import annotations
 
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import InputSpec
 

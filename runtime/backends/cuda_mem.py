@@ -12,7 +12,6 @@ import ctypes
 import math
 
 import numpy as np
-
 from foodcam.runtime.errors import FoodcamError
 
 _CUDART = None

@@ -7,9 +7,8 @@ an engine see frames through one preprocessing definition and can't disagree abo
 from __future__ import annotations
 
 import torch
-from torch import nn
-
 from foodcam.runtime.tasks import TaskSpec
+from torch import nn
 
 
 class DeployWrapper(nn.Module):

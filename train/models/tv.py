@@ -7,11 +7,10 @@ Pretrained weights come only from a local file through `build_model(..., init=PA
 from __future__ import annotations
 
 import torch
-from torch import nn
-from torchvision.models.segmentation import deeplabv3_resnet50, lraspp_mobilenet_v3_large
-
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models import register_model
+from torch import nn
+from torchvision.models.segmentation import deeplabv3_resnet50, lraspp_mobilenet_v3_large
 
 
 class OutOnly(nn.Module):
