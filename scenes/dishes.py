@@ -14,7 +14,12 @@ DISHES: dict[str, tuple[tuple[float, float, float], float, float, float]] = {
     "rice": ((196, 206, 212), 0.9, 3.0, 10.0),
     "dal": ((35, 150, 228), 0.35, 12.0, 4.0),
     "poha": ((115, 205, 235), 0.8, 4.0, 10.0),
+    "soup": ((60, 120, 190), 0.15, 20.0, 2.0),
+    "stirfry": ((60, 110, 140), 0.8, 6.0, 6.0),
+    "noodles": ((120, 190, 225), 0.5, 10.0, 4.0),
 }
+# broths and soups take a colour of their own per episode (tomato, pumpkin, green pea, miso, cream)
+_SOUP_COLOURS = ((40, 60, 185), (40, 140, 225), (60, 150, 90), (80, 140, 175), (200, 215, 225), (30, 50, 90))
 DISH_NAMES: tuple[str, ...] = tuple(DISHES)
 
 _MUSTARD = (22, 22, 28)
@@ -36,6 +41,8 @@ def dish_texture(rng: np.random.Generator, name: str, shape: tuple[int, int], un
     """float32 BGR (H, W, 3) texture of a dish filling the whole rectangle; `unit` is pixels per 1/240 frame."""
     base, relief, bump, grain = DISHES[name]
     h, w = shape
+    if name == "soup":
+        base = _SOUP_COLOURS[int(rng.integers(len(_SOUP_COLOURS)))]
     base = jitter_colour(rng, base, 14)
     light = 1.0 + relief * (_relief(rng, shape, bump * unit) - 1.0)
     light *= 1.0 + 0.12 * noise(rng, shape, 40 * unit)
@@ -72,7 +79,36 @@ def dish_texture(rng: np.random.Generator, name: str, shape: tuple[int, int], un
         scatter(img, rng, area / 300, (1.0 * u, 1.6 * u), [(80, 130, 185)], elongation=1.4, highlight=40)
         scatter(img, rng, area / 500, (1.2 * u, 2.0 * u), [_CURRY_LEAF], elongation=2.5)
         scatter(img, rng, area / 150, (0.4 * u, 0.7 * u), [_MUSTARD])
+    elif name == "soup":  # smooth and glossy: oil rings, bubbles, a few floating bits, highlights
+        scatter(img, rng, area / 150, (0.6 * u, 2.2 * u), [tuple(min(255, c * 1.3 + 30) for c in base)],
+                spread=10, highlight=70)
+        blobs(img, rng, area / 900, (1.5 * u, 3.0 * u), [(40, 150, 60), (220, 230, 235), (40, 110, 220)], spread=15)
+        _swirl(img, rng, u, tuple(min(255.0, c + 60) for c in base))
+    elif name == "stirfry":  # chunky pieces of many colours on a dark glaze
+        blobs(img, rng, area / 45, (2.0 * u, 5.0 * u),
+              [(40, 160, 60), (30, 40, 200), (40, 200, 235), (200, 210, 215), (30, 110, 220), (60, 90, 120)],
+              spread=18)
+        scatter(img, rng, area / 200, (1.0 * u, 2.5 * u), [(90, 200, 120)], elongation=3.0, highlight=40)
+    elif name == "noodles":  # long strands in loose tangles
+        _strands(img, rng, u, int(area / 60), base)
+        scatter(img, rng, area / 400, (1.0 * u, 2.0 * u), [(40, 150, 60), (40, 60, 190)], elongation=2.0)
     return np.clip(img, 0, 255)
+
+
+def _strands(img: np.ndarray, rng: np.random.Generator, unit: float, count: int,
+             colour: tuple[float, float, float]) -> None:
+    """Noodles: short wavy polylines, lighter on top, in place."""
+    h, w = img.shape[:2]
+    thick = max(1, int(round(1.6 * unit)))
+    for _ in range(max(1, count)):
+        n = 12
+        x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
+        a = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.35, n))
+        step = rng.uniform(2, 4) * unit
+        pts = np.stack([x0 + np.cumsum(np.cos(a)) * step, y0 + np.cumsum(np.sin(a)) * step], 1)
+        shade = rng.uniform(0.75, 1.15)
+        col = tuple(float(min(255, c * shade)) for c in colour)
+        cv2.polylines(img, [pts.round().astype(np.int32)], False, col, thick, cv2.LINE_AA)
 
 
 def _swirl(img: np.ndarray, rng: np.random.Generator, unit: float, colour: tuple[float, float, float]) -> None:

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from foodcam.runtime.tasks import KITCHEN
-from foodcam.scenes.dishes import DISH_NAMES, DISHES, dish_texture
-from foodcam.scenes.props import PanGeom, draw_pan, make_stirrer
+from foodcam.scenes.dishes import DISHES, dish_texture
+from foodcam.scenes.effects import Distortion, Steam, motion_kernel
+from foodcam.scenes.props import VESSELS, PanGeom, draw_pan, make_stirrer
+from foodcam.scenes.styles import STYLES, Style, pick
 from foodcam.scenes.texture import counter, grate, noise
+from foodcam.scenes.utensils import Hand
 
 STIRRER, PAN, FOOD = (KITCHEN.seg_head.classes.index(c) for c in ("stirrer", "pan", "food"))
 _HARMONICS = np.arange(2, 7)
@@ -38,25 +41,30 @@ class Pose:
 class Episode:
     """One pan of one dish under one light: everything that stays fixed while the stirrer moves."""
 
-    def __init__(self, rng: np.random.Generator, size: tuple[int, int], margin: int = 0) -> None:
+    def __init__(self, rng: np.random.Generator, size: tuple[int, int], margin: int = 0,
+                 style: Style | str = "home") -> None:
         W, H = size
+        self.style = st = STYLES[style] if isinstance(style, str) else style
         self.size, self.margin = (int(W), int(H)), int(margin)
         self.unit = u = min(W, H) / 240.0
         ch, cw = H + 2 * margin, W + 2 * margin
-        self.dish = DISH_NAMES[int(rng.integers(len(DISH_NAMES)))]
+        self.dish = pick(rng, st.dishes)
+        self.vessel = pick(rng, st.vessels)
+        depth_r, taper_r, rim_r, long_handle_p = VESSELS[self.vessel]
 
-        k = rng.uniform(0.72, 0.96)
-        a = rng.uniform(0.3, 0.5) * min(W, 4 * H / 3)
-        depth = a * rng.uniform(0.35, 0.7) * np.sqrt(1 - k * k)
+        k = rng.uniform(*st.view_k)
+        a = rng.uniform(*st.size) * min(W, 4 * H / 3)
+        depth = a * rng.uniform(*depth_r) * np.sqrt(1 - k * k)
+        off = 0.12 if st.size[1] <= 0.55 else 0.25  # big vessels may sit off centre and leave the frame
         self.pan = g = PanGeom(
-            cx=margin + W / 2 + rng.uniform(-0.12, 0.12) * W, cy=margin + H / 2 + rng.uniform(-0.1, 0.1) * H - depth / 2,
-            a=a, k=k, depth=depth, taper=rng.uniform(0.8, 0.92), rim=rng.uniform(2.5, 5) * u,
+            cx=margin + W / 2 + rng.uniform(-off, off) * W, cy=margin + H / 2 + rng.uniform(-off, off) * H - depth / 2,
+            a=a, k=k, depth=depth, taper=rng.uniform(*taper_r), rim=rng.uniform(*rim_r) * u,
         )
         self.light_angle = rng.uniform(np.pi * 0.9, np.pi * 1.6)  # light from the upper left, mostly
         bg = counter(rng, (ch, cw), u)
         if rng.random() < 0.5:
             grate(bg, rng, (g.cx, g.cy + g.depth), g.a, u)
-        self.opening = draw_pan(bg, rng, g, u, self.light_angle)
+        self.opening = draw_pan(bg, rng, g, u, self.light_angle, pick(rng, st.materials), long_handle_p)
         self.background = np.clip(bg, 0, 255).astype(np.uint8)
 
         # the dish: texture over the opening's bounding box, outline harmonics, a few stray bits
@@ -82,7 +90,8 @@ class Episode:
         self.edge = max(1, int(round(1.5 * u)))
 
         diag = float(np.hypot(W, H))
-        self.sprite, self.sprite_alpha = make_stirrer(rng, u, diag * 1.3, self.food_base)
+        self.stirrer_kind = pick(rng, st.stirrers)
+        self.sprite, self.sprite_alpha = make_stirrer(rng, u, diag * 1.3, self.food_base, self.stirrer_kind)
         self.widen = rng.uniform(1.1, 1.6)  # perspective: the handle rises toward the camera
         self.hand = rng.uniform(0, 2 * np.pi)  # where the hand is, around the frame
         reach = rng.uniform(4, 10) * u
@@ -94,13 +103,20 @@ class Episode:
         r2 = ((xx - W / 2) / (W / 2)) ** 2 + ((yy - H / 2) / (H / 2)) ** 2
         ga = rng.uniform(0, 2 * np.pi)
         grad = ((xx / W - 0.5) * math.cos(ga) + (yy / H - 0.5) * math.sin(ga)) * rng.uniform(0.1, 0.5)
-        light = rng.uniform(0.8, 1.15) * (1 - rng.uniform(0.1, 0.4) * r2 / 2) * (1 + grad)
+        light = rng.uniform(*st.exposure) * (1 - rng.uniform(0.1, 0.4) * r2 / 2) * (1 + grad)
         light = light * (1 + 0.04 * noise(rng, (H, W), 80 * u, octaves=1))
-        tint = np.array([rng.uniform(0.85, 1.0), 1.0, rng.uniform(1.0, 1.12)], np.float32)
+        warm = rng.uniform(*st.warmth)  # colour temperature: blue down and red up when warm (BGR)
+        tint = np.array([1 - 0.22 * warm + rng.uniform(-0.05, 0.05), 1.0, 1 + 0.18 * warm + rng.uniform(-0.05, 0.05)],
+                        np.float32)
         self.light = np.clip(light[:, :, None] * tint * 160, 0, 255).astype(np.uint8)
 
+        # what the air and the camera add, drawn per episode
+        self.cook_hand = Hand(rng, u) if rng.random() < st.hand_p else None
+        self.steam = Steam(rng, (W, H), u) if rng.random() < st.steam_p else None
+        self.motion = motion_kernel(rng, u) if rng.random() < st.motion_p else None
+        self.distortion = Distortion(rng, (W, H)) if rng.random() < st.distortion_p else None
         self.blur = rng.uniform(0.3, 1.1) * u
-        sigma = rng.uniform(1.5, 5.0)
+        sigma = rng.uniform(*st.noise)
         bank = rng.standard_normal((H + 16, W + 16, 3), dtype=np.float32) * sigma
         self.noise_pos = np.clip(bank, 0, 255).astype(np.uint8)
         self.noise_neg = np.clip(-bank, 0, 255).astype(np.uint8)
@@ -176,6 +192,12 @@ class Episode:
         if fx > 1e-3 or fy > 1e-3:  # the sub-pixel part of the camera jitter: bilinear taps
             taps = np.float32([[(1 - fx) * (1 - fy), fx * (1 - fy)], [(1 - fx) * fy, fx * fy]])
             frame = cv2.filter2D(frame, -1, taps, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+        if self.motion is not None:
+            frame = cv2.filter2D(frame, -1, self.motion, borderType=cv2.BORDER_REPLICATE)
+        if self.steam is not None:
+            frame = self.steam.apply(frame, int(abs(pose.swirl) * 40))  # drifts with the scene's slow motion
+        if self.distortion is not None:
+            frame, mask = self.distortion.apply(frame, mask)
         nx, ny = pose.noise_at
         frame = cv2.add(frame, self.noise_pos[ny:ny + H, nx:nx + W])
         frame = cv2.subtract(frame, self.noise_neg[ny:ny + H, nx:nx + W])
@@ -222,6 +244,8 @@ class Episode:
         roi = frame[by0:by1, bx0:bx1]
         roi[:] = cv2.blendLinear(img, roi, a, 1 - a)
         mask[by0:by1, bx0:bx1][alpha >= 128] = STIRRER
+        if self.cook_hand is not None:
+            self.cook_hand.draw(frame, mask, tip, d, PAN)
 
     @staticmethod
     def _box(pts: np.ndarray, W: int, H: int, pad: int) -> tuple[int, int, int, int]:

@@ -10,17 +10,25 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from foodcam.scenes.episode import Episode, Pose
+from foodcam.scenes.styles import parse_styles
 
 
 class KitchenScene:
-    """Independent training frames: every index is a new pan, dish, stirrer, light and camera."""
+    """Independent training frames: every index is a new pan, dish, stirrer, light and camera.
 
-    def __init__(self, size: tuple[int, int] = (320, 240), seed: int = 0) -> None:
+    `styles` (names from scenes.styles) are taken in turn: frame i is drawn in styles[i % len(styles)]."""
+
+    def __init__(self, size: tuple[int, int] = (320, 240), seed: int = 0,
+                 styles: str | tuple[str, ...] | None = None) -> None:
         self.size = (int(size[0]), int(size[1]))
         self.seed = int(seed)
+        self.styles = parse_styles(styles)
+
+    def style_of(self, index: int) -> str:
+        return self.styles[int(index) % len(self.styles)]
 
     def episode(self, index: int) -> Episode:
-        return Episode(np.random.default_rng([self.seed, int(index), 1]), self.size)
+        return Episode(np.random.default_rng([self.seed, int(index), 1]), self.size, style=self.style_of(index))
 
     def render(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """(BGR uint8 (H, W, 3), class mask uint8 (H, W)); the same for the same (seed, index)."""
@@ -31,8 +39,9 @@ class KitchenScene:
         """Like `render`, also naming the dish in the pan."""
         rng = np.random.default_rng([self.seed, int(index), 2])
         ep = self.episode(index)
+        style = ep.style
         tip, toward = None, 0.0
-        if rng.random() >= 0.15:  # the stirrer is absent in about 15% of frames
+        if rng.random() < style.stirrer_p:  # the stirrer is absent in some frames
             tip = np.array(ep.floor_point(np.sqrt(rng.uniform(0, 0.8)), rng.uniform(0, 2 * np.pi)))
             if rng.random() < 0.1:  # on its way in or out
                 tip = tip + rng.uniform(0.2, 0.55) * (np.asarray(ep.exit_point()) - tip)
@@ -41,7 +50,7 @@ class KitchenScene:
         pose = Pose(shift=(0, 0), gain=1.0, tip=None if tip is None else (float(tip[0]), float(tip[1])),
                     toward=toward, coverage=float(np.clip(ep.coverage + rng.normal(0, 0.1), 0.35, 1.2)),
                     swirl=float(rng.uniform(0, 2 * np.pi)), noise_at=(int(rng.integers(16)), int(rng.integers(16))))
-        quality = int(rng.integers(55, 95)) if rng.random() < 0.5 else None
+        quality = int(rng.integers(*style.jpeg)) if rng.random() < style.jpeg_p else None
         frame, mask = ep.compose(pose, jpeg_quality=quality)
         return frame, mask, ep.dish
 
@@ -64,9 +73,10 @@ class KitchenFeed:
     PREFETCH_FRAMES = 60  # this many frames before an episode ends, the next one is built in a thread
 
     def __init__(self, size: tuple[int, int] = (320, 240), seed: int = 0, jpeg_quality: int | None = None,
-                 prefetch: bool = True) -> None:
+                 prefetch: bool = True, styles: str | tuple[str, ...] | None = None) -> None:
         self.size = (int(size[0]), int(size[1]))
         self.seed = int(seed)
+        self.styles = parse_styles(styles)  # episode e is drawn in styles[e % len(styles)]
         self.jpeg_quality = jpeg_quality
         self.prefetch = prefetch
         self.index = 0
@@ -87,7 +97,8 @@ class KitchenFeed:
 
     def _build(self, e: int) -> tuple[Episode, dict]:
         margin = int(6 * min(self.size) / 240) + 2
-        ep = Episode(np.random.default_rng([self.seed, e, 1]), self.size, margin=margin)
+        ep = Episode(np.random.default_rng([self.seed, e, 1]), self.size, margin=margin,
+                     style=self.styles[e % len(self.styles)])
         return ep, self._plan(np.random.default_rng([self.seed, e, 4]), self._length(e), margin)
 
     def _episode(self, e: int, t: int) -> tuple[Episode, dict]:

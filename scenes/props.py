@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 from foodcam.scenes.texture import jitter_colour, noise
+from foodcam.scenes.utensils import make_wire_tool
 
 # name -> (inside BGR, outside BGR, rim BGR, shine 0..1)
 PAN_MATERIALS = {
@@ -19,8 +20,18 @@ PAN_MATERIALS = {
     "nonstick": ((48, 45, 48), (40, 40, 150), (150, 150, 155), 0.5),
     "iron": ((55, 58, 62), (45, 48, 52), (95, 98, 102), 0.4),
     "anodised": ((60, 58, 55), (55, 52, 50), (120, 120, 122), 0.5),
+    "copper": ((70, 110, 175), (60, 95, 170), (120, 160, 215), 0.8),
+    "enamel": ((225, 228, 230), (40, 40, 160), (60, 60, 70), 0.6),
 }
-STIRRERS = ("wooden_spatula", "wooden_spoon", "steel_ladle", "steel_turner", "nylon_spatula")
+STIRRERS = ("wooden_spatula", "wooden_spoon", "steel_ladle", "steel_turner", "nylon_spatula",
+            "silicone_spatula", "steel_spoon", "chopsticks", "whisk")
+# vessel -> ranges of (depth / (a * sqrt(1 - k^2)), floor radius / rim radius, rim thickness in units),
+# and the weight of a long handle vs two loops
+VESSELS = {
+    "pan": ((0.35, 0.7), (0.8, 0.92), (2.5, 5.0), 0.55),
+    "wok": ((0.8, 1.2), (0.4, 0.6), (1.5, 3.0), 0.5),
+    "pot": ((1.0, 1.6), (0.93, 1.0), (2.0, 4.0), 0.0),
+}
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,13 @@ def _ell(img, cx, cy, ax, ay, colour, thickness=-1, start=0, end=360) -> None:
                 0, start, end, colour, thickness, cv2.LINE_AA, 2)
 
 
-def draw_pan(img: np.ndarray, rng: np.random.Generator, g: PanGeom, unit: float, light_angle: float) -> np.ndarray:
+def draw_pan(img: np.ndarray, rng: np.random.Generator, g: PanGeom, unit: float, light_angle: float,
+             material: str = "steel", long_handle_p: float = 0.55) -> np.ndarray:
     """Draw a pan into a float32 BGR image in place; return the uint8 mask of its opening (255 inside rim)."""
     h, w = img.shape[:2]
-    mat = PAN_MATERIALS[rng.choice(list(PAN_MATERIALS), p=[0.4, 0.25, 0.2, 0.15])]
+    mat = PAN_MATERIALS[material]
     colours = [jitter_colour(rng, c, 12) for c in mat[:3]]
-    _handles(img, rng, g, unit, light_angle)
+    _handles(img, rng, g, unit, light_angle, long_handle_p)
     # everything else happens inside the pan's bounding box (plus room for its soft shadow)
     pad = 0.45 * g.a
     x0, x1 = max(0, int(g.cx - g.a - pad)), min(w, int(g.cx + g.a + pad) + 1)
@@ -135,11 +147,12 @@ def _blend(img: np.ndarray, mask8: np.ndarray, layer: np.ndarray) -> None:
     img[:] = cv2.blendLinear(np.ascontiguousarray(layer, np.float32), np.ascontiguousarray(img), a, 1 - a)
 
 
-def _handles(img: np.ndarray, rng: np.random.Generator, g: PanGeom, unit: float, light_angle: float) -> None:
-    """A long handle (frying pan) or two loops (kadai), drawn before the body so the body covers their roots."""
+def _handles(img: np.ndarray, rng: np.random.Generator, g: PanGeom, unit: float, light_angle: float,
+             long_handle_p: float) -> None:
+    """A long handle (frying pan) or two loops (kadai, pot), drawn before the body so the body covers their roots."""
     col = jitter_colour(rng, rng.choice([(30, 30, 32), (45, 60, 90), (150, 150, 155)]), 8)
     hi = tuple(min(255.0, v + 70) for v in col)
-    if rng.random() < 0.55:
+    if rng.random() < long_handle_p:
         phi = rng.choice([0.0, np.pi]) + rng.uniform(-0.6, 0.6)
         d = np.array([np.cos(phi), np.sin(phi) * g.k])
         d /= np.linalg.norm(d)
@@ -163,9 +176,11 @@ def _handles(img: np.ndarray, rng: np.random.Generator, g: PanGeom, unit: float,
 
 
 def make_stirrer(rng: np.random.Generator, unit: float, length: float,
-                 food_bgr: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+                 food_bgr: tuple[float, float, float], kind: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A stirrer sprite lying along +x with its head's tip at x=0: (BGR uint8 (h, L, 3), alpha uint8 (h, L))."""
-    kind = STIRRERS[int(rng.integers(len(STIRRERS)))]
+    kind = kind or STIRRERS[int(rng.integers(len(STIRRERS)))]
+    if kind in ("chopsticks", "whisk"):
+        return make_wire_tool(rng, kind, unit, length)
     wooden = kind.startswith("wooden")
     head_len = rng.uniform(40, 65) * unit
     head_w = rng.uniform(11, 18) * unit
@@ -177,7 +192,7 @@ def make_stirrer(rng: np.random.Generator, unit: float, length: float,
     hs = int(np.ceil(2 * head_w + 4 * unit)) | 1
     y0 = hs / 2
     x = np.arange(L, dtype=np.float32) + 0.5
-    if kind in ("wooden_spoon", "steel_ladle"):
+    if kind in ("wooden_spoon", "steel_ladle", "steel_spoon"):
         t = np.clip((x - head_len / 2) / (head_len / 2), -1, 1)
         head = head_w * np.sqrt(np.clip(1 - t * t, 0, 1))
     else:  # flat blade, rounded tip
@@ -187,7 +202,7 @@ def make_stirrer(rng: np.random.Generator, unit: float, length: float,
     hw = np.where(x < head_len, head, 0.0)
     t = np.clip((x - head_len) / neck, 0, 1)
     neck_w = head_w * 0.45 * (1 - t) + handle_w * t
-    if kind in ("wooden_spoon", "steel_ladle"):
+    if kind in ("wooden_spoon", "steel_ladle", "steel_spoon"):
         neck_w = np.minimum(neck_w, handle_w * 1.3)
     hw = np.where(x >= head_len * 0.9, np.maximum(hw, np.where(x < head_len + neck, neck_w, handle_w)), hw)
     hw = np.where(x >= head_len + neck, handle_w * (1 + 0.25 * (x - head_len) / L), hw)
@@ -203,7 +218,7 @@ def make_stirrer(rng: np.random.Generator, unit: float, length: float,
     v = np.clip(yy / np.maximum(hw[None, :], 1e-3), -1, 1)
     cylinder = 0.55 + 0.45 * np.sqrt(1 - v * v)
     in_head = (x < head_len)[None, :]
-    if kind in ("wooden_spoon", "steel_ladle"):
+    if kind in ("wooden_spoon", "steel_ladle", "steel_spoon"):
         tt = np.clip((x - head_len / 2) / (head_len / 2), -1, 1)[None, :]
         r2 = np.clip(tt * tt + v * v, 0, 1)
         bowl = 0.55 + 0.45 * r2  # concave: darker inside, bright lip
@@ -216,8 +231,10 @@ def make_stirrer(rng: np.random.Generator, unit: float, length: float,
         grain = np.sin(yy * (0.9 / unit) + 4 * noise(rng, (hs, L), 20 * unit, aspect=10))
         tex = 1 + 0.08 * grain + 0.06 * noise(rng, (hs, L), 6 * unit, aspect=6)
         spec, shine = 0.15, 0.0
-    elif kind == "nylon_spatula":
-        base = jitter_colour(rng, rng.choice([(32, 32, 35), (40, 40, 120)]), 6)
+    elif kind in ("nylon_spatula", "silicone_spatula"):
+        colours = [(32, 32, 35), (40, 40, 120)] if kind == "nylon_spatula" else \
+            [(50, 50, 200), (160, 150, 40), (60, 160, 70), (40, 130, 230), (225, 225, 225), (150, 60, 140)]
+        base = jitter_colour(rng, colours[int(rng.integers(len(colours)))], 10)
         tex = 1 + 0.03 * noise(rng, (hs, L), 3 * unit)
         spec, shine = 0.35, 60.0
     else:

@@ -15,10 +15,10 @@ FIVE = TaskSpec("five", (Head("mask", "segmentation", ("a", "b", "c", "d", "e"))
 
 
 def small(name: str) -> dict:
-    return model_kwargs(name, width=8)
+    return model_kwargs(name, width=0.5 if name == "thinseg" else 8)
 
 
-@pytest.mark.parametrize("name", ["unet", "lraspp", "deeplabv3"])
+@pytest.mark.parametrize("name", ["unet", "lraspp", "deeplabv3", "thinseg"])
 @pytest.mark.parametrize("task", [KITCHEN, FIVE], ids=["3 classes", "5 classes"])
 def test_segmentation_models_return_logits_at_input_size(name, task):
     torch.manual_seed(0)
@@ -130,3 +130,56 @@ def test_lraspp_batchnorm_tracks_training_statistics():
     model = build_model("lraspp", KITCHEN)
     norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
     assert norms and all(m.momentum == 0.1 for m in norms)
+
+
+@pytest.mark.parametrize("width", [0.5, 1.0, 1.25])
+@pytest.mark.parametrize("size", [(64, 64), (72, 96), (50, 70)])
+def test_thinseg_any_size_and_width(width, size):
+    from foodcam.train.models import build_model
+
+    net = build_model("thinseg", KITCHEN, width=width).eval()
+    with torch.no_grad():
+        y = net(torch.randn(1, 3, *size))
+    assert y.shape == (1, 3, *size)
+
+
+def test_thinseg_keeps_a_one_pixel_line_that_stride_8_loses():
+    """The stride-2 path can represent a 2-px-wide line: a briefly fitted model separates it."""
+    from foodcam.train.losses import SegLoss
+    from foodcam.train.models import build_model
+
+    torch.manual_seed(0)
+    net = build_model("thinseg", KITCHEN, width=0.5)
+    x = torch.zeros(4, 3, 64, 64)
+    y = torch.ones(4, 64, 64, dtype=torch.long)  # pan
+    for i in range(4):
+        c = 10 + 12 * i
+        x[i, :, :, c:c + 2] = 1.0
+        y[i, :, c:c + 2] = 0  # a 2-px vertical stirrer
+    opt = torch.optim.Adam(net.parameters(), 1e-2)
+    crit = SegLoss(torch.ones(3), boundary_weight=2.0)
+    for _ in range(60):
+        opt.zero_grad()
+        crit(net(x), y).backward()
+        opt.step()
+    net.eval()
+    with torch.no_grad():
+        pred = net(x).argmax(1)
+    stirrer = y == 0
+    inter = (pred[stirrer] == 0).sum().item()
+    union = stirrer.sum().item() + (pred == 0).sum().item() - inter
+    assert inter / union > 0.5
+
+
+def test_boundary_map_marks_class_edges_and_loss_weights_them():
+    from foodcam.train.losses import SegLoss, boundary_map
+
+    t = torch.ones(1, 8, 8, dtype=torch.long)
+    t[0, :, 4:] = 2
+    b = boundary_map(t, radius=1)
+    assert b[0, :, 3:5].eq(1).all() and b[0, :, :3].eq(0).all() and b[0, :, 5:].eq(0).all()
+    logits = torch.nn.functional.one_hot(t, 3).permute(0, 3, 1, 2).float() * 5.0
+    logits[0, :, :, 4] = torch.tensor([0.0, 5.0, 0.0])[:, None]  # wrong only on the edge column
+    plain = SegLoss(torch.ones(3), dice_weight=0)(logits, t)
+    weighted = SegLoss(torch.ones(3), dice_weight=0, boundary_weight=4.0)(logits, t)
+    assert torch.isfinite(weighted) and weighted > plain * 1.5  # the edge errors now weigh more

@@ -43,7 +43,8 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
 
     A share `p` of the samples is augmented, the rest is seen exactly as the camera delivers it.
     Flips (a camera over a pan has no preferred orientation), scale/rotate/shift with ignored borders,
-    occasional zoom-in crops, colour jitter, and blur (motion while stirring, focus).
+    occasional zoom-in crops, and the faults of real cameras: exposure and white balance off, colour jitter,
+    blur (motion while stirring, focus), sensor noise and JPEG artefacts.
     """
     h, w = size
     return A.Compose(
@@ -62,8 +63,13 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
                 p=0.5,
             ),
             A.RandomResizedCrop(size=(h, w), scale=(0.5, 1.0), ratio=(0.75, 1.333), p=0.1),
-            A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.25, hue=0.02, p=0.5),
-            A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 5))], p=0.15),
+            A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.3, hue=0.03, p=0.5),
+            A.OneOf([A.RandomGamma(gamma_limit=(60, 160)),  # under- and over-exposure
+                     A.RandomBrightnessContrast(brightness_limit=(-0.45, 0.3), contrast_limit=0.3)], p=0.3),
+            A.RGBShift(r_shift_limit=25, g_shift_limit=10, b_shift_limit=25, p=0.25),  # white balance
+            A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 7))], p=0.2),
+            A.OneOf([A.GaussNoise(std_range=(0.02, 0.08)), A.ISONoise(intensity=(0.1, 0.5))], p=0.25),
+            A.ImageCompression(quality_range=(30, 90), p=0.25),
         ],
         p=p,
         seed=seed,

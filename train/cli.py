@@ -51,6 +51,9 @@ def register(sub) -> None:
     p.add_argument("--count", type=int, default=600, help="number of images in all splits")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--size", type=_size, default=None, help="frame size WxH (kitchen default 320x240)")
+    p.add_argument("--styles", default=None,
+                   help="kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the held-out "
+                        "closeup) | all (default home)")
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("data", help="inspect a dataset folder")
@@ -65,13 +68,15 @@ def register(sub) -> None:
     p = sub.add_parser("train", help="train a model for a task")
     p.add_argument("task", choices=["kitchen", "freshness"])
     p.add_argument("--data", required=True, help="dataset folder")
-    p.add_argument("--model", default="unet", help="unet | lraspp | deeplabv3 (kitchen); mobilenetv3 | resnet18 | resnet50 (freshness)")
+    p.add_argument("--model", default=None,
+                   help="kitchen: thinseg (default) | unet | lraspp | deeplabv3; "
+                        "freshness: mobilenetv3 (default) | resnet18 | resnet50")
     p.add_argument("--imgsz", type=int, default=256, help="square input size")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--width", type=int, default=32, help="unet base width (channels of the first stage)")
+    p.add_argument("--width", type=float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
     p.add_argument("--out", required=True, help="run folder (best.pt, last.pt, metrics.csv, curves.png)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
@@ -79,6 +84,8 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=0, help="data loader worker processes")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when present)")
     p.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
+    p.add_argument("--boundary-weight", type=float, default=2.0,
+                   help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
     p.add_argument("--loss-weights", default=None, help="classifiers: per-head loss weights, e.g. fruit=1,freshness=2")
     p.add_argument("--freeze", action="store_true", help="classifiers: freeze the backbone's stem and early stages")
     p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")

@@ -184,9 +184,17 @@ def _is_better(score: float, best: float | None) -> bool:
     return best is None or (not math.isnan(score) and (math.isnan(best) or score > best))
 
 
+# the model `foodcam train TASK` uses without --model: the best one README reports for that task
+DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3"}
+
+
 def main(args: argparse.Namespace) -> int:
     from foodcam.train.torch_model import resolve_device
 
+    if getattr(args, "model", None) is None:
+        args.model = DEFAULT_MODELS.get(args.task)
+        if args.model is None:
+            raise FoodcamError(f"task {args.task!r} has no default model: pass --model")
     device = resolve_device(args.device)
     info = ddp.init_distributed(device.type)
     try:
@@ -229,8 +237,9 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
                               generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
 
-    arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
-                               finetune_last=getattr(args, "finetune_last", False))
+    options = dict(width=args.width, freeze=getattr(args, "freeze", False),
+                   finetune_last=getattr(args, "finetune_last", False))
+    arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
     model = model.to(device, memory_format=torch.channels_last)
     criterion = task.criterion(train_ds).to(device)

@@ -39,23 +39,44 @@ def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, ignore_index: int
     return 1.0 - ((2 * inter + eps) / (denom + eps)).mean()
 
 
+def boundary_map(target: torch.Tensor, radius: int = 2, ignore_index: int = IGNORE_INDEX) -> torch.Tensor:
+    """1.0 on pixels within `radius` of a change of class (ignored pixels are no class), else 0.0; (N, H, W)."""
+    t = target.float().unsqueeze(1)
+    t = torch.where(t == ignore_index, torch.full_like(t, -1.0), t)
+    k = 2 * radius + 1
+    hi = F.max_pool2d(t, k, stride=1, padding=radius)
+    lo = -F.max_pool2d(-t, k, stride=1, padding=radius)
+    return (hi != lo).squeeze(1).float()
+
+
 class SegLoss(nn.Module):
-    """CrossEntropy(weight, ignore_index) + dice_weight * soft Dice."""
+    """CrossEntropy(weight, ignore_index) + dice_weight * soft Dice.
+
+    `boundary_weight` > 0 multiplies the cross-entropy of pixels near a class edge by (1 + boundary_weight):
+    a thin object is mostly edge, and its edges are what an upsampled prediction gets wrong."""
 
     def __init__(self, weight: torch.Tensor | None = None, dice_weight: float = 0.5,
-                 ignore_index: int = IGNORE_INDEX) -> None:
+                 ignore_index: int = IGNORE_INDEX, boundary_weight: float = 0.0) -> None:
         super().__init__()
         self.register_buffer("weight", weight)
         self.dice_weight = float(dice_weight)
+        self.boundary_weight = float(boundary_weight)
         self.ignore_index = ignore_index
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         # mean over labelled pixels, weighted like F.cross_entropy; 0 (not NaN) when every pixel is ignored
         w = self.weight.float() if self.weight is not None else None
-        ce = F.cross_entropy(logits.float(), target, weight=w, ignore_index=self.ignore_index, reduction="sum")
         valid = (target != self.ignore_index).float()
         if w is not None:
             valid = valid * w[target.clamp(0, logits.shape[1] - 1)]
+        if self.boundary_weight:
+            per_px = F.cross_entropy(logits.float(), target, weight=w, ignore_index=self.ignore_index,
+                                     reduction="none")
+            extra = 1.0 + self.boundary_weight * boundary_map(target, ignore_index=self.ignore_index)
+            ce = (per_px * extra).sum()
+            valid = valid * extra
+        else:
+            ce = F.cross_entropy(logits.float(), target, weight=w, ignore_index=self.ignore_index, reduction="sum")
         loss = ce / valid.sum().clamp_min(1e-6)
         if self.dice_weight:
             loss = loss + self.dice_weight * soft_dice_loss(logits, target, self.ignore_index)

@@ -73,7 +73,8 @@ class SegTask:
         weight = class_weights(freq)
         log.info("class pixel shares %s -> loss weights %s", _fmt(self.head.classes, freq),
                  _fmt(self.head.classes, weight.numpy()))
-        return SegLoss(weight, dice_weight=DICE_WEIGHT)
+        boundary = float(getattr(self.args, "boundary_weight", 0.0) or 0.0)
+        return SegLoss(weight, dice_weight=DICE_WEIGHT, boundary_weight=boundary)
 
     def meter(self) -> SegMeter:
         return SegMeter(self.head.classes)

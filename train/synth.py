@@ -14,6 +14,7 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes import KitchenScene
+from foodcam.scenes.styles import DEFAULT_STYLES
 from tqdm import tqdm
 
 KITCHEN_SPLITS = (("train", 0.625), ("val", 0.195), ("test", 0.18))
@@ -32,14 +33,19 @@ def split_counts(count: int, shares: tuple[tuple[str, float], ...] = KITCHEN_SPL
 
 
 def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
-                          size: tuple[int, int] = KITCHEN_SIZE, progress: bool = True) -> dict[str, int]:
-    """Render `count` kitchen frames into `out` in the real layout; returns the images per split."""
+                          size: tuple[int, int] = KITCHEN_SIZE, progress: bool = True,
+                          styles: str | tuple[str, ...] | None = None) -> dict[str, int]:
+    """Render `count` kitchen frames into `out` in the real layout; returns the images per split.
+
+    With several `styles` the frames take them in turn and each file name starts with its style
+    (`wok_curry_000012.jpg`), so an evaluation can be broken down by style."""
     if int(count) < 1:
         raise FoodcamError(f"--count {count}: expected at least 1 image")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FoodcamError(f"{out}: exists and is not a folder")
-    scene = KitchenScene(size=size, seed=seed)
+    scene = KitchenScene(size=size, seed=seed, styles=styles)
+    prefix = scene.styles != DEFAULT_STYLES
     head = KITCHEN.seg_head
     counts = split_counts(int(count))
     index = 0
@@ -47,7 +53,7 @@ def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
         for split, n in counts.items():
             for _ in range(n):
                 frame, mask, dish = scene.render_with_dish(index)
-                stem = f"{dish}_{index:06d}"
+                stem = f"{scene.style_of(index)}_{dish}_{index:06d}" if prefix else f"{dish}_{index:06d}"
                 write_image(out / split / "images" / f"{stem}.jpg", frame, jpeg_quality=JPEG_QUALITY)
                 write_image(out / split / "masks" / f"{stem}.png", colorize(mask, head))
                 index += 1
@@ -57,9 +63,11 @@ def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
 
 def _kitchen(args: argparse.Namespace) -> int:
     size = tuple(args.size) if args.size else KITCHEN_SIZE
-    counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size)
+    styles = getattr(args, "styles", None)
+    counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
-    print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}) to {args.out}: {parts}")
+    print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}, "
+          f"styles {','.join(KitchenScene(styles=styles).styles)}) to {args.out}: {parts}")
     return 0
 
 

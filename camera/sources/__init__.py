@@ -29,7 +29,7 @@ from foodcam.runtime.imageio import is_image, parse_size
 __all__ = ["Source", "FileSource", "LiveSource", "SourceURI", "parse_uri", "open_source"]
 
 LIVE_KINDS = ("v4l2", "csi", "rtsp", "gst", "synth")
-SYNTH_KEYS = ("fps", "size", "seed")
+SYNTH_KEYS = ("fps", "size", "seed", "style")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def make_grabber(spec: SourceURI, fps: float | None = None, size: tuple[int, int
             size=_size(q["size"], uri) if "size" in q else (size or (320, 240)),
             fps=_number(q["fps"], uri, "fps") if "fps" in q else (fps or 15.0),
             seed=_number(q.get("seed", "0"), uri, "seed", int),
+            style=q.get("style"),
         )
     if k == "video":
         return capture.video_file(t, fps)
