@@ -14,4 +14,5 @@ for top in SUBPACKAGES:
     package_dir[f"foodcam.{top}"] = top
     packages += [f"foodcam.{top}"] + [f"foodcam.{top}.{p}" for p in find_packages(top)]
 
-setup(packages=packages, package_dir=package_dir)
+# the shipped models (foodcam/assets) travel with every install, so the demo runs without training
+setup(packages=packages, package_dir=package_dir, package_data={"foodcam": ["assets/*.onnx", "assets/*.pt", "assets/*.md"]})

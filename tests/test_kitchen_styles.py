@@ -114,3 +114,16 @@ def test_train_kitchen_defaults_to_thinseg(kitchen_data, tmp_path):
                    "--width", 0.5, "--out", run, "--device", "cpu") == 0
     ckpt = torch.load(run / "best.pt", map_location="cpu", weights_only=False)
     assert ckpt["arch"]["name"] == "thinseg" and ckpt["arch"]["kwargs"] == {"width": 0.5}
+
+
+def test_eval_breaks_down_by_style(kitchen_ckpt, tmp_path, capsys):
+    import json
+
+    data = tmp_path / "styled"
+    assert foodcam("synth", "kitchen", "--out", data, "--count", 12, "--size", "96x72", "--styles", "home,closeup") == 0
+    assert foodcam("eval", "--weights", kitchen_ckpt, "--data", data, "--split", "train", "--out", tmp_path / "ev") == 0
+    m = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    groups = m["per_group"]
+    assert set(groups) == {"home", "closeup"}
+    assert sum(g["images"] for g in groups.values()) == m["images"]
+    assert "style closeup" in capsys.readouterr().out

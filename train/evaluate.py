@@ -60,18 +60,21 @@ def evaluate_segmentation(
     batch: int = 1,
     keep_masks: bool = False,
     desc: str = "eval",
+    groups: Sequence[str] | None = None,
 ) -> dict:
     """Run `model` on every frame of `dataset`; compare at each label's resolution.
 
     Returns ConfusionMatrix.metrics (pixel_accuracy, miou, mdice, per_class, pixels) plus
     "classes", "confusion" (rows truth, columns prediction), "images", "ignored_pixels",
     and "masks" (the predicted class masks, dataset order) when `keep_masks`.
+    `groups` (one name per image, e.g. its renderer style) adds "per_group": {name: {miou, iou per class, images}}.
     """
     head = model.task.seg_head
     n = len(dataset)
     if n == 0:
         raise FoodcamError("evaluation needs at least one labelled image; the dataset is empty")
     cm = ConfusionMatrix(head.num_classes)
+    by_group: dict[str, ConfusionMatrix] = {}
     ignored = 0
     kept: list[np.ndarray] = []
     step = _batch_size(model, batch)
@@ -80,8 +83,11 @@ def evaluate_segmentation(
             pairs = [dataset.load(i) for i in range(start, min(n, start + step))]
             targets = [t for _, t in pairs]
             preds = _predict_masks(model, [f for f, _ in pairs], [t.shape[:2] for t in targets])
-            for pred, target in zip(preds, targets):
+            for j, (pred, target) in enumerate(zip(preds, targets)):
                 cm.update(pred, target, IGNORE_INDEX)
+                if groups is not None:
+                    g = by_group.setdefault(groups[start + j], ConfusionMatrix(head.num_classes))
+                    g.update(pred, target, IGNORE_INDEX)
                 ignored += int((target == IGNORE_INDEX).sum())
                 if keep_masks:
                     kept.append(pred)
@@ -95,6 +101,12 @@ def evaluate_segmentation(
     )
     if keep_masks:
         out["masks"] = kept
+    if groups is not None:
+        out["per_group"] = {}
+        for name in sorted(by_group):
+            m = by_group[name].metrics(head.classes)
+            out["per_group"][name] = {"miou": m["miou"], "iou": {c: m["per_class"][c]["iou"] for c in head.classes},
+                                      "images": sum(1 for x in groups if x == name)}
     return out
 
 
@@ -118,7 +130,18 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
     dataset = reader(root, split)
     if len(dataset) == 0:
         raise FoodcamError(f"{root / split}: no labelled images (expected images with masks in this split)")
-    return evaluate_segmentation(model, dataset, desc=f"eval {split}")
+    return evaluate_segmentation(model, dataset, desc=f"eval {split}", groups=_styles_of(dataset))
+
+
+def _styles_of(dataset) -> list[str] | None:
+    """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None."""
+    from foodcam.scenes.styles import STYLES
+
+    stems = getattr(dataset, "stems", None)
+    if not stems:
+        return None
+    found = [next((t for t in stem.split("_") if t in STYLES), None) for stem in stems]
+    return None if None in found else found
 
 
 def _freshness_split(root: Path, split: str):
@@ -211,6 +234,9 @@ def main(args) -> int:
         _plot(metrics, out / "confusion.png", f"{weights.name} on {args.split}")
     print(f"{weights.name} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
     print(format_table(metrics))
+    for name, g in (metrics.get("per_group") or {}).items():
+        ious = " ".join(f"{c} {_pct(v)}" for c, v in g["iou"].items())
+        print(f"  style {name:<8} mIoU {_pct(g['miou'])}  ({ious}; {g['images']} images)")
     print(f"wrote {out / 'metrics.json'} and {out / 'confusion.png'}")
     return 0
 

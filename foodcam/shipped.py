@@ -1,0 +1,24 @@
+"""The trained models that ship inside foodcam (foodcam/assets/), so the camera loop runs straight after install.
+
+Each is a checkpoint (`<task>.pt`) and its deployment ONNX (`<task>.onnx`); foodcam/assets/MODELS.md gives the
+command, seed, data and metrics that made each one, and a test re-exports each checkpoint and compares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from foodcam.runtime.errors import FoodcamError
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+TASKS = ("kitchen", "freshness")
+
+
+def shipped(task: str, kind: str = "onnx") -> Path:
+    """Path of the shipped `task` model: kind 'onnx' (deployment) or 'pt' (checkpoint)."""
+    if task not in TASKS or kind not in ("onnx", "pt"):
+        raise FoodcamError(f"no shipped {kind} model for task {task!r} (shipped: {', '.join(TASKS)}; onnx or pt)")
+    path = ASSETS / f"{task}.{kind}"
+    if not path.is_file():
+        raise FoodcamError(f"{path}: the shipped {task} model is missing from this installation")
+    return path
