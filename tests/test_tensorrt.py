@@ -305,3 +305,59 @@ def test_build_cli_prints_what_it_built(built, capsys):
                    "--timing-cache", built.dir / "timing.cache") == 0
     printed = capsys.readouterr().out
     assert f"built {out}" in printed and "TensorRT" in printed and sidecar_path(out).is_file()
+
+
+@needs_trt_gpu
+def test_inference_from_another_thread_with_a_cuda_graph(built):
+    """The camera loop calls infer() from its own thread: the device is set there, the graph captured there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from foodcam.runtime import open_model
+
+    ort = open_model(built.onnx, backend="cpu")
+    images = random_frames(2, 16, 20, seed=11)
+    with open_model(built.engine, cuda_graph=True) as m, ThreadPoolExecutor(1) as pool:
+        for _ in range(3):  # warm-up + capture, then replays, all in the pool's thread
+            got = pool.submit(m.infer, images).result()
+            np.testing.assert_array_equal(got["mask"], ort.infer(images)["mask"])
+        assert m.cuda_graph  # the capture succeeded (a failure turns graphs off with a warning)
+
+
+@needs_trt_gpu
+def test_changed_build_options_give_another_cached_engine(built, tmp_path):
+    from foodcam.runtime import open_model
+
+    onnx = seg_onnx(tmp_path / "m.onnx")
+    cache = tmp_path / "engines"
+    with open_model(onnx, backend="tensorrt", cache_dir=cache, workspace_gib=0.5, max_batch=2) as m:
+        small, max_small = m.path, m.max_batch
+    with open_model(onnx, backend="tensorrt", cache_dir=cache, workspace_gib=0.5, max_batch=4, opt_level=1) as m:
+        assert m.path != small and m.max_batch == 4 and max_small == 2
+        assert m.infer(random_frames(4, 16, 20))["mask"].shape == (4, 16, 20)
+        side = json.loads(sidecar_path(m.path).read_text())
+        assert side["build"]["opt_level"] == 1 and side["build"]["max_batch"] == 4
+    with open_model(onnx, backend="tensorrt", cache_dir=cache, workspace_gib=0.5, max_batch=2) as m:
+        assert m.path == small  # the first engine, reused
+    assert len(list(cache.glob("*.engine"))) == 2
+
+
+@pytest.mark.skipif(not HAS_TRT or _gpu_count() < 2, reason="needs TensorRT and two CUDA GPUs")
+def test_engine_for_device_1_is_built_and_run_there(built, tmp_path):
+    from foodcam.runtime import open_model
+    from foodcam.runtime.backends import cuda_mem
+    from foodcam.runtime.backends.trt_build import build_engine_file, environment
+
+    onnx = seg_onnx(tmp_path / "m.onnx")
+    engine, side = build_engine_file(onnx, tmp_path / "m1.engine", workspace_gib=0.5, device_id=1)
+    assert {k: side[k] for k in cuda_mem.device_info(1)} == cuda_mem.device_info(1)
+    assert environment(1)["gpu"] == side["gpu"]
+    images = random_frames(2, 16, 20, seed=4)
+    with open_model(engine, device_id=1) as m:
+        np.testing.assert_array_equal(m.infer(images)["mask"], seg_reference_mask(images))
+    cuda_mem.set_device(0)
+
+
+def seg_reference_mask(images: np.ndarray) -> np.ndarray:
+    from tiny_onnx import seg_reference
+
+    return seg_reference(images)["mask"]
