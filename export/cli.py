@@ -40,4 +40,7 @@ def register(sub) -> None:
     p.add_argument("--timing-cache", default=None, help="timing cache file, read and updated")
     p.add_argument("--opt-level", type=int, default=3, help="builder optimisation level 0-5")
     p.add_argument("--dla", type=int, default=None, metavar="CORE", help="Jetson DLA core (GPU fallback allowed)")
+    p.add_argument("--max-batch", type=int, default=None,
+                   help="largest batch of a dynamic-batch ONNX (default 8; on a DLA the fixed batch, default 1)")
+    p.add_argument("--device", type=int, default=None, help="CUDA device to build on (default: the current, 0)")
     p.set_defaults(func=_build)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 from foodcam.export.fp16 import WEIGHTED_OPS
+from foodcam.export.graph_rules import cast_to_uint8_via_float
 from foodcam.export.onnx_export import drop_unused_domains, name_nodes
 from foodcam.runtime.errors import FoodcamError
 from onnx import TensorProto, numpy_helper
@@ -153,7 +154,10 @@ def quantize_int8(fp32: onnx.ModelProto, reader, method: str = "percentile") -> 
         except Exception as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise FoodcamError(f"INT8 quantization failed: {first}") from None
-        return drop_unused_domains(onnx.load(str(out)))
+        quantized = drop_unused_domains(onnx.load(str(out)))
+    # ORT's pre-processing fuses the wrapper's ArgMax -> Cast(float) -> Cast(uint8); TensorRT needs the float step
+    cast_to_uint8_via_float(quantized)
+    return quantized
 
 
 def _const(model: onnx.ModelProto, name: str) -> np.ndarray | None:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import onnx
+from foodcam.export.graph_rules import enforce_trt_graph
 from foodcam.export.onnx_export import (
     EXPORTER,
     check_graph,
@@ -97,6 +98,7 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         check_graph(graph, "INT8 graph")
         info = {"int8": check_qdq(graph), "quantization": QUANTIZATION,
                 "calibration": {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}}
+    enforce_trt_graph(graph, f"{precision.upper()} graph")
     smoke_run(graph, f"{precision.upper()} graph")
     info["vs_fp32"] = {**graph_vs_graph(task, fp32, graph, frames, precision), "source": frames_from}
     print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
@@ -112,6 +114,7 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
     simplified = False
     if not args.no_simplify:
         graph, simplified = simplify(graph)
+    enforce_trt_graph(graph, "FP32 graph")  # what TensorRT's ONNX parser would refuse, before anything is written
     parity = {**torch_vs_graph(model, task, graph, frames), "source": frames_from}
     print(_describe_parity(parity, "parity PyTorch vs ONNX Runtime"))
     if not parity["agreement"] >= PARITY_MIN_AGREEMENT:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from foodcam.runtime.backends.onnx_meta import read_metadata
-from foodcam.runtime.backends.trt_build import DEFAULT_MAX_BATCH, build_engine_file, import_tensorrt
+from foodcam.runtime.backends.trt_build import build_engine_file, import_tensorrt
 from foodcam.runtime.errors import FoodcamError
 
 
@@ -30,13 +30,24 @@ def main(args) -> int:
         timing_cache=args.timing_cache,
         opt_level=args.opt_level,
         dla_core=args.dla,
-        max_batch=int(getattr(args, "max_batch", None) or DEFAULT_MAX_BATCH),
+        max_batch=getattr(args, "max_batch", None),  # None: 8 on the GPU, a fixed 1 on a DLA
+        device_id=getattr(args, "device", None),
         verbose=bool(getattr(args, "verbose", False)),
     )
     size_mb = path.stat().st_size / 1e6
-    where = f"DLA core {args.dla} (GPU fallback)" if args.dla is not None else "GPU"
-    profile = sidecar["build"]["batch_profile"]
-    batch = f"batch 1..{profile['max'][0]}" if profile else "fixed batch"
+    build = sidecar["build"]
+    if args.dla is not None:
+        on_dla, layers = build["dla_layers"]
+        where = f"DLA core {args.dla}: {on_dla} of {layers} layers can run there, the rest on the GPU"
+    else:
+        where = "GPU"
+    profile = build["batch_profile"]
+    if not profile:
+        batch = "fixed batch"
+    elif profile["min"][0] == profile["max"][0]:
+        batch = f"fixed batch {profile['max'][0]}"
+    else:
+        batch = f"batch 1..{profile['max'][0]}"
     print(
         f"built {path} ({size_mb:.1f} MB) from {onnx.name}: task {meta['task']['name']}, "
         f"{sidecar['precision']}, {batch}, TensorRT {sidecar['tensorrt']} on {sidecar['gpu']} "

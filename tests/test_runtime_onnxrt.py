@@ -75,12 +75,15 @@ def test_open_picks_cpu_provider_and_describes_itself(seg_model, seg_path):
 
 
 def test_provider_order_by_availability(tmp_path):
+    sha = "ab12" * 16
     chosen = select_providers([CPU_EP, CUDA_EP, TRT_EP], trt_engine_cache_dir=tmp_path / "c",
-                              trt_timing_cache=tmp_path / "t", fp16=True, device_id=1)
+                              trt_timing_cache=tmp_path / "t", fp16=True, device_id=1, onnx_sha256=sha)
     assert [p if isinstance(p, str) else p[0] for p in chosen] == [TRT_EP, CUDA_EP, CPU_EP]
     trt_opts = chosen[0][1]
-    assert trt_opts["trt_engine_cache_enable"] and trt_opts["trt_engine_cache_path"] == str(tmp_path / "c")
+    assert trt_opts["trt_engine_cache_enable"] and trt_opts["trt_engine_cache_path"] == str(tmp_path / "c" / sha[:16])
+    assert (tmp_path / "c" / sha[:16]).is_dir()
     assert trt_opts["trt_timing_cache_path"] == str(tmp_path / "t") and trt_opts["trt_fp16_enable"]
+    assert trt_opts["trt_int8_enable"] is False
     assert trt_opts["device_id"] == 1 and chosen[1] == (CUDA_EP, {"device_id": 1})
     assert select_providers([CPU_EP, CUDA_EP], device="cpu") == [CPU_EP]
     assert [p if isinstance(p, str) else p[0] for p in select_providers([CPU_EP, CUDA_EP, TRT_EP], device="cuda")] == [
@@ -88,6 +91,40 @@ def test_provider_order_by_availability(tmp_path):
     assert select_providers(["AzureExecutionProvider", CPU_EP]) == [CPU_EP]
     with pytest.raises(FoodcamError, match="no CUDA provider"):
         select_providers([CPU_EP], device="cuda")
+    with pytest.raises(FoodcamError, match="sha256"):
+        select_providers([CPU_EP, TRT_EP], trt_engine_cache_dir=tmp_path / "c")
+
+
+def test_tensorrt_ep_gets_one_cache_folder_per_onnx_and_int8_for_qdq(tmp_path, monkeypatch):
+    """The options OnnxRuntimeModel asks for when the TensorRT EP is available (recorded; the session itself
+    runs on the CPU here)."""
+    import onnxruntime as ort
+    from foodcam.runtime import open_model
+    from foodcam.runtime.backends import onnxrt
+    from foodcam.runtime.backends.onnx_meta import file_sha256
+
+    asked = []
+
+    def recording_select(available, device, device_id, cache_dir, timing, fp16=False, onnx_sha256=None, int8=False):
+        asked.append(select_providers(available, device, device_id, cache_dir, timing, fp16, onnx_sha256, int8))
+        return [CPU_EP]
+
+    monkeypatch.setattr(ort, "get_available_providers", lambda: [TRT_EP, CUDA_EP, CPU_EP])
+    monkeypatch.setattr(onnxrt, "select_providers", recording_select)
+    paths = {}
+    for precision in ("fp32", "fp16", "int8"):
+        paths[precision] = seg_onnx(tmp_path / f"{precision}.onnx", meta=make_metadata(SEG_TASK, precision))
+        with open_model(paths[precision], trt_engine_cache_dir=tmp_path / "engines"):
+            pass
+    retrained = seg_onnx(tmp_path / "fp32.onnx", meta=make_metadata(SEG_TASK, "fp32", source={"checkpoint": "v2"}))
+    with open_model(retrained, trt_engine_cache_dir=tmp_path / "engines"):
+        pass
+    opts = [a[0][1] for a in asked]
+    assert [(o["trt_fp16_enable"], o["trt_int8_enable"]) for o in opts] == [
+        (False, False), (True, False), (False, True), (False, False)]
+    folders = [o["trt_engine_cache_path"] for o in opts]
+    assert len(set(folders)) == 4  # same file name, new weights: a new folder, never the stale engine
+    assert folders[3] == str(tmp_path / "engines" / file_sha256(retrained)[:16])
 
 
 def test_segmentation_infer_matches_numpy(seg_model):

@@ -1,6 +1,7 @@
 """Tiny real deployment ONNX graphs built with onnx.helper, for backend tests (no torch, no training).
 
-segmentation: uint8 NHWC "images" -> Cast float -> Transpose NCHW = "logits" -> ArgMax(channels) -> Cast uint8 "mask"
+segmentation: uint8 NHWC "images" -> Cast float -> Transpose NCHW = "logits" -> ArgMax(channels) -> Cast float
+              -> Cast uint8 "mask" (TensorRT 10.3 casts to uint8 only from float: export/graph_rules.py)
               (the class of a pixel is its largest B/G/R value: easy to check with numpy)
 classifier:   uint8 NHWC -> Cast -> ReduceMean(H, W) -> per head MatMul + Add -> Softmax = "<head name>"
 """
@@ -43,7 +44,8 @@ def seg_onnx(path: Path, task: TaskSpec = SEG_TASK, dynamic: bool = True, meta: 
         helper.make_node("Cast", ["images"], ["x"], to=TensorProto.FLOAT),
         helper.make_node("Transpose", ["x"], ["logits"], perm=[0, 3, 1, 2]),
         helper.make_node("ArgMax", ["logits"], ["idx"], axis=1, keepdims=0),
-        helper.make_node("Cast", ["idx"], ["mask"], to=TensorProto.UINT8),
+        helper.make_node("Cast", ["idx"], ["idx_f"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["idx_f"], ["mask"], to=TensorProto.UINT8),
     ]
     graph = helper.make_graph(
         nodes, "tiny_seg",

@@ -4,6 +4,10 @@ Allocated once, reused every frame, freed on close — the TensorRT samples' pat
 pinned host memory (cudaMallocHost) seen from Python as a numpy array, device memory (cudaMalloc),
 asynchronous copies on one stream, CUDA events for per-stage timings, and optional CUDA-graph replay.
 Every cudart call's error code is checked; a failure raises CudaError naming the call.
+
+Threads: CUDA's current device is per host thread, so the thread that runs inference calls
+`ensure_device` first. Graphs are captured in thread-local mode: another thread's cudaMalloc (a camera
+thread, PyTorch, CuPy) during a capture neither fails nor invalidates it.
 """
 
 from __future__ import annotations
@@ -63,15 +67,35 @@ def device_count() -> int:
 
 
 def set_device(device: int = 0) -> None:
+    """Make `device` current for the calling host thread (CUDA's current device is per thread)."""
     check(import_cudart().cudaSetDevice(int(device)), "cudaSetDevice")
 
 
+def current_device() -> int:
+    """The calling thread's current CUDA device (0 in a thread that never chose one)."""
+    return int(check(import_cudart().cudaGetDevice(), "cudaGetDevice"))
+
+
+def ensure_device(device: int) -> None:
+    """set_device(device) unless it is already current in this thread (cudaGetDevice is cheap, no sync)."""
+    if current_device() != int(device):
+        set_device(device)
+
+
+def driver_version() -> int:
+    """CUDA version the driver supports, as 1000 * major + 10 * minor (12060 = 12.6); 0 without a driver."""
+    return int(check(import_cudart().cudaDriverGetVersion(), "cudaDriverGetVersion"))
+
+
 def device_info(device: int = 0) -> dict[str, str]:
-    """{"gpu": name, "compute_capability": "8.7"} of a CUDA device."""
+    """What identifies a CUDA device's model: {"gpu": name, "compute_capability": "8.7", "sm_count": "16",
+    "memory_mib": "62841"}. Name and compute capability alone do not tell Jetson AGX Orin, Orin NX and Orin
+    Nano apart (all "Orin", 8.7); SM count and total memory do."""
     prop = check(import_cudart().cudaGetDeviceProperties(int(device)), "cudaGetDeviceProperties")
     name = prop.name
     name = name.split(b"\0", 1)[0].decode(errors="replace") if isinstance(name, bytes) else str(name)
-    return {"gpu": name.strip(), "compute_capability": f"{prop.major}.{prop.minor}"}
+    return {"gpu": name.strip(), "compute_capability": f"{prop.major}.{prop.minor}",
+            "sm_count": str(int(prop.multiProcessorCount)), "memory_mib": str(int(prop.totalGlobalMem) >> 20)}
 
 
 class CudaStream:
@@ -161,12 +185,23 @@ class HostDeviceBuffer:
             check(cudart.cudaFreeHost(ptr), "cudaFreeHost")
 
 
-class CudaGraph:
-    """Work enqueued by `enqueue()` on `stream`, captured once and replayed by `launch`."""
+CAPTURE_MODES = {"thread_local": "cudaStreamCaptureModeThreadLocal", "global": "cudaStreamCaptureModeGlobal",
+                 "relaxed": "cudaStreamCaptureModeRelaxed"}
 
-    def __init__(self, stream: CudaStream, enqueue) -> None:
+
+class CudaGraph:
+    """Work enqueued by `enqueue()` on `stream`, captured once and replayed by `launch`.
+
+    mode "thread_local" (default): only this thread's unsafe calls are barred during the capture, so other
+    threads may allocate meanwhile. "global" is CUDA's default and is kept only to show the difference.
+    Capture and end happen in the calling thread (required for any mode but "relaxed").
+    """
+
+    def __init__(self, stream: CudaStream, enqueue, mode: str = "thread_local") -> None:
         cudart = import_cudart()
-        mode = cudart.cudaStreamCaptureMode.cudaStreamCaptureModeGlobal
+        if mode not in CAPTURE_MODES:
+            raise ValueError(f"capture mode {mode!r}: expected one of {', '.join(CAPTURE_MODES)}")
+        mode = getattr(cudart.cudaStreamCaptureMode, CAPTURE_MODES[mode])
         self.graph = self.exec = None
         check(cudart.cudaStreamBeginCapture(stream.handle, mode), "cudaStreamBeginCapture")
         try:

@@ -2,6 +2,11 @@
 
 Execution providers by availability: TensorRT EP (engines cached on disk), then CUDA EP, then CPU.
 `providers=` overrides the choice; `backend="cpu"` / `"cuda"` in `open_model` pins the device.
+
+The TensorRT EP's engine cache names engines by graph name and ORT/TensorRT versions, not by weights, so a
+retrained model.onnx with the same graph would silently reuse the stale engine: every ONNX file gets its own
+cache folder, named by its sha256. ORT sets TensorRT's INT8 flag only from `trt_int8_enable`, so an INT8
+Q/DQ model gets it (and an FP16 model `trt_fp16_enable`), from the precision in the ONNX metadata.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from foodcam.runtime.backends import check_batch, check_input_layout, is_dynamic
-from foodcam.runtime.backends.onnx_meta import read_metadata, task_from_metadata
+from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata, task_from_metadata
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import InputSpec, Model
 
@@ -36,10 +41,14 @@ def select_providers(
     trt_engine_cache_dir: str | Path | None = None,
     trt_timing_cache: str | Path | None = None,
     fp16: bool = False,
+    onnx_sha256: str | None = None,
+    int8: bool = False,
 ) -> list:
     """Providers (with options) for InferenceSession: TensorRT EP, CUDA EP, CPU — those available.
 
     device: None (best available), "cpu" (CPU only) or "cuda" (CUDA EP, no TensorRT EP).
+    onnx_sha256: the model file's hash; its TensorRT EP engines live in trt_engine_cache_dir/<sha256[:16]>.
+    int8 / fp16: set TensorRT's INT8 / FP16 flags (an INT8 Q/DQ model needs trt_int8_enable).
     """
     if device not in (None, "cpu", "cuda"):
         raise FoodcamError(f"ONNX Runtime device {device!r}: expected cpu or cuda")
@@ -47,13 +56,16 @@ def select_providers(
         return [CPU_EP]
     chosen: list = []
     if device is None and TRT_EP in available:
-        cache = Path(trt_engine_cache_dir or DEFAULT_ORT_TRT_CACHE).expanduser()
+        if not onnx_sha256:
+            raise FoodcamError("TensorRT EP: the model's sha256 is needed to give its engines their own cache folder")
+        cache = Path(trt_engine_cache_dir or DEFAULT_ORT_TRT_CACHE).expanduser() / onnx_sha256[:16]
         cache.mkdir(parents=True, exist_ok=True)
         opts = {
             "device_id": int(device_id),
             "trt_engine_cache_enable": True,
             "trt_engine_cache_path": str(cache),
             "trt_fp16_enable": bool(fp16),
+            "trt_int8_enable": bool(int8),
         }
         if trt_timing_cache:
             timing = Path(trt_timing_cache).expanduser()
@@ -83,9 +95,10 @@ class OnnxRuntimeModel(Model):
         device_id: int = 0,
         trt_engine_cache_dir: str | Path | None = None,
         trt_timing_cache: str | Path | None = None,
-        fp16: bool = False,
+        fp16: bool | None = None,
         spin: bool = True,
     ) -> None:
+        """fp16: TensorRT EP FP16 flag; None: on for an FP16 ONNX (INT8 Q/DQ ONNX get the INT8 flag)."""
         ort = _import_ort()
         p = Path(path)
         self.path = str(p)
@@ -101,7 +114,13 @@ class OnnxRuntimeModel(Model):
             so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         available = ort.get_available_providers()
         if providers is None:
-            providers = select_providers(available, device, device_id, trt_engine_cache_dir, trt_timing_cache, fp16)
+            precision = self.meta.get("precision", "fp32")
+            use_trt = device is None and TRT_EP in available
+            providers = select_providers(
+                available, device, device_id, trt_engine_cache_dir, trt_timing_cache,
+                fp16=precision == "fp16" if fp16 is None else fp16,
+                onnx_sha256=file_sha256(p) if use_trt else None, int8=precision == "int8",
+            )
         else:
             names = [pr[0] if isinstance(pr, (tuple, list)) else pr for pr in providers]
             missing = [n for n in names if n not in available]

@@ -38,10 +38,15 @@ def read_sidecar(engine: str | Path) -> dict:
 
 
 def check_compatible(sidecar: dict, env: dict, engine: str | Path) -> None:
-    """An engine runs only with the TensorRT version and GPU it was built for."""
-    wanted = {k: sidecar.get(k) for k in ("tensorrt", "gpu", "compute_capability")}
-    if any(v is None for v in wanted.values()):
-        raise FoodcamError(f"{engine}: sidecar lacks the TensorRT version / GPU it was built for; rebuild with `foodcam build`")
+    """An engine runs only with the TensorRT version and the GPU model it was built for (ENV_FIELDS)."""
+    from foodcam.runtime.backends.trt_build import ENV_FIELDS
+
+    wanted = {k: sidecar.get(k) for k in ENV_FIELDS}
+    missing = [k for k, v in wanted.items() if v is None]
+    if missing:
+        raise FoodcamError(
+            f"{engine}: sidecar lacks {', '.join(missing)} (what the engine was built for); rebuild with `foodcam build`"
+        )
     diffs = [f"{k} {wanted[k]} vs {env.get(k)} here" for k in wanted if str(wanted[k]) != str(env.get(k))]
     if diffs:
         raise FoodcamError(
@@ -63,8 +68,10 @@ class TensorRTModel(Model):
         threads: int | None = None,
         spin: bool | None = None,
     ) -> None:
-        """device_id: CUDA device; cuda_graph: replay the engine as a captured CUDA graph (fixed shapes per
-        capture); threads, spin: accepted for a uniform CLI, unused (TensorRT does not run on CPU threads)."""
+        """device_id: CUDA device, made current in whichever thread calls infer(); cuda_graph: replay the engine
+        as a CUDA graph captured in thread-local mode (fixed shapes per capture); threads, spin: accepted for a
+        uniform CLI, unused (TensorRT does not run on CPU threads). A DLA engine runs on the DLA core recorded
+        in its sidecar."""
         p = Path(path)
         if not p.is_file():
             raise FoodcamError(f"{p}: no such engine file")
@@ -73,6 +80,7 @@ class TensorRTModel(Model):
         self.task = task_from_metadata(self.meta, p)
         self.backend = "tensorrt"
         self.cuda_graph = bool(cuda_graph)
+        self.device_id = int(device_id)
         self.last_timings: dict[str, float] = {}
         self._buffers: dict = {}
         self._graph = None
@@ -87,6 +95,9 @@ class TensorRTModel(Model):
         cuda_mem.set_device(device_id)
         check_compatible(self.meta, environment(device_id), p)
         self.runtime = trt.Runtime(get_logger(verbose))
+        dla_core = (self.meta.get("build") or {}).get("dla_core")
+        if dla_core is not None:  # must be set before deserializing a DLA engine
+            self._set_dla_core(int(dla_core), p)
         self.engine = self.runtime.deserialize_cuda_engine(p.read_bytes())
         if self.engine is None:
             raise FoodcamError(
@@ -102,6 +113,12 @@ class TensorRTModel(Model):
             self.close()
             raise
 
+    def _set_dla_core(self, core: int, p: Path) -> None:
+        cores = int(getattr(self.runtime, "num_DLA_cores", 0))
+        if not 0 <= core < cores:
+            raise FoodcamError(f"{p}: engine was built for DLA core {core}, but this device has {cores} DLA core(s)")
+        self.runtime.DLA_core = core
+
     def _setup(self, trt, p: Path) -> None:
         engine, cuda = self.engine, self._cuda
         names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
@@ -112,15 +129,18 @@ class TensorRTModel(Model):
         name = inputs[0]
         shape = tuple(engine.get_tensor_shape(name))
         check_input_layout(shape, np.dtype(trt.nptype(engine.get_tensor_dtype(name))).name, str(p))
-        self._dynamic = is_dynamic(shape[0])
-        if self._dynamic:
-            shape = tuple(engine.get_tensor_profile_shape(name, 0)[2])  # the profile's max
+        dynamic = is_dynamic(shape[0])
+        if dynamic:  # the profile's (min, opt, max); DLA engines have min = opt = max: a fixed batch
+            low, _, shape = (tuple(s) for s in engine.get_tensor_profile_shape(name, 0))
+            self._dynamic = int(low[0]) != int(shape[0])
+        else:
+            self._dynamic = False
         self.max_batch, h, w = int(shape[0]), int(shape[1]), int(shape[2])
         self.input_spec = InputSpec(name, (-1 if self._dynamic else self.max_batch, h, w, 3), "uint8")
 
         self._outputs = self.select_outputs(list(outputs), f"{p}: engine")
 
-        if self._dynamic and not self.context.set_input_shape(name, (self.max_batch, h, w, 3)):
+        if dynamic and not self.context.set_input_shape(name, (self.max_batch, h, w, 3)):
             raise FoodcamError(f"{p}: TensorRT rejected input shape {(self.max_batch, h, w, 3)}")
         self._bound = self.max_batch
         self.stream = cuda.CudaStream()
@@ -168,6 +188,7 @@ class TensorRTModel(Model):
 
     def infer(self, images: np.ndarray) -> dict[str, np.ndarray]:
         images = check_batch(images, self.input_spec, self.path, max_batch=self.max_batch)
+        self._cuda.ensure_device(self.device_id)  # CUDA's current device is per thread: the camera loop's too
         n = images.shape[0]
         self._bind(n)
         inp = self._buffers[self.input_spec.name]
@@ -200,6 +221,7 @@ class TensorRTModel(Model):
         """Free the graph, buffers, events and stream, then the context and engine (idempotent)."""
         try:
             if self.stream is not None:
+                self._cuda.ensure_device(self.device_id)
                 self.stream.synchronize()
             self._drop_graph()
             for buf in self._buffers.values():

@@ -24,10 +24,12 @@ class DeployWrapper(nn.Module):
         self.register_buffer("shift", (-mean / std).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, images: torch.Tensor):
-        x = images.permute(0, 3, 1, 2).flip(1).float()  # NHWC BGR uint8 -> NCHW RGB float
+        # uint8 -> float first: TensorRT's parser takes a UINT8 tensor only through Cast (export/graph_rules.py)
+        x = images.float().permute(0, 3, 1, 2).flip(1)  # NHWC BGR uint8 -> NCHW RGB float
         x = x * self.scale + self.shift
         out = self.model(x)
         if self.task.kind == "segmentation":
-            mask = out.argmax(1).to(torch.uint8)
+            # int64 -> float -> uint8 (exact for < 2**24 classes): TensorRT 10.3 casts to UINT8 only from FLOAT/HALF
+            mask = out.argmax(1).to(torch.float32).to(torch.uint8)
             return (mask, out) if self.logits else mask
         return tuple(torch.softmax(out[h.name], dim=1) for h in self.task.heads)
