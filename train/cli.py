@@ -86,6 +86,8 @@ def register(sub) -> None:
     p.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
     p.add_argument("--boundary-weight", type=float, default=2.0,
                    help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
+    p.add_argument("--class-weight-power", type=float, default=None,
+                   help="segmentation: cross-entropy class weights ~ pixel share^-P (default 0: unweighted; 0.5: 1/sqrt)")
     p.add_argument("--loss-weights", default=None, help="classifiers: per-head loss weights, e.g. fruit=1,freshness=2")
     p.add_argument("--freeze", action="store_true", help="classifiers: freeze the backbone's stem and early stages")
     p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")
