@@ -28,3 +28,16 @@ def test_quick_demo_leaves_every_output(tmp_path, capsys):
     for name in ("train/best.pt", "train/metrics.csv", "train/curves.png", "eval/metrics.json",
                  "eval/confusion.png", "model.onnx", "model.onnx.report.md"):
         assert (out / name).is_file(), name
+
+
+def test_default_demo_runs_the_shipped_model(tmp_path, capsys):
+    from foodcam.demo import DemoPlan, run_demo
+    from foodcam.shipped import shipped
+
+    out = tmp_path / "demo"
+    assert run_demo(out, DemoPlan(frames=20)) == 0
+    printed = capsys.readouterr().out
+    assert str(shipped("kitchen")) in printed and "train" not in {p.name for p in out.iterdir()}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["frames"] == 20
+    assert summary["accuracy"]["miou"] > 0.5  # a trained model, not chance, on every renderer style
