@@ -15,6 +15,8 @@ from foodcam.runtime.results import ClassificationResult, SegmentationResult
 
 
 def result_summary(result) -> dict:
+    if hasattr(result, "summary"):  # a job's own result (the sorting line's LineResult)
+        return result.summary()
     if isinstance(result, SegmentationResult):
         return {"shares": {k: round(v, 4) for k, v in result.shares.items()}}
     if isinstance(result, ClassificationResult):
@@ -37,10 +39,13 @@ class EventsSink(Sink):
         self._f.flush()
         self.records += 1
 
+    def write_events(self, events: list[dict]) -> None:
+        for e in events:
+            self._line({"type": "event", **e})
+
     def write(self, out: Rendered) -> None:
         f = out.frame
-        for e in out.events:
-            self._line({"type": "event", **e})
+        self.write_events(out.events)
         if self.interval is None:
             rec = {"type": "frame", "frame": f.index, "time": round(f.timestamp, 3),
                    "latency_ms": out.stats.get("latency_ms"), "fps": out.stats.get("fps")}

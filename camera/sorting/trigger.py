@@ -23,19 +23,14 @@ import socket
 import threading
 import time
 
-from foodcam.camera.actuators.base import Settings
+from typing import Annotated, Literal
+
+from foodcam.camera.config import Seconds, Section
 from foodcam.runtime.errors import FoodcamError
+from pydantic import Field, field_validator
 
 log = logging.getLogger("foodcam.sorting")
 
-TYPES = ("udp", "serial", "gpio", "synth")
-COMMON_KEYS = ("type", "offset_s", "min_blocked_s", "roi")
-TYPE_KEYS = {
-    "udp": ("host", "port"),
-    "serial": ("port", "baudrate", "backoff_s", "backoff_max_s"),
-    "gpio": ("pin", "mode", "active_low", "bouncetime_ms"),
-    "synth": (),
-}
 WORDS = {"1": True, "0": False, "blocked": True, "clear": False}
 
 
@@ -311,55 +306,61 @@ class SynthTrigger(TriggerInput):
 
 
 # --- configuration ------------------------------------------------------------------------------------
-def check_config(cfg, where: str = "line") -> dict:
-    """Validate `detection.trigger` (errors name the key); the settings with their defaults filled in."""
-    s = Settings(where, "detection.trigger.")
-    if not isinstance(cfg, dict):
-        raise FoodcamError(f"{where}: detection.trigger: expected a mapping with a type ({'|'.join(TYPES)}), "
-                           f"got {cfg!r}")
-    kind = s.choice(cfg, "type", TYPES, None)
-    s.known(cfg, COMMON_KEYS + TYPE_KEYS[kind])
-    out = {
-        "type": kind,
-        "offset_s": s.number(cfg, "offset_s", 0.0),
-        "min_blocked_s": s.number(cfg, "min_blocked_s", 0.02, lo=0.0),
-        "roi": _roi(s, cfg.get("roi")),
-    }
-    if kind == "udp":
-        out.update(host=s.text(cfg, "host", "127.0.0.1"),
-                   port=s.number(cfg, "port", required=True, integer=True, lo=0, hi=65535))
-    elif kind == "serial":
-        out.update(port=s.text(cfg, "port", required=True),
-                   baudrate=s.number(cfg, "baudrate", 115200, positive=True, integer=True),
-                   backoff_s=s.number(cfg, "backoff_s", 0.2, positive=True),
-                   backoff_max_s=s.number(cfg, "backoff_max_s", 5.0, positive=True))
-    elif kind == "gpio":
-        out.update(pin=s.number(cfg, "pin", required=True, integer=True, lo=0),
-                   mode=s.choice(cfg, "mode", ("BOARD", "BCM"), "BOARD"),
-                   active_low=s.flag(cfg, "active_low", False),
-                   bouncetime_ms=s.number(cfg, "bouncetime_ms", None, integer=True, lo=1))
-    return out
+class TriggerBase(Section):
+    offset_s: Annotated[float, Field(ge=-3600, le=3600)] = 0.0  # beam -> camera line, seconds of travel
+    min_blocked_s: Annotated[float, Field(ge=0, le=3600)] = 0.02  # shorter intervals are glitches
+    roi: list[Annotated[float, Field(ge=0, le=100_000)]] | None = None  # x0, y0, x1, y1: classification window
+
+    @field_validator("roi")
+    @classmethod
+    def _box(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) != 4 or v[2] <= v[0] or v[3] <= v[1]):
+            raise ValueError(f"expected [x0, y0, x1, y1] in frame pixels with x1 > x0 and y1 > y0, got {v}")
+        return v
+
+    @property
+    def roi_box(self) -> tuple[int, int, int, int] | None:
+        return None if self.roi is None else tuple(int(round(v)) for v in self.roi)
 
 
-def _roi(s: Settings, roi) -> tuple[int, int, int, int] | None:
-    if roi is None:
-        return None
-    ok = isinstance(roi, (list, tuple)) and len(roi) == 4
-    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in roi)
-    if not ok or roi[2] <= roi[0] or roi[3] <= roi[1]:
-        raise s.fail("roi", "[x0, y0, x1, y1] in frame pixels with x1 > x0 and y1 > y0", roi)
-    return tuple(int(round(v)) for v in roi)
+class UdpTriggerConfig(TriggerBase):
+    type: Literal["udp"]
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)]  # 0: any free port
 
 
-def open_trigger(cfg: dict, beam_x: float) -> TriggerInput:
+class SerialTriggerConfig(TriggerBase):
+    type: Literal["serial"]
+    port: str
+    baudrate: Annotated[int, Field(gt=0, le=10_000_000)] = 115200
+    backoff_s: Seconds = 0.2
+    backoff_max_s: Seconds = 5.0
+
+
+class GpioTriggerConfig(TriggerBase):
+    type: Literal["gpio"]
+    pin: Annotated[int, Field(ge=0, le=1000)]
+    mode: Literal["BOARD", "BCM"] = "BOARD"
+    active_low: bool = False
+    bouncetime_ms: Annotated[int, Field(ge=1, le=60_000)] | None = None
+
+
+class SynthTriggerConfig(TriggerBase):
+    type: Literal["synth"]
+
+
+TriggerConfig = Annotated[UdpTriggerConfig | SerialTriggerConfig | GpioTriggerConfig | SynthTriggerConfig,
+                          Field(discriminator="type")]
+
+
+def open_trigger(cfg: TriggerBase, beam_x: float) -> TriggerInput:
     """The input a validated `detection.trigger` describes (not started: call `start()`).
 
     `beam_x`: the camera line in frame pixels (where the synth beam sits)."""
-    kind = cfg["type"]
-    if kind == "udp":
-        return UdpTrigger(cfg["host"], cfg["port"])
-    if kind == "serial":
-        return SerialTrigger(cfg["port"], cfg["baudrate"], cfg["backoff_s"], cfg["backoff_max_s"])
-    if kind == "gpio":
-        return GpioTrigger(cfg["pin"], cfg["mode"], cfg["active_low"], cfg["bouncetime_ms"])
-    return SynthTrigger(beam_x, cfg["offset_s"])
+    if isinstance(cfg, UdpTriggerConfig):
+        return UdpTrigger(cfg.host, cfg.port)
+    if isinstance(cfg, SerialTriggerConfig):
+        return SerialTrigger(cfg.port, cfg.baudrate, cfg.backoff_s, cfg.backoff_max_s)
+    if isinstance(cfg, GpioTriggerConfig):
+        return GpioTrigger(cfg.pin, cfg.mode, cfg.active_low, cfg.bouncetime_ms)
+    return SynthTrigger(beam_x, cfg.offset_s)
