@@ -83,9 +83,11 @@ def parse_config(data: Any, model: type[M], where: str = "<config>", node: yaml.
         return model.model_validate(data, context={"where": where, **context})
     except ValidationError as e:
         err = e.errors(include_url=False)[0]
-        loc, message = _strip_tags(data, err["loc"]), describe_error(err, model)
+        loc, message = _walk(model, err["loc"])[0], describe_error(err, model)
         if err["type"] == "union_tag_invalid" and _tag_key(err["input"]):
             loc += (_tag_key(err["input"]),)  # blame the type/method key itself
+        elif err["type"] == "union_tag_not_found" and isinstance(err["input"], dict):
+            loc += (str((err.get("ctx") or {}).get("discriminator", "type")).strip("'"),)
     except Invalid as e:
         loc, message = e.loc, e.message
     raise FoodcamError(f"{_position(where, node, loc)}: {_dotted(loc) + ': ' if loc else ''}{message}") from None
@@ -105,7 +107,9 @@ def describe_error(err: dict, model: type[BaseModel] | None = None) -> str:
     if kind == "union_tag_not_found":
         what = str(ctx.get("discriminator", "type")).strip("'")
         what = what if what.isidentifier() else "type"
-        return f"missing {what}" if isinstance(got, dict) else f"expected a mapping with a {what}, got {got!r}"
+        return "missing (required)" if isinstance(got, dict) else f"expected a mapping with a {what}, got {got!r}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping, got {got!r}"
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
     if msg.startswith("Input should be "):
@@ -120,38 +124,35 @@ def _tag_key(section: Any) -> str | None:
     return None
 
 
-def _strip_tags(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
-    """Drop the union tags pydantic puts in a location ('actuator', 'serial', 'port' -> 'actuator', 'port')."""
-    out: list[str | int] = []
-    cur = data
-    for key in loc:
-        if isinstance(cur, dict) and key in cur:
-            out.append(key)
-            cur = cur[key]
-        elif isinstance(cur, list) and isinstance(key, int) and 0 <= key < len(cur):
-            out.append(key)
-            cur = cur[key]
-        elif isinstance(cur, (dict, list)):
-            continue  # a union tag, not a key of the document
-        else:
-            out.append(key)
-    return tuple(out)
-
-
-def _known_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """The field names of the section at `loc` (following union tags), for "unknown key" messages."""
+def _walk(model: type[BaseModel], loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], Any]:
+    """Follow a pydantic error location through the model: the location without the union tags pydantic
+    puts in it ('actuator', 'serial', 'port' -> 'actuator', 'port'), and the section type it ends in."""
+    kept: list[str | int] = []
     cur: Any = model
     for key in loc:
+        choices = [a for a in getattr(cur, "__args__", ()) if hasattr(a, "model_fields")]
+        tagged = [a for a in choices if key in _tags_of(a)] if len(choices) > 1 else []
+        if tagged:  # a union tag, not a key of the document
+            cur = tagged[0]
+            continue
+        if len(choices) == 1:  # Optional[Section]
+            cur = choices[0]
+        kept.append(key)
         fields = getattr(cur, "model_fields", None)
         if fields is not None and key in fields:
             cur = fields[key].annotation
-        choices = [a for a in getattr(cur, "__args__", ()) if hasattr(a, "model_fields")]
-        tagged = [a for a in choices if key in _tags_of(a)]
-        if tagged:
-            cur = tagged[0]
-        elif len(choices) == 1:
-            cur = choices[0]
-    return list(getattr(cur, "model_fields", {}))
+        elif isinstance(key, int):
+            args = getattr(cur, "__args__", ())
+            cur = args[0] if args else None
+        else:
+            cur = None
+    choices = [a for a in getattr(cur, "__args__", ()) if hasattr(a, "model_fields")]
+    return tuple(kept), (choices[0] if len(choices) == 1 else cur)
+
+
+def _known_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The field names of the section at `loc`, for "unknown key" messages."""
+    return list(getattr(_walk(model, loc)[1], "model_fields", {}))
 
 
 def _tags_of(model: type[BaseModel]) -> tuple[str, ...]:

@@ -61,14 +61,15 @@ def test_good_trigger_configs_parse(tmp_path):
     p = tmp_path / "line.yaml"
     p.write_text(README_BLOCK)
     cfg = load_line(p)
-    assert cfg.detection_method == "trigger"
-    assert cfg.trigger == {"type": "udp", "host": "127.0.0.1", "port": 5005, "offset_s": 0.0, "min_blocked_s": 0.02,
-                           "roi": (164, 24, 316, 176)}
+    assert cfg.detection.method == "trigger"
+    assert cfg.trigger.model_dump() == {"type": "udp", "host": "127.0.0.1", "port": 5005, "offset_s": 0.0,
+                                        "min_blocked_s": 0.02, "roi": [164, 24, 316, 176]}
+    assert cfg.trigger.roi_box == (164, 24, 316, 176)
     s = parse_line(_line_dict({"type": "serial", "port": "/dev/ttyUSB0", "offset_s": -0.1}))
-    assert s.trigger["baudrate"] == 115200 and s.trigger["offset_s"] == -0.1 and s.trigger["roi"] is None
+    assert s.trigger.baudrate == 115200 and s.trigger.offset_s == -0.1 and s.trigger.roi is None
     g = parse_line(_line_dict({"type": "gpio", "pin": 12, "active_low": True, "mode": "BCM"}))
-    assert (g.trigger["pin"], g.trigger["active_low"], g.trigger["mode"]) == (12, True, "BCM")
-    assert parse_line(_line_dict({"type": "synth", "min_blocked_s": 0})).trigger["min_blocked_s"] == 0.0
+    assert (g.trigger.pin, g.trigger.active_low, g.trigger.mode) == (12, True, "BCM")
+    assert parse_line(_line_dict({"type": "synth", "min_blocked_s": 0})).trigger.min_blocked_s == 0.0
     assert parse_line(default_line_dict(480, 200)).trigger is None  # belt lines are unchanged
 
 
@@ -107,7 +108,7 @@ def test_bad_trigger_configs_name_the_key(trigger, top, key):
 def test_trigger_section_needs_the_trigger_method():
     d = _line_dict({"type": "synth"})
     d["detection"]["method"] = "belt"
-    with pytest.raises(FoodcamError, match=r"^line.yaml: detection.trigger: only used with"):
+    with pytest.raises(FoodcamError, match=r"^line.yaml: detection.trigger: unknown key \(known: method, "):
         parse_line(d, "line.yaml")
 
 
@@ -142,7 +143,7 @@ def test_an_interval_is_one_item_referenced_at_its_midpoint():
     (tr,) = ended
     assert (tr.first_seen, tr.last_seen, tr.frames) == (1.0, 1.5, 5)
     assert tr.crossed() and tr.cross_time() == pytest.approx(1.25 + 0.05)
-    assert tr.data["trigger"] == {"blocked": 1.0, "clear": 1.5}
+    assert tr.record() == {"trigger": {"blocked": 1.0, "clear": 1.5}}
     assert tr.blob is None and tracker.stats()["trigger_glitches"] == 0
 
 
@@ -240,8 +241,7 @@ def test_synth_beam_follows_the_items_with_an_offset():
         ended += tracker.update(img, k / 20.0)[1]
     crossed = [it for it in feed.items if it.time_at_x(240 - 0.2 * it.speed + it.width / 2) <= 139 / 20.0]
     assert len(ended) == len(crossed) >= 4
-    for tr, item in zip(ended, crossed):
-        assert tr.data["truth"].most_common(1)[0][0] == item.id
+    for tr, item in zip(ended, crossed):  # one interval per item, in order, each referenced at its crossing
         assert tr.cross_time() == pytest.approx(item.time_at_x(240.0), abs=1e-9)
 
 
@@ -359,7 +359,7 @@ def test_udp_trigger_on_loopback(caplog):
 def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     """A real datagram beam with the Sorter: only the frames taken while blocked are classified."""
     from foodcam.camera.actuators import open_actuator
-    from foodcam.camera.sorting.app import Sorter
+    from foodcam.camera.sorting.sorter import Sorter
     from foodcam.camera.sorting.audit import AuditLog, read_audit
     from foodcam.camera.sorting.scheduler import WallClock
     from foodcam.runtime.open import open_model
@@ -373,17 +373,17 @@ def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     with open_model(cls_onnx(tmp_path / "cls.onnx")) as model, AuditLog(tmp_path / "a.jsonl") as audit:
         sorter = Sorter(model, line, act, audit, WallClock())
-        assert sorter.process(frame, time.perf_counter()) == []  # starts the receiver
+        assert sorter.process(frame, time.perf_counter()).items == ()  # starts the receiver
         beam = sorter.tracker.input
         try:
             tx.sendto(b'{"beam": "blocked"}', ("127.0.0.1", beam.port))
             assert _wait(lambda: beam.received == 1)
             for _ in range(3):
-                (tr,) = sorter.process(frame, time.perf_counter())
-                assert tr.blob is not None
+                (tr,) = sorter.process(frame, time.perf_counter()).items
+                assert tr.box == sorter.tracker.window.frame_box
             tx.sendto(b'{"beam": "clear"}', ("127.0.0.1", beam.port))
             assert _wait(lambda: beam.received == 2)
-            assert sorter.process(frame, time.perf_counter()) == []
+            assert sorter.process(frame, time.perf_counter()).items == ()
             s = sorter.finish()
         finally:
             tx.close()
