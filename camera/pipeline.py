@@ -24,7 +24,6 @@ import logging
 import queue
 import threading
 import time
-
 from collections.abc import Callable
 from typing import Any
 

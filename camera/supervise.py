@@ -76,7 +76,7 @@ class Reconnect:
     def failed(self, error: BaseException | str, stop: threading.Event | None = None) -> bool:
         """An attempt failed: log it (a warning the first time in an outage) and wait; True if stopped."""
         (self.log.debug if self._warned else self.log.warning)(
-            "%s: cannot open (%s); retrying in %.1f s", self.name, error, self.backoff.delay)
+            "%s: down (%s); retrying in %.1f s", self.name, error, self.backoff.delay)
         self._warned = True
         return self.backoff.wait(stop or threading.Event())
 

@@ -13,8 +13,8 @@ import json
 import cv2
 import numpy as np
 import pytest
-from foodcam.camera.sorting.items import crop
 from foodcam.camera.sorting.audit import read_audit
+from foodcam.camera.sorting.items import crop
 from foodcam.runtime.tasks import FRESHNESS
 from foodcam.scenes.conveyor import ConveyorFeed
 

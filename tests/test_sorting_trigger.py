@@ -359,9 +359,9 @@ def test_udp_trigger_on_loopback(caplog):
 def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     """A real datagram beam with the Sorter: only the frames taken while blocked are classified."""
     from foodcam.camera.actuators import open_actuator
-    from foodcam.camera.sorting.sorter import Sorter
     from foodcam.camera.sorting.audit import AuditLog, read_audit
     from foodcam.camera.sorting.scheduler import WallClock
+    from foodcam.camera.sorting.sorter import Sorter
     from foodcam.runtime.open import open_model
     from tiny_onnx import cls_onnx
 

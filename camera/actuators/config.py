@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Annotated, Literal
 
-from foodcam.camera.config import Port, Section, Seconds, parse_config
+from foodcam.camera.config import Port, Seconds, Section, parse_config
 from pydantic import Field, field_validator
 
 TEMPLATE_FIELDS = {"ACTION": "REJECT", "action": "reject", "id": 0, "pulse_ms": 60.0, "at": 0.0}

@@ -92,10 +92,7 @@ class MqttActuator(Actuator):
             log.warning("mqtt %s: broker refused the connection: %s", self.describe(), reason_code)
             return
         client.publish(self.status_topic, "online", qos=1, retain=True)
-        if self._ever_up:
-            self.reconnects += 1
-            log.info("mqtt %s: reconnected", self.describe())
-        self._ever_up = True
+        self.link.opened()
         self._up = True
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:

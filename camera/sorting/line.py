@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from foodcam.camera.actuators.config import ActuatorConfig, DryRunConfig
-from foodcam.camera.config import Invalid, Pixel, Positive, Section, Seconds, load_config, parse_config
+from foodcam.camera.config import Invalid, Pixel, Seconds, Section, load_config, parse_config
 from foodcam.camera.sorting.trigger import TriggerConfig
 from foodcam.runtime.errors import FoodcamError
 from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator

@@ -22,10 +22,10 @@ import os
 import socket
 import threading
 import time
-
 from typing import Annotated, Literal
 
 from foodcam.camera.config import Seconds, Section
+from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
 from pydantic import Field, field_validator
 
@@ -68,7 +68,7 @@ class TriggerInput:
         self._lock = threading.Lock()
         self._queue: list[tuple[float, bool]] = []
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
         self.received = 0  # well-formed events
         self.malformed = 0
 
@@ -77,9 +77,14 @@ class TriggerInput:
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2.0)
-        self._thread = None
+        if self._worker is not None:
+            self._worker.join(timeout=2.0)
+        self._worker = None
+
+    @property
+    def restarts(self) -> int:
+        """Times the receiving thread failed unexpectedly and was restarted."""
+        return self._worker.restarts if self._worker is not None else 0
 
     def push(self, blocked: bool, t: float | None = None) -> None:
         """Hand over one beam state, stamped now (perf_counter) unless `t` is given."""
@@ -108,9 +113,9 @@ class TriggerInput:
         self.push(state, t)
 
     def _spawn(self, target) -> None:
+        """Run the receiver as a supervised worker: an unexpected error is logged, counted, and it restarts."""
         self._stop.clear()
-        self._thread = threading.Thread(target=target, name=f"trigger {self.kind}", daemon=True)
-        self._thread.start()
+        self._worker = Worker(f"trigger {self.kind}", target, self._stop).start()
 
 
 class UdpTrigger(TriggerInput):
@@ -160,9 +165,12 @@ class SerialTrigger(TriggerInput):
     def __init__(self, port: str, baudrate: int = 115200, backoff_s: float = 0.2, backoff_max_s: float = 5.0) -> None:
         super().__init__()
         self.port, self.baudrate = port, int(baudrate)
-        self.backoff0, self.backoff_max = float(backoff_s), float(backoff_max_s)
+        self.link = Reconnect(f"trigger serial {port}", log, backoff_s, backoff_max_s)
         self.connected = False
-        self.reconnects = 0
+
+    @property
+    def reconnects(self) -> int:
+        return self.link.reconnects
 
     def start(self) -> None:
         try:
@@ -174,21 +182,14 @@ class SerialTrigger(TriggerInput):
     def _run(self) -> None:
         import serial
 
-        backoff, ever, warned = self.backoff0, False, False
         while not self._stop.is_set():
             try:
                 ser = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0.2)
             except (OSError, ValueError) as e:
-                (log.debug if warned else log.warning)("trigger serial %s: cannot open (%s); retrying with backoff",
-                                                       self.port, e)
-                warned = True
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, self.backoff_max)
+                self.link.failed(e, self._stop)
                 continue
-            if ever:
-                self.reconnects += 1
-                log.info("trigger serial %s: reconnected", self.port)
-            ever, warned, backoff, self.connected = True, False, self.backoff0, True
+            self.link.opened()
+            self.connected = True
             try:
                 self._read(ser)
             except (OSError, serial.SerialException) as e:

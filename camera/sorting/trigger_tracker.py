@@ -25,8 +25,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.items import Blob, ItemTrack, LaneView
+from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger
 from foodcam.runtime.errors import FoodcamError
 
@@ -45,7 +45,7 @@ class TriggerTrack(ItemTrack):
     now: float = float("-inf")  # time of the latest frame
     belt_speed: float | None = None  # the belt's, when the line knows it
     beam: tuple[float | None, float | None] | None = None  # the beam in frame pixels (for ground truth)
-    
+
     @property
     def frames(self) -> int:
         return self.seen
