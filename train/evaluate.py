@@ -190,10 +190,10 @@ def describe(model: Model) -> dict:
 
 
 def main(args) -> int:
-    from foodcam.train.artifacts import load_model
+    from foodcam.runtime.open import open_model
 
     weights = Path(args.weights)
-    model = load_model(weights, device=getattr(args, "device", None))
+    model = open_model(weights, device=getattr(args, "device", None))
     with model:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
