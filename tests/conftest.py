@@ -29,6 +29,7 @@ def kitchen_data(tmp_path_factory):
 @pytest.fixture(scope="session")
 def kitchen_ckpt(kitchen_data, tmp_path_factory):
     """A small unet trained briefly at 64x64: enough to be far above chance."""
+    pytest.importorskip("torch")  # the tests that need a trained model skip in a torch-free install
     run = tmp_path_factory.mktemp("runs") / "unet"
     rc = foodcam(
         "train", "kitchen", "--data", kitchen_data, "--model", "unet", "--width", 8, "--imgsz", 64,

@@ -15,8 +15,8 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import list_images, read_image
 from foodcam.runtime.metrics import agreement
 from foodcam.runtime.model import INPUT_NAME, InputSpec, Model
-from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.runtime.open import open_model
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.train.evaluate import evaluate_model, evaluate_segmentation
 
 METRIC_KEYS = {"pixel_accuracy", "miou", "mdice", "per_class", "pixels", "classes", "confusion", "images",

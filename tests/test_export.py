@@ -5,16 +5,17 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
-import torch
-from conftest import foodcam
-from foodcam.runtime.backends.onnx_meta import read_metadata
-from foodcam.runtime.metrics import agreement
-from foodcam.runtime.open import open_model
-from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
-from foodcam.runtime.open import open_model
-from foodcam.train.checkpoint import file_sha256, load_checkpoint, save_checkpoint
-from foodcam.train.models import MODELS, register_model
-from torch import nn
+
+pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
+import torch  # noqa: E402
+from conftest import foodcam  # noqa: E402
+from foodcam.runtime.backends.onnx_meta import read_metadata  # noqa: E402
+from foodcam.runtime.metrics import agreement  # noqa: E402
+from foodcam.runtime.open import open_model  # noqa: E402
+from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec  # noqa: E402
+from foodcam.train.checkpoint import file_sha256, load_checkpoint, save_checkpoint  # noqa: E402
+from foodcam.train.models import MODELS, register_model  # noqa: E402
+from torch import nn  # noqa: E402
 
 
 @pytest.fixture(scope="module")
