@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 import yaml
 from foodcam.runtime.errors import FoodcamError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -31,6 +31,16 @@ NonNegative = Annotated[float, Field(ge=0)]
 Seconds = Annotated[float, Field(gt=0, le=86400)]
 Pixel = Annotated[float, Field(ge=-100_000, le=100_000)]
 Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+def check_box(v: list[float]) -> list[float]:
+    """[x0, y0, x1, y1] with x1 > x0 and y1 > y0."""
+    if len(v) != 4 or v[2] <= v[0] or v[3] <= v[1]:
+        raise ValueError(f"expected [x0, y0, x1, y1] in frame pixels with x1 > x0 and y1 > y0, got {v}")
+    return v
+
+
+Box = Annotated[list[Pixel], AfterValidator(check_box)]  # frame pixels, x1/y1 exclusive
 
 
 class Section(BaseModel):

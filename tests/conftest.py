@@ -6,10 +6,21 @@ Built once per test session through the public CLI, exactly as a user would run 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+
+def wait_until(cond, timeout: float = 5.0) -> bool:
+    """Poll `cond` until it holds (synchronisation with a receiver or worker thread, not a timing assertion)."""
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.005)
+    return True
 
 
 def foodcam(*argv: str) -> int:

@@ -19,6 +19,8 @@ from foodcam.camera.sorting.trigger import GpioTrigger, SerialTrigger, TriggerIn
 from foodcam.camera.sorting.trigger_tracker import TriggerTracker
 from foodcam.runtime.errors import FoodcamError
 
+from tests.conftest import wait_until
+
 SHAPE = (200, 480)  # (H, W) of the frames in these tests
 README_BLOCK = """
 name: line-1
@@ -46,14 +48,7 @@ def _line_dict(trigger: dict, **top) -> dict:
     return d
 
 
-def _wait(cond, timeout: float = 5.0) -> bool:
-    """Poll `cond` until it holds (synchronisation with a receiver thread, not a timing assertion)."""
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.005)
-    return True
+_wait = wait_until
 
 
 # --- line.yaml ----------------------------------------------------------------------------------------

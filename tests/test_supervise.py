@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 from foodcam.camera import supervise
 from foodcam.camera.supervise import Backoff, Reconnect, Worker
 
+from tests.conftest import wait_until
 
-def _wait(cond, timeout: float = 5.0) -> bool:
-    """Poll `cond` until it holds (synchronisation with a worker thread, not a timing assertion)."""
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.005)
-    return True
+_wait = wait_until
 
 
 def test_backoff_doubles_up_to_its_cap_and_resets():

@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from foodcam.camera.actuators.config import ActuatorConfig, DryRunConfig
-from foodcam.camera.config import Invalid, Pixel, Seconds, Section, load_config, parse_config
+from foodcam.camera.config import Box, Invalid, Pixel, Seconds, Section, load_config, parse_config
 from foodcam.camera.sorting.trigger import TriggerConfig
 from foodcam.runtime.errors import FoodcamError
 from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
@@ -43,15 +43,8 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
 class Lane(Section):
-    rect: list[Pixel] | None = None  # x0, y0, x1, y1 (x1, y1 exclusive)
+    rect: Box | None = None  # x0, y0, x1, y1 (x1, y1 exclusive)
     polygon: list[list[Pixel]] | None = None  # [[x, y], ...], at least 3 points
-
-    @field_validator("rect")
-    @classmethod
-    def _rect(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None and (len(v) != 4 or v[2] <= v[0] or v[3] <= v[1]):
-            raise ValueError(f"expected [x0, y0, x1, y1] with x1 > x0, y1 > y0, got {v}")
-        return v
 
     @field_validator("polygon")
     @classmethod

@@ -24,10 +24,10 @@ import threading
 import time
 from typing import Annotated, Literal
 
-from foodcam.camera.config import Seconds, Section
+from foodcam.camera.config import Seconds, Section, check_box
 from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 log = logging.getLogger("foodcam.sorting")
 
@@ -310,14 +310,8 @@ class SynthTrigger(TriggerInput):
 class TriggerBase(Section):
     offset_s: Annotated[float, Field(ge=-3600, le=3600)] = 0.0  # beam -> camera line, seconds of travel
     min_blocked_s: Annotated[float, Field(ge=0, le=3600)] = 0.02  # shorter intervals are glitches
-    roi: list[Annotated[float, Field(ge=0, le=100_000)]] | None = None  # x0, y0, x1, y1: classification window
-
-    @field_validator("roi")
-    @classmethod
-    def _box(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None and (len(v) != 4 or v[2] <= v[0] or v[3] <= v[1]):
-            raise ValueError(f"expected [x0, y0, x1, y1] in frame pixels with x1 > x0 and y1 > y0, got {v}")
-        return v
+    # x0, y0, x1, y1: the classification window, frame pixels
+    roi: Annotated[list[Annotated[float, Field(ge=0, le=100_000)]], AfterValidator(check_box)] | None = None
 
     @property
     def roi_box(self) -> tuple[int, int, int, int] | None:
