@@ -71,6 +71,9 @@ def run(args) -> dict:
         raise FoodcamError(f"--max-frames {args.max_frames}: expected a positive number of frames")
     if args.max_seconds is not None and args.max_seconds <= 0:
         raise FoodcamError(f"--max-seconds {args.max_seconds}: expected a positive number of seconds")
+    sim_latency = getattr(args, "sim_latency", None)
+    if sim_latency is not None and not 0 <= sim_latency < 60:
+        raise FoodcamError(f"--sim-latency {sim_latency}: expected seconds in 0..60")
     line = load_line(args.line)
     act_cfg = DryRunConfig(pulse_ms=line.pulse_ms) if args.dry_run else line.actuator
     with contextlib.ExitStack() as stack:
@@ -84,7 +87,8 @@ def run(args) -> dict:
         source = stack.enter_context(open_line_source(args.source, realtime=args.realtime))
         outputs = make_outputs(args, source, info={"line_name": line.name})
         log.info("sorting line %s: %s on %s", line.name, model, describe(args.source))
-        summary = sort(model, source, line, actuator, audit, outputs, args.max_frames, args.max_seconds)
+        summary = sort(model, source, line, actuator, audit, outputs, args.max_frames, args.max_seconds,
+                       sim_latency=sim_latency)
     summary.update(source=describe(args.source), audit=args.audit, audit_lines=audit.lines)
     return summary
 

@@ -34,6 +34,9 @@ def register(sub) -> None:
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
     p.add_argument("--dry-run", action="store_true", help="log commands instead of using the line's actuator")
     p.add_argument("--realtime", action="store_true", help="pace synthetic/recorded sources on the wall clock")
+    p.add_argument("--sim-latency", type=float, default=None, metavar="S",
+                   help="simulated clock: assume S seconds of processing per frame instead of measuring it "
+                        "(results that do not depend on how busy this machine is)")
     p.add_argument("--backend", default=None, help="model backend (onnxruntime | cpu | cuda | tensorrt)")
     p.add_argument("--json", default=None, help="also write the summary as JSON here")
     add_output_args(p)

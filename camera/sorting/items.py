@@ -139,6 +139,7 @@ class ItemTracker(Protocol):
 
     view: LaneView
     camera_x: float  # the camera line in lane-view x
+    window: Blob | None  # a fixed classification window (photo-eye), or None: each item's own box
 
     def update(self, frame: np.ndarray, t: float) -> tuple[list[ItemTrack], list[ItemTrack]]: ...
 

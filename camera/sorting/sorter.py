@@ -117,7 +117,7 @@ class Sorter:
 
     def _start(self, shape: tuple[int, int]) -> None:
         self.tracker = make_tracker(self.line, shape, self.clock.realtime)
-        window = getattr(self.tracker, "window", None)
+        window = self.tracker.window
         self.geometry = LineGeometry(
             lane=self.line.lane_points, direction=self.line.direction,
             camera_line=self.line.camera_line if self.line.camera_line is not None else

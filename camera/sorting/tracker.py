@@ -139,6 +139,7 @@ class Tracker:
         self.x_min, self.x_max = int(cols.min()), int(cols.max()) + 1  # lane extent along the motion
         self.camera_x = (self.view.along(line.camera_line) if line.camera_line is not None
                          else (self.x_min + self.x_max) / 2.0)
+        self.window = None  # every item is classified on its own box
         det = line.detection
         self.min_area, self.max_missed = det.min_area_px, det.max_missed
         if det.method == "mog2":
