@@ -56,3 +56,14 @@ def kitchen_onnx(kitchen_ckpt, kitchen_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "model.onnx"
     assert foodcam("export", "--weights", kitchen_ckpt, "--out", out, "--data", kitchen_data) == 0
     return out
+
+
+# Tests that train, export or sort a whole stream are the slow lane: `pytest -m "not slow"` runs the rest
+# (under a minute on two cores). A test that uses one of these fixtures is marked slow automatically.
+SLOW_FIXTURES = {"kitchen_ckpt", "kitchen_onnx", "fresh_ckpt", "fruit_run", "colour_model", "bench_run"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -66,12 +66,15 @@ def test_the_line_visualiser_colours_items_by_decision():
 
     geometry = LineGeometry(lane=((0, 10), (199, 10), (199, 89), (0, 89)), direction="left_to_right", camera_line=100)
     items = (ItemView(1, (20, 20, 60, 60), None, 4, 0.9, "apple", "reject", 5.0),
-             ItemView(2, (120, 20, 160, 60), None, 2, 0.2, "orange", None, None))
+             ItemView(2, (120, 20, 160, 60), None, 2, 0.2, "orange", None, None, leaning="pass"),
+             ItemView(3, (165, 65, 195, 95), None, 0, None, None, None, None))
     res = LineResult(FRESHNESS, t=1.0, truth_t=1.0, now=1.5, realtime=False, items=items,
                      queue=(Pending(1, "reject", 5.0),), counts={"items": 1, "rejected": 1}, geometry=geometry)
     img = LineVisualizer().draw(np.zeros((100, 200, 3), np.uint8), res, {"fps": 30.0, "frame": 7})
     assert img.shape[0] > 100 and img.shape[1] == 200
-    assert tuple(img[40, 20]) == COLOURS["reject"] and tuple(img[40, 120]) == COLOURS[None]
+    assert tuple(img[40, 20]) == tuple(img[40, 21]) == COLOURS["reject"]  # decided: thick
+    assert tuple(img[40, 120]) == COLOURS["pass"] and tuple(img[40, 121]) != COLOURS["pass"]  # leaning: thin
+    assert tuple(img[80, 165]) == COLOURS[None]  # no vote yet
     assert tuple(img[50, 100]) == (255, 255, 255)  # the camera line
     assert img[100:].any()  # the panel has text
 

@@ -95,7 +95,8 @@ def run(args) -> dict:
 
 def format_summary(s: dict) -> str:
     lines = [
-        f"frames {s['frames']} ({s.get('clock', '?')} clock, {s['fps']:.1f} fps), items {s['items']}: "
+        f"frames {s['frames']} ({s.get('clock', '?')} clock, {s['fps']:.1f} fps, stopped by {s['stopped_by']}), "
+        f"items {s['items']}: "
         f"rejected {s['rejected']}, diverted {s['diverted']}, passed {s['passed']} "
         f"(low confidence {s['low_confidence']})",
         f"commands: fired {s['fired']}, missed {s['missed']}; not decided: lost {s['lost']}, "

@@ -1,8 +1,10 @@
 """The sorting line on its frame: lane, camera line, every item boxed in the colour of its decision with its
-id, running P(rotten) and countdown, and below the frame a panel with the line's counters and the
+id, fruit, running P(rotten) and countdown, and below the frame a panel with the line's counters and the
 ejection queue (next commands first, each with the seconds left until it fires).
 
-    amber: still deciding   green: pass   red: reject   blue: divert   grey box: photo-eye window
+    thick box: decided      green: pass   red: reject   blue: divert
+    thin box: deciding      coloured by what its votes say so far; amber before its first vote
+    grey box: the photo-eye's classification window
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ class LineVisualizer:
         return out
 
     def _item(self, frame: np.ndarray, item: ItemView, result: LineResult, scale: float) -> None:
-        colour = COLOURS.get(item.decision, COLOURS[None])
+        colour = COLOURS.get(item.decision or item.leaning, COLOURS[None])
         x0, y0, x1, y1 = item.box
-        cv2.rectangle(frame, (x0, y0), (x1 - 1, y1 - 1), colour, 2)
-        label = f"#{item.id}"
+        cv2.rectangle(frame, (x0, y0), (x1 - 1, y1 - 1), colour, 2 if item.decision else 1)
+        label = f"#{item.id}" + (f" {item.fruit}" if item.fruit else "")
         if item.p_rotten is not None:
             label += f" P {item.p_rotten:.2f}"
         if item.decision is not None:

@@ -19,6 +19,7 @@ class ItemView:
     fruit: str | None  # running most likely fruit
     decision: str | None  # reject | pass | divert once decided
     fire_at: float | None  # when its command is due (line clock)
+    leaning: str | None = None  # before the decision: what the votes so far say (reject | pass), None: no vote
 
 
 @dataclass(frozen=True)

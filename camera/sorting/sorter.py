@@ -130,15 +130,18 @@ class Sorter:
 
     def _snapshot(self, active: list[ItemTrack], t: float, truth_t: float) -> LineResult:
         items = []
+        threshold = self.line.decision.reject_threshold
         for tr in active:
             action, fire_at = self.decided.get(tr.id, (None, None))
             fresh = tr.votes.mean(FRESHNESS_HEAD)
             fruit = tr.votes.mean(FRUIT_HEAD)
+            p = None if fresh is None else float(fresh[self._rotten])
             items.append(ItemView(
                 id=tr.id, box=tr.blob.frame_box if tr.blob is not None else None, anchor=tr.anchor,
-                votes=tr.votes.count, p_rotten=None if fresh is None else float(fresh[self._rotten]),
+                votes=tr.votes.count, p_rotten=p,
                 fruit=None if fruit is None else self.model.task.head(FRUIT_HEAD).classes[int(np.argmax(fruit))],
-                decision=action, fire_at=fire_at))
+                decision=action, fire_at=fire_at,
+                leaning=None if p is None else "reject" if p >= threshold else "pass"))
         queue = tuple(Pending(i, a, f) for i, a, f in self.scheduler.queue())
         return LineResult(task=self.model.task, t=t, truth_t=truth_t, now=self.clock.now(),
                           realtime=self.clock.realtime, items=tuple(items), queue=queue, counts=self.counters(),
