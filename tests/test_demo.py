@@ -8,6 +8,7 @@ import pytest
 from foodcam.cli import main
 
 pytest.importorskip("torch")  # the demo trains a model: skipped in a torch-free (deployed) install
+pytestmark = pytest.mark.slow  # the whole chain end to end
 
 
 def test_quick_demo_leaves_every_output(tmp_path, capsys):
