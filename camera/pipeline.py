@@ -14,8 +14,9 @@ frame, so a slow stage drops frames instead of falling behind. The same loop wit
         sinks.render(frame, stage.result(frame, stage.process(frame, stats), stats))
 
 Hooks for whoever embeds the loop: `pipeline.on_frame` (callables run on the output thread after every
-rendered frame with the `Rendered` frame: a watchdog ping, a metrics exporter), `pipeline.live_stats()`
-(what /stats serves), `pipeline.stop(reason)` (safe from any thread or a signal handler).
+rendered frame with the `Rendered` frame: a watchdog ping, a metrics exporter; one that returns True ends
+the run, stopped by "on_frame"), `pipeline.live_stats()` (what /stats serves), `pipeline.stop(reason)`
+(safe from any thread or a signal handler).
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class Pipeline:
         self.stage: Stage = stage if isinstance(stage, Stage) else ModelStage(stage)
         self.depth, self.log_interval = depth, log_interval
         self.stats = self._new_stats()
-        self.on_frame: list[Callable[[Rendered], None]] = []
+        self.on_frame: list[Callable[[Rendered], bool | None]] = []
         self._stop = threading.Event()
         self._output_error: BaseException | None = None
         self._faults_before: dict[str, int] = {}
@@ -257,7 +258,8 @@ class Pipeline:
                     out = self.sinks.render(frame, result, self.live_stats(), self.stage.events())
                 stats.frame_done(frame.t0)
                 for hook in self.on_frame:
-                    hook(out)
+                    if hook(out):
+                        self.stop("on_frame")
         except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
             self._output_error = e
             log.error("output stage failed: %s", e)

@@ -41,12 +41,12 @@ def open_line_source(uri: str, realtime: bool = False):
 
 def sort(model, source, line: LineConfig, actuator, audit: AuditLog | None = None, outputs=(),
          max_frames: int | None = None, max_seconds: float | None = None, sim_latency: float | None = None,
-         on_frame: Sequence[Callable[[Rendered], None]] = ()) -> dict:
+         on_frame: Sequence[Callable[[Rendered], bool | None]] = ()) -> dict:
     """Run the line over `source` until it ends or a limit is reached; the summary.
 
     `max_seconds` counts the source's own time: simulated seconds for synthetic and recorded sources,
     wall-clock seconds for live ones. `outputs`: sinks besides the ground-truth score; `on_frame`: hooks
-    called after every rendered frame (Pipeline.on_frame)."""
+    called after every rendered frame (Pipeline.on_frame; one returning True ends the run)."""
     stage = SortStage(model, line, actuator, audit, live=source.live, fps=source.fps, sim_latency=sim_latency)
     if max_seconds is not None and not source.live:
         frames = stage.frames_for(max_seconds)
