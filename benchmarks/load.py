@@ -22,9 +22,9 @@ def open_row(row: dict, threads: int | None = None, spin: bool = True):
 
         if threads:
             torch.set_num_threads(int(threads))
-        from foodcam.train.artifacts import load_model
+        from foodcam.runtime.open import open_model
 
-        model = load_model(path, device="cuda" if backend == "cuda" else "cpu")
+        model = open_model(path, device="cuda" if backend == "cuda" else "cpu")
     else:
         from foodcam.runtime.open import open_model
 

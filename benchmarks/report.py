@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 
 from foodcam.benchmarks.peak import achieved
 from foodcam.benchmarks.plan import row_key
+from foodcam.runtime.fmt import ms, num, pct
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
@@ -29,18 +29,6 @@ TABLE = ("model", "format", "precision", "backend", "input", "batch", "size MB",
          "p50 ms", "p99 ms", "FPS", "peak RSS MB", "status")
 
 
-def _num(x, nd: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if isinstance(x, int):
-        return str(x)
-    return f"{x:.{nd}f}"
-
-
-def _ms(x) -> str:
-    if x is None:
-        return "-"
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}" if x >= 100 else f"{x:.2f}"
 
 
 def _params(n) -> str:
@@ -83,9 +71,9 @@ def table_cells(row: dict) -> list[str]:
     f = flat_row(row)
     return [
         row.get("name") or "-", f["format"] or "-", f["precision"] or "-", f["backend"] or "-", f["imgsz"] or "-",
-        _num(f["batch"]), _num(f["size_mb"], 3), _params(f["params"]), _num(f["gflops"], 3),
-        "-" if f["miou"] is None else f"{100 * f['miou']:.2f}", _ms(f["lat_median_ms"]), _ms(f["lat_p99_ms"]),
-        _num(f["fps"], 1), _num(f["peak_rss_mb"], 0), status_text(row),
+        num(f["batch"]), num(f["size_mb"], 3), _params(f["params"]), num(f["gflops"], 3),
+        pct(f["miou"]), ms(f["lat_median_ms"]), ms(f["lat_p99_ms"]),
+        num(f["fps"], 1), num(f["peak_rss_mb"], 0), status_text(row),
     ]
 
 
@@ -183,9 +171,9 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
                 md_table(("model", "backend", "input", "batch", *LAT, "iters", "GFLOP/s", "% of CPU peak", "H2D",
                           "compute", "D2H", "load s"),
                          [[r["name"], r["backend"], flat_row(r)["imgsz"], r["batch"],
-                           *[_ms(r["latency_ms"].get(k)) for k in LAT], r.get("iters"), _num(achieved(r), 1),
-                           _num(peak_share(r, report.get("cpu_peak")), 0),
-                           *[_ms((r.get("stages_ms") or {}).get(k)) for k in STAGES], _num(r.get("load_s"))]
+                           *[ms(r["latency_ms"].get(k)) for k in LAT], r.get("iters"), num(achieved(r), 1),
+                           num(peak_share(r, report.get("cpu_peak")), 0),
+                           *[ms((r.get("stages_ms") or {}).get(k)) for k in STAGES], num(r.get("load_s"))]
                           for r in ran]), ""]
         out += ceiling_lines(report.get("cpu_peak"))
     looped = [r for r in ran if r.get("loop")]
@@ -215,15 +203,15 @@ def markdown(report: dict, chart_name: str | None = None) -> str:
         out += ["Run to run: the same artifact timed in separate fresh processes (the medians of each process's "
                 "calls, and their spread, max-min, as % of their median):", "",
                 md_table(("artifact", "per-process medians ms", "spread %"),
-                         [[row_key(r), ", ".join(_ms(p["median"]) for p in r["processes"]),
-                           _num(r["process_spread_pct"], 1)] for r in repeats]), ""]
+                         [[row_key(r), ", ".join(ms(p["median"]) for p in r["processes"]),
+                           num(r["process_spread_pct"], 1)] for r in repeats]), ""]
     if report.get("noise"):
         out += ["Within one process: the same artifact measured once per round (spread of the per-round medians "
                 "around their median), and the fresh-process median of the results table against the "
                 "interleaved one:", "",
                 md_table(("artifact", "median ms", "min-max %", "IQR %", "rounds", "fresh-process vs rounds %"),
-                         [[n["row"], _ms(n["median"]), _num(n["range_pct"], 1), _num(n["iqr_pct"], 1), n["n"],
-                           _num(n["fresh_vs_rounds_pct"], 1)] for n in report["noise"]]), ""]
+                         [[n["row"], ms(n["median"]), num(n["range_pct"], 1), num(n["iqr_pct"], 1), n["n"],
+                           num(n["fresh_vs_rounds_pct"], 1)] for n in report["noise"]]), ""]
     if report.get("rounds", {}).get("errors"):
         out += ["Left out of the rounds: " + "; ".join(f"{k}: {v}" for k, v in report["rounds"]["errors"].items()), ""]
     return "\n".join(out)
@@ -256,8 +244,8 @@ def _loop_cells(r: dict) -> list[str]:
         return [r["name"], r["backend"], "-", "-", "-", "-", "-", *["-"] * len(LOOP_STAGES), f"failed: {loop['error']}"]
     st = loop.get("stages_ms") or {}
     acc = loop.get("accuracy") or {}
-    return [r["name"], r["backend"], loop.get("source", "-"), _num(loop.get("fps"), 1), _num(r.get("fps"), 1),
-            _num(loop.get("ratio"), 3), _ms(loop.get("latency_ms")), *[_ms(st.get(s)) for s in LOOP_STAGES],
+    return [r["name"], r["backend"], loop.get("source", "-"), num(loop.get("fps"), 1), num(r.get("fps"), 1),
+            num(loop.get("ratio"), 3), ms(loop.get("latency_ms")), *[ms(st.get(s)) for s in LOOP_STAGES],
             "-" if acc.get("miou") is None else f"{100 * acc['miou']:.2f}"]
 
 

@@ -11,7 +11,8 @@ The whole application is a loop over a source, a model and sinks:
         for frame in source:
             sinks.render(frame, model.predict(frame.image))
 
-`camera.pipeline.Pipeline(source, model, sinks).run()` is the same loop with capture, inference and
-output overlapped on threads, timed per stage; `foodcam run` (camera.app) wires it to the command line.
-Nothing here imports torch.
+`camera.pipeline.Pipeline(source, stage, sinks).run()` is the same loop with capture, the per-frame stage
+and output overlapped on threads, timed per step. The stage is the job: a model over the whole frame
+(`foodcam run`, camera.app) or the sorting line (`foodcam sort`, camera.sorting.app); every output works
+for both. Threads that feed the loop are supervised (camera.supervise). Nothing here imports torch.
 """

@@ -27,15 +27,17 @@ from foodcam.runtime.imageio import write_text_atomic
 log = logging.getLogger("foodcam.camera")
 
 
-def make_sinks(args, source: Source, model) -> list[Sink]:
-    """The outputs asked for on the command line (each validated before the first frame)."""
-    sinks: list[Sink] = [ScoreSink()]  # scores frames that carry ground truth (synth://), ignores the rest
+def make_outputs(args, source: Source, info: dict | None = None) -> list[Sink]:
+    """The outputs asked for on the command line (--save, --events, --serve, --show; camera/cli.py adds them
+    to a verb), each validated before the first frame. `info`: what the live page shows besides the stats."""
+    sinks: list[Sink] = []
     for target in args.save or []:
         sinks.append(save_sink(target, fps=source.fps))
     if args.events:
         sinks.append(EventsSink(args.events, interval=args.events_interval))
     if args.serve:
-        sinks.append(HttpSink(args.serve, info={"source": describe(args.source), "model": str(args.model)}))
+        sinks.append(HttpSink(args.serve, info={"source": describe(args.source), "model": str(args.model),
+                                                **(info or {})}))
     if args.show:
         problem = display_problem()
         if problem is None:
@@ -83,7 +85,8 @@ def run(args) -> dict:
         options = {"pan_roi": args.pan_roi} if args.pan_roi else {}
         sinks = stack.enter_context(
             Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))
-        for sink in make_sinks(args, source, model):
+        sinks.add(ScoreSink())  # scores frames that carry ground truth (synth://), ignores the rest
+        for sink in make_outputs(args, source):
             sinks.add(sink)
         log.info("running %s on %s", model, describe(args.source))
         pipeline = Pipeline(source, model, sinks)
@@ -106,6 +109,13 @@ def format_summary(s: dict) -> str:
     if acc:
         lines.append(f"  vs ground truth: mIoU {acc['miou']:.3f}, pixel accuracy {acc['pixel_accuracy']:.3f} "
                      f"over {acc['frames']} frames")
+    return "\n".join(lines + format_outputs(s))
+
+
+def format_outputs(s: dict) -> list[str]:
+    """The summary lines every verb of the frame loop prints: events, files written, failed outputs,
+    threads that had to be restarted."""
+    lines = []
     if s.get("events"):
         lines.append("  events: " + ", ".join(f"{k} {v}" for k, v in s["events"].items()))
     for key in ("video", "images", "events_file"):
@@ -115,7 +125,9 @@ def format_summary(s: dict) -> str:
             lines.append(f"  wrote {o.get('path') or o.get('pattern')} ({count})")
     for name, err in s.get("failed_outputs", {}).items():
         lines.append(f"  FAILED output {name}: {err}")
-    return "\n".join(lines)
+    for name, n in s.get("thread_restarts", {}).items():
+        lines.append(f"  RESTARTED thread {name} {n} time(s) after an unexpected error (see the log)")
+    return lines
 
 
 def main(args) -> int:

@@ -40,6 +40,18 @@ def _run(args) -> int:
     return main(args)
 
 
+def add_output_args(p: argparse.ArgumentParser) -> None:
+    """The outputs of the frame loop, the same for every verb that runs it (run, sort)."""
+    p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
+    p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and events")
+    p.add_argument("--events-interval", type=float, default=None, metavar="S",
+                   help="write a stats record every S seconds instead of one per frame")
+    p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
+                   help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
+    p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
+                   help="window on the display; without one: warn and go on (auto) or fail (require)")
+
+
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
                        epilog=SOURCES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,14 +59,7 @@ def register(sub) -> None:
     p.add_argument("--source", required=True, help="source URI (see below)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
-    p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
-    p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and analytics events")
-    p.add_argument("--events-interval", type=float, default=None, metavar="S",
-                   help="write a stats record every S seconds instead of one per frame")
-    p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
-                   help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
-    p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
-                   help="window on the display; without one: warn and go on (auto) or fail (require)")
+    add_output_args(p)
     p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
     p.add_argument("--alpha", type=float, default=0.5, help="mask opacity over the frame, 0..1")
     p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")

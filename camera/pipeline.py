@@ -1,15 +1,22 @@
-"""The frame loop with its three stages overlapped, so throughput is the slowest stage's pace, not the sum.
+"""The frame loop of every job, with its three steps overlapped so throughput is the slowest one's pace.
 
     capture   (the source's thread for live sources; a prefetch thread for files)
-      -> preprocess + inference              (the calling thread)
-      -> postprocess + overlay + sinks       (an output thread)
+      -> stage.process: the job's per-frame work     (the calling thread)
+      -> stage.result + overlay + sinks              (an output thread)
 
-Queues between stages hold at most `depth` items: a slow stage holds the earlier ones back (files lose no
-frame); a live source keeps only its newest frame, so a slow model drops frames instead of falling behind.
-The same loop without the overlap is simply:
+The stage is the job: `ModelStage(model)` runs a model on the whole frame (`foodcam run`: preprocess and
+inference here, postprocess on the output thread); the sorting line's `SortStage` tracks, classifies and
+decides (`foodcam sort`). Any other job is another `Stage`. Queues between the steps hold at most `depth`
+items: a slow step holds the earlier ones back (files lose no frame); a live source keeps only its newest
+frame, so a slow stage drops frames instead of falling behind. The same loop without the overlap is simply:
 
     for frame in source:
-        sinks.render(frame, model.predict(frame.image))
+        sinks.render(frame, stage.result(frame, stage.process(frame, stats), stats))
+
+Hooks for whoever embeds the loop: `pipeline.on_frame` (callables run on the output thread after every
+rendered frame with the `Rendered` frame: a watchdog ping, a metrics exporter; one that returns True ends
+the run, stopped by "on_frame"), `pipeline.live_stats()` (what /stats serves), `pipeline.stop(reason)`
+(safe from any thread or a signal handler).
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from foodcam.camera import supervise
 from foodcam.camera.frame import Frame
-from foodcam.camera.sinks import Sinks
+from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sources import Source
 from foodcam.camera.stats import Stats, format_line
 
@@ -75,14 +85,72 @@ class Prefetch:
                 pass
 
 
+class Stage:
+    """A job's per-frame work. `process` runs on the loop's thread, `result` on the output thread."""
+
+    steps: tuple[str, ...] = ()  # the timed steps it reports (Stats names)
+
+    def process(self, frame: Frame, stats: Stats) -> Any:
+        raise NotImplementedError
+
+    def result(self, frame: Frame, raw: Any, stats: Stats) -> Any:
+        """What the outputs draw and record (default: what `process` returned)."""
+        return raw
+
+    def events(self) -> list[dict]:
+        """Records for the outputs that arose since the last call (decisions, commands fired ...)."""
+        return []
+
+    def counters(self) -> dict:
+        """Live counters for /stats and the periodic log line."""
+        return {}
+
+    def finish(self) -> dict:
+        """The run is over: finish the work in hand; what it adds to the summary."""
+        return {}
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+
+class ModelStage(Stage):
+    """A model over the whole frame: preprocess + inference here, postprocess on the output thread."""
+
+    steps = ("preprocess", "inference", "postprocess")
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def process(self, frame: Frame, stats: Stats) -> dict:
+        with stats.time("preprocess"):
+            batch = self.model.preprocess(frame.image)
+        with stats.time("inference"):
+            return {k: np.array(v, copy=True) for k, v in self.model.infer(batch).items()}
+
+    def result(self, frame: Frame, raw: dict, stats: Stats):
+        with stats.time("postprocess"):
+            return self.model.postprocess(raw, frame.shape)
+
+    def describe(self) -> str:
+        return str(getattr(self.model, "path", type(self.model).__name__))
+
+
 class Pipeline:
-    def __init__(self, source: Source, model, sinks: Sinks, depth: int = 2, log_interval: float = 5.0) -> None:
-        self.source, self.model, self.sinks = source, model, sinks
+    def __init__(self, source: Source, stage, sinks: Sinks, depth: int = 2, log_interval: float = 5.0) -> None:
+        """`stage`: a Stage, or a model (run as ModelStage)."""
+        self.source, self.sinks = source, sinks
+        self.stage: Stage = stage if isinstance(stage, Stage) else ModelStage(stage)
         self.depth, self.log_interval = depth, log_interval
-        self.stats = Stats()
+        self.stats = self._new_stats()
+        self.on_frame: list[Callable[[Rendered], bool | None]] = []
         self._stop = threading.Event()
         self._output_error: BaseException | None = None
+        self._faults_before: dict[str, int] = {}
+        self._stage_summary: dict = {}
         self.stopped_by = ""
+
+    def _new_stats(self) -> Stats:
+        return Stats(("capture", *self.stage.steps, "render"))
 
     def stop(self, reason: str = "stopped") -> None:
         """Ask the run to end after the frame in hand (safe from signal handlers and other threads)."""
@@ -94,11 +162,12 @@ class Pipeline:
         return self._stop.is_set()
 
     def live_stats(self) -> dict:
-        return {**self.stats.snapshot(), **self.source.counters()}
+        return {**self.stats.snapshot(), **self.source.counters(), **self.stage.counters()}
 
     def run(self, max_frames: int | None = None, max_seconds: float | None = None) -> dict:
         """Process frames until the source ends, a limit is reached or `stop()`; returns the summary."""
-        self.stats = stats = Stats()
+        self.stats = stats = self._new_stats()
+        self._faults_before = supervise.faults()
         feed = self.source if self.source.live else Prefetch(self.source, self.depth)
         out_q: queue.Queue = queue.Queue(maxsize=self.depth)
         output = threading.Thread(target=self._output, args=(out_q,), name="output", daemon=True)
@@ -123,16 +192,11 @@ class Pipeline:
                         self.stop("end of source")
                     continue
                 stats.add("capture", time.perf_counter() - wait_from)
-                with stats.time("preprocess"):
-                    batch = self.model.preprocess(frame.image)
-                with stats.time("inference"):
-                    outputs = {k: np.array(v, copy=True) for k, v in self.model.infer(batch).items()}
-                self._put(out_q, (frame, outputs))
+                self._put(out_q, (frame, self.stage.process(frame, stats)))
                 frames += 1
                 if time.perf_counter() >= next_log:
                     next_log += self.log_interval
-                    c = self.source.counters()
-                    log.info(format_line(stats.snapshot(), f" | dropped {c['dropped']} skipped {c['skipped']}"))
+                    log.info(format_line(stats.snapshot(), self._log_extra()))
                 wait_from = time.perf_counter()
         except KeyboardInterrupt:
             self.stop("interrupted")
@@ -143,14 +207,25 @@ class Pipeline:
         return self.summary()
 
     def summary(self) -> dict:
+        restarts = supervise.faults_since(self._faults_before)
         return {
             "source": self.source.uri,
-            "model": getattr(self.model, "path", type(self.model).__name__),
+            "model": self.stage.describe(),
             "stopped_by": self.stopped_by,
             **self.stats.summary(),
             **self.source.counters(),
+            **self._stage_summary,
             **self.sinks.summary(),
+            **({"thread_restarts": restarts} if restarts else {}),
         }
+
+    def _log_extra(self) -> str:
+        c = self.source.counters()
+        extra = f" | dropped {c['dropped']} skipped {c['skipped']}"
+        for name, values in self.stage.counters().items():
+            if isinstance(values, dict):
+                extra += f" | {name}: " + " ".join(f"{k} {v}" for k, v in values.items())
+        return extra
 
     def _put(self, q: queue.Queue, item) -> None:
         while self._output_error is None:
@@ -170,17 +245,21 @@ class Pipeline:
         output.join()
         if isinstance(feed, Prefetch):
             feed.close()
+        self._stage_summary = self.stage.finish()
+        self.sinks.emit(self.stage.events())  # what the end of the run decided (items still in view ...)
 
     def _output(self, q: queue.Queue) -> None:
         stats = self.stats
         try:
             while (item := q.get()) is not None:
-                frame, outputs = item
-                with stats.time("postprocess"):
-                    result = self.model.postprocess(outputs, frame.shape)
+                frame, raw = item
+                result = self.stage.result(frame, raw, stats)
                 with stats.time("render"):
-                    self.sinks.render(frame, result, self.live_stats())
+                    out = self.sinks.render(frame, result, self.live_stats(), self.stage.events())
                 stats.frame_done(frame.t0)
+                for hook in self.on_frame:
+                    if hook(out):
+                        self.stop("on_frame")
         except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
             self._output_error = e
             log.error("output stage failed: %s", e)

@@ -12,25 +12,30 @@ STAGES = ("capture", "preprocess", "inference", "postprocess", "render")
 
 
 class Stats:
-    """Thread-safe: the inference thread and the output thread both add to it.
+    """Thread-safe: the loop's thread and the output thread both add to it.
 
+    `stages`: the timed steps in report order (the loop's: capture, the stage's own steps, render).
     capture is the time spent waiting for the next frame; render covers overlay, analytics and every sink;
     latency is capture to rendered, per frame.
     """
 
-    def __init__(self, window: int = 60) -> None:
+    def __init__(self, stages: tuple[str, ...] = STAGES, window: int = 60) -> None:
         self._lock = threading.Lock()
         self.start = time.perf_counter()
         self.frames = 0
-        self._total = dict.fromkeys(STAGES, 0.0)
-        self._count = dict.fromkeys(STAGES, 0)
-        self._recent = {s: deque(maxlen=window) for s in STAGES}
+        self._window = window
+        self._total = dict.fromkeys(stages, 0.0)
+        self._count = dict.fromkeys(stages, 0)
+        self._recent = {s: deque(maxlen=window) for s in stages}
         self._done: deque[float] = deque(maxlen=window)
         self._latency: deque[float] = deque(maxlen=window)
         self._latency_total = 0.0
 
     def add(self, stage: str, seconds: float) -> None:
         with self._lock:
+            if stage not in self._total:  # a step the stage did not announce: reported all the same
+                self._total[stage], self._count[stage] = 0.0, 0
+                self._recent[stage] = deque(maxlen=self._window)
             self._total[stage] += seconds
             self._count[stage] += 1
             self._recent[stage].append(seconds)
@@ -78,7 +83,7 @@ class Stats:
                 "elapsed_s": round(elapsed, 3),
                 "fps": round(self.frames / elapsed, 2) if elapsed > 0 else 0.0,
                 "latency_ms": _ms(self._latency_total / self.frames) if self.frames else None,
-                "stages_ms": {s: _ms(self._total[s] / self._count[s]) if self._count[s] else None for s in STAGES},
+                "stages_ms": {s: _ms(self._total[s] / self._count[s]) if self._count[s] else None for s in self._total},
             }
 
 
@@ -89,6 +94,6 @@ def _ms(seconds: float) -> float:
 def format_line(snap: dict, extra: str = "") -> str:
     """One log line: '14.9 fps | capture 0.1 pre 0.4 infer 31.0 post 0.1 render 2.2 ms | latency 40 ms'."""
     short = {"capture": "capture", "preprocess": "pre", "inference": "infer", "postprocess": "post", "render": "render"}
-    stages = " ".join(f"{short[s]} {v:.1f}" for s, v in snap["stages_ms"].items() if v is not None)
+    stages = " ".join(f"{short.get(s, s)} {v:.1f}" for s, v in snap["stages_ms"].items() if v is not None)
     lat = f" | latency {snap['latency_ms']:.0f} ms" if snap.get("latency_ms") is not None else ""
     return f"{snap['fps']:.1f} fps | {stages} ms{lat} | {snap['frames']} frames{extra}"

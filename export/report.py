@@ -8,9 +8,9 @@ per artifact and head: top-1 accuracy, its drop vs FP32 in points, top-1 agreeme
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
+from foodcam.runtime.fmt import num, pct
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 STATUSES = ("exported", "validated", "failed")
@@ -22,12 +22,6 @@ def report_paths(artifact: str | Path) -> tuple[Path, Path]:
     return a.with_name(a.name + ".report.json"), a.with_name(a.name + ".report.md")
 
 
-def _pct(x) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"
-
-
-def _num(x, fmt: str) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
 
 
 def _size(n) -> str:
@@ -49,8 +43,8 @@ def to_markdown(report: dict) -> str:
     if parity:
         diff = parity.get("max_abs_diff")
         lines += ["", f"Export parity (PyTorch vs ONNX Runtime, {parity.get('source', '')}): "
-                      f"{_pct(parity.get('agreement'))}% agreement, max |Δ {parity.get('scores') or 'score'}| "
-                      f"{_num(diff, '.2e')}"]
+                      f"{pct(parity.get('agreement'))}% agreement, max |Δ {parity.get('scores') or 'score'}| "
+                      f"{num(diff, '.2e')}"]
     gate = report.get("gate") or {}
     if gate.get("ran"):
         lines += ["", f"Gate: {gate['metric']} drop vs FP32 ≤ {gate['max_drop_points']:.2f} points on "
@@ -68,9 +62,9 @@ def _seg_table(rows: list[dict], classes: list[str]) -> list[str]:
     head = ["artifact", "precision", "status", "size", "mIoU", "mIoU drop (pts)", "agreement", *classes]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [r["artifact"], r["precision"], _status(r), _size(r.get("size_bytes")), _pct(r.get("miou")),
-                 _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
-                 *(_pct(r.get("per_class_iou", {}).get(c)) for c in classes)]
+        cells = [r["artifact"], r["precision"], _status(r), _size(r.get("size_bytes")), pct(r.get("miou")),
+                 num(r.get("drop_points"), "+.2f"), pct(r.get("agreement")),
+                 *(pct(r.get("per_class_iou", {}).get(c)) for c in classes)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -82,8 +76,8 @@ def _cls_table(rows: list[dict]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["artifact"], r["precision"], r.get("head", "-"), _status(r), _size(r.get("size_bytes")),
-                 _pct(r.get("accuracy")), _num(r.get("drop_points"), "+.2f"), _pct(r.get("agreement")),
-                 _pct(r.get("macro_f1"))]
+                 pct(r.get("accuracy")), num(r.get("drop_points"), "+.2f"), pct(r.get("agreement")),
+                 pct(r.get("macro_f1"))]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

@@ -15,6 +15,8 @@ VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli",
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every verb of every package. The verb modules import nothing heavy, so one that fails to import is a
+    broken install or a bug: FoodcamError naming it, never a verb silently missing from --help."""
     parser = argparse.ArgumentParser(prog="foodcam", description="Food vision from training to the edge.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging and full tracebacks")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -22,15 +24,21 @@ def build_parser() -> argparse.ArgumentParser:
     for name in VERB_MODULES:
         try:
             mod = importlib.import_module(name)
-        except ModuleNotFoundError as e:  # a package not installed in this deployment
-            logging.getLogger("foodcam").debug("verbs of %s unavailable: %s", name, e)
-            continue
+        except Exception as e:  # noqa: BLE001 - reported, with its cause, as a one-line error
+            raise FoodcamError(f"cannot load the verbs of {name} ({type(e).__name__}: {e}); "
+                               "reinstall foodcam, or run with -v for the traceback") from e
         mod.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except FoodcamError as e:
+        if "-v" in (argv or sys.argv[1:]) or "--verbose" in (argv or sys.argv[1:]):
+            raise
+        print(f"foodcam: error: {e}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"

@@ -1,10 +1,13 @@
-"""`open_model(path)`: a deployment artifact in, a ready `Model` out.
+"""`open_model(path)`: the one door to every model file; a ready `Model` out.
 
     .onnx            -> ONNX Runtime (TensorRT EP, then CUDA EP, then CPU — whichever are available)
     .onnx + backend="tensorrt" -> a native TensorRT engine built once into the engine cache, then reused
     .engine / .plan  -> native TensorRT (needs the sidecar x.engine.json from `foodcam build`)
+    .pt / .pth       -> the PyTorch checkpoint (foodcam.train.torch_model, imported only then: the deployed
+                        side never needs torch for the other kinds)
 
 backend: None (by suffix), "onnxruntime"/"ort", "cpu" or "cuda" (ONNX Runtime on that device), "tensorrt"/"trt".
+device: the user's --device ("cpu", "cuda", "cuda:N") mapped onto the backend and its device_id.
 Options go to the backend: ONNX Runtime takes providers, threads, device_id, trt_engine_cache_dir,
 trt_timing_cache, fp16; TensorRT takes device_id, cuda_graph, verbose and, for an .onnx, cache_dir plus the
 build options workspace_gib, timing_cache, opt_level, dla_core, max_batch.
@@ -20,6 +23,8 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import Model
 
 ENGINE_SUFFIXES = (".engine", ".plan")
+CHECKPOINT_SUFFIXES = (".pt", ".pth")
+SUFFIXES = CHECKPOINT_SUFFIXES + (".onnx",) + ENGINE_SUFFIXES
 BUILD_OPTIONS = ("workspace_gib", "timing_cache", "opt_level", "dla_core", "max_batch")
 
 
@@ -47,28 +52,60 @@ def _onnx_via_tensorrt(path: Path, options: dict) -> Model:
     return _construct(TensorRTModel, engine, options)
 
 
-def open_model(path: str | Path, backend: str | None = None, **options) -> Model:
-    """Open a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file on bad input."""
+def open_model(path: str | Path, backend: str | None = None, device: str | None = None, **options) -> Model:
+    """Open a checkpoint, a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file
+    on bad input."""
     p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FoodcamError(f"{p}: unknown model file kind {suffix or '(no suffix)'!r}; expected one of "
+                           f"{', '.join(SUFFIXES)}")
     if not p.is_file():
         raise FoodcamError(f"{p}: no such model file")
-    suffix = p.suffix.lower()
     name = backend.lower() if backend else None
     if name is not None and name not in ONNXRUNTIME_NAMES + TENSORRT_NAMES:
         raise FoodcamError(f"backend {backend!r}: expected one of {', '.join(ONNXRUNTIME_NAMES + TENSORRT_NAMES)}")
-    if suffix in (".pt", ".pth"):
-        raise FoodcamError(f"{p}: a PyTorch checkpoint; the runtime opens .onnx and .engine files (export it with `foodcam export`)")
+    if suffix in CHECKPOINT_SUFFIXES:
+        return _checkpoint(p, name, device, options)
+    if device is not None:
+        name, options = _device_options(suffix, name, device, options)
     if suffix in ENGINE_SUFFIXES:
         if name not in (None, *TENSORRT_NAMES):
             raise FoodcamError(f"{p}: a TensorRT engine runs with the tensorrt backend only, not {backend!r}")
         from foodcam.runtime.backends.tensorrt import TensorRTModel
 
         return _construct(TensorRTModel, p, options)
-    if suffix == ".onnx":
-        if name in TENSORRT_NAMES:
-            return _onnx_via_tensorrt(p, dict(options))
-        from foodcam.runtime.backends.onnxrt import OnnxRuntimeModel
+    if name in TENSORRT_NAMES:
+        return _onnx_via_tensorrt(p, dict(options))
+    from foodcam.runtime.backends.onnxrt import OnnxRuntimeModel
 
-        device = name if name in ("cpu", "cuda") else None
-        return _construct(OnnxRuntimeModel, p, {"device": device, **options})
-    raise FoodcamError(f"{p}: unknown model file kind {suffix or '(no suffix)'!r}; expected .onnx, .engine or .plan")
+    onnx_device = name if name in ("cpu", "cuda") else None
+    return _construct(OnnxRuntimeModel, p, {"device": onnx_device, **options})
+
+
+def _checkpoint(p: Path, backend: str | None, device: str | None, options: dict) -> Model:
+    if backend is not None:
+        raise FoodcamError(f"{p}: a PyTorch checkpoint runs on PyTorch, not backend {backend!r} (export it with "
+                           "`foodcam export` for ONNX Runtime or TensorRT)")
+    try:
+        from foodcam.train.torch_model import TorchModel
+    except ImportError as e:
+        raise FoodcamError(f"{p}: a PyTorch checkpoint needs the training side ({e}; pip install "
+                           "'foodcam[train]'), or export it with `foodcam export` and open the .onnx") from None
+    return TorchModel(p, device=device, **options)
+
+
+def _device_options(suffix: str, backend: str | None, device: str, options: dict) -> tuple[str | None, dict]:
+    """--device onto the backend: an ONNX runs on ONNX Runtime on that device; an engine on TensorRT on GPU N."""
+    dev = str(device).strip().lower()
+    if dev == "cpu":
+        if suffix != ".onnx":
+            raise FoodcamError(f"a TensorRT engine ({suffix}) runs on a GPU only; --device cpu needs an .onnx file")
+        return backend or "cpu", options
+    if dev == "cuda" or dev.startswith("cuda:"):
+        try:
+            device_id = int(dev.split(":", 1)[1]) if ":" in dev else 0
+        except ValueError:
+            raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N") from None
+        return (backend or ("cuda" if suffix == ".onnx" else None)), {"device_id": device_id, **options}
+    raise FoodcamError(f"device {device!r}: expected cpu, cuda or cuda:N")

@@ -9,7 +9,7 @@ import time
 import types
 
 import pytest
-from foodcam.camera.actuators import ActuatorError, check_config, open_actuator
+from foodcam.camera.actuators import ActuatorError, open_actuator, parse_actuator
 from foodcam.runtime.errors import FoodcamError
 
 HAS_JETSON_GPIO = importlib.util.find_spec("Jetson") is not None
@@ -28,7 +28,7 @@ HAS_JETSON_GPIO = importlib.util.find_spec("Jetson") is not None
 ])
 def test_bad_settings_name_the_key(cfg, key):
     with pytest.raises(FoodcamError, match=key.replace(".", r"\.")):
-        check_config(cfg, "line.yaml")
+        parse_actuator(cfg, "line.yaml")
 
 
 def test_dry_run_records_every_command():

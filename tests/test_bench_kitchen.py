@@ -22,7 +22,7 @@ def kitchen_bench(kitchen_ckpt, kitchen_onnx, kitchen_data, tmp_path_factory):
 
 def test_accuracy_column_is_the_export_gate_evaluation(kitchen_bench, kitchen_ckpt, kitchen_onnx, kitchen_data):
     from foodcam.export.gate import open_split
-    from foodcam.train.artifacts import load_model
+    from foodcam.runtime.open import open_model
     from foodcam.train.evaluate import evaluate_segmentation
 
     rows = {r["format"]: r for r in kitchen_bench["rows"]}
@@ -30,7 +30,7 @@ def test_accuracy_column_is_the_export_gate_evaluation(kitchen_bench, kitchen_ck
     for fmt, path in (("pytorch", kitchen_ckpt), ("onnx", kitchen_onnx)):
         row = rows[fmt]
         assert row["status"] == "validated" and row["reason"] is None and row["metric"] == "mIoU"
-        with load_model(path, device="cpu") as model:
+        with open_model(path, device="cpu") as model:
             expected = evaluate_segmentation(model, open_split(model.task, kitchen_data, "val"), progress=False)
         assert row["miou"] == pytest.approx(expected["miou"], abs=1e-9)
         assert row["eval_images"] == expected["images"]

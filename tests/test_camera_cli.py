@@ -69,6 +69,7 @@ def test_run_reports_bad_input_in_one_line(tiny, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.slow  # a real `foodcam run` process, signalled
 def test_signal_ends_the_run_cleanly(tiny, tmp_path, sig):
     events, video, summary = tmp_path / "ev.jsonl", tmp_path / "out.mp4", tmp_path / "summary.json"
     proc = subprocess.Popen(
@@ -101,6 +102,7 @@ def test_signal_ends_the_run_cleanly(tiny, tmp_path, sig):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (/usr/bin/chromium) for the headless browser check")
+@pytest.mark.slow  # a real browser
 def test_live_page_in_headless_chromium(tiny, tmp_path):
     http = HttpSink("127.0.0.1:0", info={"source": "synth://kitchen", "model": "tiny.onnx"})
     with open_model(tiny, threads=1) as model, open_source("synth://kitchen?fps=15&size=96x72") as source, \

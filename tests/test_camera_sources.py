@@ -131,7 +131,7 @@ class FlakyGrabber:
 
 def test_live_source_reopens_with_backoff(caplog):
     grabber = FlakyGrabber()
-    with caplog.at_level("INFO", logger="foodcam.camera"):
+    with caplog.at_level("DEBUG", logger="foodcam.camera"):
         source = LiveSource(grabber, backoff=0.01, backoff_max=0.05)
         with source:
             got = []
@@ -144,8 +144,32 @@ def test_live_source_reopens_with_backoff(caplog):
             assert not source.ended
             assert source.reopens == 1
             assert grabber.opens == 4  # first open, two refusals, the reopen that worked
-    text = caplog.text
-    assert "stopped delivering" in text and "cannot reopen (device busy)" in text and "reopened" in text
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "down (stopped delivering frames)" in warnings[0]  # one warning per outage
+    assert "down (device busy)" in caplog.text and "reconnected" in caplog.text
+    assert source.link.reconnects == 1
+
+
+class CrashingGrabber(FlakyGrabber):
+    """A grabber with a bug: its third grab raises something no device error handler expects."""
+
+    def grab(self):
+        if self.count == 2 and not getattr(self, "crashed", False):
+            self.crashed = True
+            raise ZeroDivisionError("bug in a grabber")
+        return super().grab()
+
+
+def test_a_reader_that_crashes_is_restarted_and_counted(caplog):
+    from foodcam.camera import supervise
+
+    before = supervise.faults()
+    with caplog.at_level("ERROR", logger="foodcam.camera"):
+        with LiveSource(CrashingGrabber(), backoff=0.01) as source:
+            got = [f for f in (source.read(timeout=2) for _ in range(6)) if f is not None]
+            assert len(got) >= 4 and not source.ended  # frames keep coming after the crash
+    assert supervise.faults_since(before) == {"source fake://camera": 1}
+    assert "bug in a grabber" in caplog.text and "restarting" in caplog.text
 
 
 def test_real_capture_that_ends_is_reopened_as_a_live_source(video):

@@ -3,8 +3,12 @@
 import json
 
 import cv2
+import pytest
 
 from foodcam.cli import main
+
+pytest.importorskip("torch")  # the demo trains a model: skipped in a torch-free (deployed) install
+pytestmark = pytest.mark.slow  # the whole chain end to end
 
 
 def test_quick_demo_leaves_every_output(tmp_path, capsys):

@@ -15,8 +15,8 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import list_images, read_image
 from foodcam.runtime.metrics import agreement
 from foodcam.runtime.model import INPUT_NAME, InputSpec, Model
+from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
-from foodcam.train.artifacts import load_model
 from foodcam.train.evaluate import evaluate_model, evaluate_segmentation
 
 METRIC_KEYS = {"pixel_accuracy", "miou", "mdice", "per_class", "pixels", "classes", "confusion", "images",
@@ -34,7 +34,7 @@ def val(kitchen_data):
 
 @pytest.fixture(scope="module")
 def pt(kitchen_ckpt):
-    return load_model(kitchen_ckpt, device="cpu")
+    return open_model(kitchen_ckpt, device="cpu")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def pt_eval(pt, val):
 
 
 def test_checkpoint_is_fed_like_its_onnx(pt, kitchen_onnx, val):
-    ox = load_model(kitchen_onnx, device="cpu")
+    ox = open_model(kitchen_onnx, device="cpu")
     assert pt.task == ox.task
     assert pt.output_names == ox.output_names == ["mask"]
     assert (pt.input_spec.height, pt.input_spec.width) == (ox.input_spec.height, ox.input_spec.width)
@@ -64,7 +64,7 @@ def test_checkpoint_is_fed_like_its_onnx(pt, kitchen_onnx, val):
 
 
 def test_checkpoint_logits_decode_to_its_mask(kitchen_ckpt, val):
-    pt = load_model(kitchen_ckpt, device="cpu", logits=True)
+    pt = open_model(kitchen_ckpt, device="cpu", logits=True)
     assert pt.output_names == ["mask", "logits"]
     x = np.concatenate([pt.preprocess(val.load_image(i)) for i in range(3)])
     out = pt.infer(x)
@@ -229,7 +229,7 @@ def test_predict_classifier_prints_topk_and_writes_csv(tmp_path, monkeypatch, ca
     cv2.imwrite(str(src / "blue.png"), np.full((20, 30, 3), (250, 200, 200), np.uint8))
     cv2.imwrite(str(src / "dark_red.png"), np.full((20, 30, 3), (0, 0, 120), np.uint8))
     (src / "broken.jpg").write_text("x")
-    monkeypatch.setattr("foodcam.train.artifacts.load_model", lambda *a, **k: ChannelClassifier())
+    monkeypatch.setattr("foodcam.runtime.open.open_model", lambda *a, **k: ChannelClassifier())
     assert foodcam("predict", "--weights", "channels.onnx", "--source", src, "--out", tmp_path / "o", "--topk", 2) == 1
     captured = capsys.readouterr()
     assert "broken.jpg" in captured.err and "2 written, 1 failed" in captured.out
@@ -255,15 +255,15 @@ def test_eval_of_a_task_without_a_data_reader_is_not_available_yet(tmp_path):
 
 def test_load_model_rejects_bad_paths_and_devices(tmp_path):
     with pytest.raises(FoodcamError, match="no such model file"):
-        load_model(tmp_path / "missing.onnx")
+        open_model(tmp_path / "missing.onnx")
     engine = tmp_path / "model.engine"
     engine.write_bytes(b"plan")
     with pytest.raises(FoodcamError, match="GPU only"):
-        load_model(engine, device="cpu")
+        open_model(engine, device="cpu")
     with pytest.raises(FoodcamError, match="expected cpu, cuda or cuda:N"):
-        load_model(engine, device="tpu")
+        open_model(engine, device="tpu")
     with pytest.raises(FoodcamError, match=r"\.pt, \.pth, \.onnx, \.engine, \.plan"):
-        load_model(tmp_path / "model.tflite")
+        open_model(tmp_path / "model.tflite")
 
 
 @pytest.mark.gpu
@@ -272,7 +272,7 @@ def test_checkpoint_on_cuda_matches_cpu(kitchen_ckpt, pt, val):
 
     if not torch.cuda.is_available():
         pytest.skip("needs a CUDA GPU visible to PyTorch")
-    gpu = load_model(kitchen_ckpt, device="cuda")
+    gpu = open_model(kitchen_ckpt, device="cuda")
     assert gpu.backend == "torch:cuda"
     x = np.concatenate([pt.preprocess(val.load_image(i)) for i in range(len(val))])
     assert agreement(gpu.infer(x)["mask"], pt.infer(x)["mask"]) >= 0.99

@@ -7,14 +7,16 @@ import math
 
 import numpy as np
 import pytest
-import torch
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.metrics import ConfusionMatrix
-from foodcam.runtime.tasks import FRESHNESS
-from foodcam.train.cls_metrics import head_metrics
-from foodcam.train.cls_task import MultiHeadLoss, parse_loss_weights
-from foodcam.train.models import build_model, model_names
-from foodcam.train.models.deploy import DeployWrapper
+
+pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
+import torch  # noqa: E402
+from foodcam.runtime.errors import FoodcamError  # noqa: E402
+from foodcam.runtime.metrics import ConfusionMatrix  # noqa: E402
+from foodcam.runtime.tasks import FRESHNESS  # noqa: E402
+from foodcam.train.cls_metrics import head_metrics  # noqa: E402
+from foodcam.train.cls_task import MultiHeadLoss, parse_loss_weights  # noqa: E402
+from foodcam.train.models import build_model, model_names  # noqa: E402
+from foodcam.train.models.deploy import DeployWrapper  # noqa: E402
 
 torch.set_num_threads(1)
 

@@ -277,7 +277,18 @@ def test_bad_backend_suffix_and_options(tmp_path, seg_path):
     assert "unknown model file kind" in _open_error(other)
     ckpt = tmp_path / "best.pt"
     ckpt.write_bytes(b"x")
-    assert "PyTorch checkpoint" in _open_error(ckpt)
+    assert "PyTorch checkpoint runs on PyTorch" in _open_error(ckpt, backend="cpu")
     engine = tmp_path / "model.engine"
     engine.write_bytes(b"x")
     assert "tensorrt backend only" in _open_error(engine, backend="cpu")
+
+
+def test_a_checkpoint_without_torch_is_a_one_line_error(tmp_path, monkeypatch):
+    """The one entry point opens .pt files through the training side, imported only for them."""
+    import sys
+
+    ckpt = tmp_path / "best.pt"
+    ckpt.write_bytes(b"x")
+    monkeypatch.setitem(sys.modules, "foodcam.train.torch_model", None)  # as on a Jetson without torch
+    msg = _open_error(ckpt)
+    assert "PyTorch checkpoint needs the training side" in msg and "foodcam export" in msg and "\n" not in msg

@@ -24,6 +24,7 @@ def _track(direction: str, frames: int = 130, seed: int = 8, **line):
         d["lane"]["rect"] = [y0, x0, y1, x1]
     tracker = None
     ended = []
+    ids: dict[int, Counter] = {}  # track id -> the true items under its box, per frame
     for k in range(frames):
         img, truth = feed.next()
         if direction == "right_to_left":
@@ -40,15 +41,15 @@ def _track(direction: str, frames: int = 130, seed: int = 8, **line):
                 for it in truth:
                     a0, b0, a1, b1 = it.bbox
                     if a0 <= cx < a1 and b0 <= cy < b1:
-                        tr.data.setdefault("ids", Counter())[it.id] += 1
+                        ids.setdefault(tr.id, Counter())[it.id] += 1
         ended += done
     ended += tracker.flush()
-    return feed, tracker, ended, (frames - 1) / FPS
+    return feed, tracker, ended, (frames - 1) / FPS, ids
 
 
 @pytest.mark.parametrize("direction", ["left_to_right", "right_to_left", "top_to_bottom"])
 def test_each_item_once_and_crossing_time_within_a_frame(direction):
-    feed, tracker, tracks, t_end = _track(direction)
+    feed, tracker, tracks, t_end, ids = _track(direction)
     cam = tracker.camera_x  # lane view: the same x as the unturned conveyor frame
     crossed = [it for it in feed.items if it.time_at_x(cam) <= t_end]
     assert len(crossed) >= 4
@@ -56,8 +57,8 @@ def test_each_item_once_and_crossing_time_within_a_frame(direction):
     for tr in tracks:
         if not tr.crossed(cam):
             continue
-        assert tr.data.get("ids"), f"track {tr.id} follows no item"
-        item_id = tr.data["ids"].most_common(1)[0][0]
+        assert ids.get(tr.id), f"track {tr.id} follows no item"
+        item_id = ids[tr.id].most_common(1)[0][0]
         owner[item_id] += 1
         truth_t = feed.items[item_id].time_at_x(cam)
         assert abs(tr.cross_time(cam) - truth_t) <= 1.0 / FPS
@@ -67,11 +68,11 @@ def test_each_item_once_and_crossing_time_within_a_frame(direction):
 
 
 def test_known_belt_speed_is_used_for_crossing_time():
-    feed, tracker, tracks, t_end = _track("left_to_right", frames=100, belt={"speed_px_s": 150.0})
+    feed, tracker, tracks, t_end, ids = _track("left_to_right", frames=100, belt={"speed_px_s": 150.0})
     cam = tracker.camera_x
     for tr in tracks:
         if tr.crossed(cam):
-            item = feed.items[tr.data["ids"].most_common(1)[0][0]]
+            item = feed.items[ids[tr.id].most_common(1)[0][0]]
             assert abs(tr.cross_time(cam, speed=150.0) - item.time_at_x(cam)) <= 1.0 / FPS
 
 

@@ -19,6 +19,8 @@ from foodcam.camera.sorting.trigger import GpioTrigger, SerialTrigger, TriggerIn
 from foodcam.camera.sorting.trigger_tracker import TriggerTracker
 from foodcam.runtime.errors import FoodcamError
 
+from tests.conftest import wait_until
+
 SHAPE = (200, 480)  # (H, W) of the frames in these tests
 README_BLOCK = """
 name: line-1
@@ -46,14 +48,7 @@ def _line_dict(trigger: dict, **top) -> dict:
     return d
 
 
-def _wait(cond, timeout: float = 5.0) -> bool:
-    """Poll `cond` until it holds (synchronisation with a receiver thread, not a timing assertion)."""
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.005)
-    return True
+_wait = wait_until
 
 
 # --- line.yaml ----------------------------------------------------------------------------------------
@@ -61,14 +56,15 @@ def test_good_trigger_configs_parse(tmp_path):
     p = tmp_path / "line.yaml"
     p.write_text(README_BLOCK)
     cfg = load_line(p)
-    assert cfg.detection_method == "trigger"
-    assert cfg.trigger == {"type": "udp", "host": "127.0.0.1", "port": 5005, "offset_s": 0.0, "min_blocked_s": 0.02,
-                           "roi": (164, 24, 316, 176)}
+    assert cfg.detection.method == "trigger"
+    assert cfg.trigger.model_dump() == {"type": "udp", "host": "127.0.0.1", "port": 5005, "offset_s": 0.0,
+                                        "min_blocked_s": 0.02, "roi": [164, 24, 316, 176]}
+    assert cfg.trigger.roi_box == (164, 24, 316, 176)
     s = parse_line(_line_dict({"type": "serial", "port": "/dev/ttyUSB0", "offset_s": -0.1}))
-    assert s.trigger["baudrate"] == 115200 and s.trigger["offset_s"] == -0.1 and s.trigger["roi"] is None
+    assert s.trigger.baudrate == 115200 and s.trigger.offset_s == -0.1 and s.trigger.roi is None
     g = parse_line(_line_dict({"type": "gpio", "pin": 12, "active_low": True, "mode": "BCM"}))
-    assert (g.trigger["pin"], g.trigger["active_low"], g.trigger["mode"]) == (12, True, "BCM")
-    assert parse_line(_line_dict({"type": "synth", "min_blocked_s": 0})).trigger["min_blocked_s"] == 0.0
+    assert (g.trigger.pin, g.trigger.active_low, g.trigger.mode) == (12, True, "BCM")
+    assert parse_line(_line_dict({"type": "synth", "min_blocked_s": 0})).trigger.min_blocked_s == 0.0
     assert parse_line(default_line_dict(480, 200)).trigger is None  # belt lines are unchanged
 
 
@@ -107,7 +103,7 @@ def test_bad_trigger_configs_name_the_key(trigger, top, key):
 def test_trigger_section_needs_the_trigger_method():
     d = _line_dict({"type": "synth"})
     d["detection"]["method"] = "belt"
-    with pytest.raises(FoodcamError, match=r"^line.yaml: detection.trigger: only used with"):
+    with pytest.raises(FoodcamError, match=r"^line.yaml: detection.trigger: unknown key \(known: method, "):
         parse_line(d, "line.yaml")
 
 
@@ -142,7 +138,7 @@ def test_an_interval_is_one_item_referenced_at_its_midpoint():
     (tr,) = ended
     assert (tr.first_seen, tr.last_seen, tr.frames) == (1.0, 1.5, 5)
     assert tr.crossed() and tr.cross_time() == pytest.approx(1.25 + 0.05)
-    assert tr.data["trigger"] == {"blocked": 1.0, "clear": 1.5}
+    assert tr.record() == {"trigger": {"blocked": 1.0, "clear": 1.5}}
     assert tr.blob is None and tracker.stats()["trigger_glitches"] == 0
 
 
@@ -240,8 +236,7 @@ def test_synth_beam_follows_the_items_with_an_offset():
         ended += tracker.update(img, k / 20.0)[1]
     crossed = [it for it in feed.items if it.time_at_x(240 - 0.2 * it.speed + it.width / 2) <= 139 / 20.0]
     assert len(ended) == len(crossed) >= 4
-    for tr, item in zip(ended, crossed):
-        assert tr.data["truth"].most_common(1)[0][0] == item.id
+    for tr, item in zip(ended, crossed):  # one interval per item, in order, each referenced at its crossing
         assert tr.cross_time() == pytest.approx(item.time_at_x(240.0), abs=1e-9)
 
 
@@ -268,7 +263,7 @@ def _line_file(tmp_path, trigger: dict, name: str = "line.yaml") -> str:
 
 def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
     from foodcam.camera.actuators import open_actuator
-    from foodcam.camera.sorting.app import open_line_source, run_line
+    from foodcam.camera.sorting.app import open_line_source, sort
     from foodcam.camera.sorting.audit import read_audit
     from foodcam.runtime.open import open_model
     from test_sorting_e2e import FPS, URI
@@ -283,7 +278,7 @@ def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
     assert "trigger: " in capsys.readouterr().out
     s = json.loads(out.read_text())
     t, recs = s["truth"], read_audit(audit)
-    incomplete = {r["truth"]["id"] for r in recs if r["outcome"] == "incomplete"}
+    incomplete = {t["items"][str(r["id"])]["truth_id"] for r in recs if r["outcome"] == "incomplete"}
     # every item counted once; only one still in the beam when the stream ended may be missing
     assert t["expected"] >= 15 and not t["counted_twice"] and t["false_items"] == 0
     assert set(t["not_counted"]) <= incomplete and len(incomplete) <= 1
@@ -297,7 +292,7 @@ def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
         assert r["first_seen"] == b and r["frames"] == len(inside) == len(r["votes"])
         if r.get("decision"):
             assert r["last_seen"] == c and r["t_ref"] == pytest.approx((b + c) / 2, abs=1e-5)
-            assert abs(r["scheduled_at"] - r["truth"]["fire_at"]) <= 1.0 / FPS
+            assert abs(r["scheduled_at"] - t["items"][str(r["id"])]["fire_at"]) <= 1.0 / FPS
     # decisions as good as the belt tracker's on the same stream with the same model
     d = json.loads(open(_line_file(tmp_path, {"type": "synth"})).read())
     del d["detection"]
@@ -305,7 +300,7 @@ def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
     act = open_actuator(line.actuator)
     act.connect()
     with open_model(colour_model) as model, open_line_source(URI) as src:
-        belt = run_line(model, src, line, act, max_seconds=seconds, progress=False)
+        belt = sort(model, src, line, act, max_seconds=seconds)
     assert t["accuracy"] >= 0.85 and t["accuracy"] >= belt["truth"]["accuracy"] - 0.05  # within one item
 
 
@@ -359,9 +354,9 @@ def test_udp_trigger_on_loopback(caplog):
 def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     """A real datagram beam with the Sorter: only the frames taken while blocked are classified."""
     from foodcam.camera.actuators import open_actuator
-    from foodcam.camera.sorting.app import Sorter
     from foodcam.camera.sorting.audit import AuditLog, read_audit
     from foodcam.camera.sorting.scheduler import WallClock
+    from foodcam.camera.sorting.sorter import Sorter
     from foodcam.runtime.open import open_model
     from tiny_onnx import cls_onnx
 
@@ -373,17 +368,17 @@ def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     with open_model(cls_onnx(tmp_path / "cls.onnx")) as model, AuditLog(tmp_path / "a.jsonl") as audit:
         sorter = Sorter(model, line, act, audit, WallClock())
-        assert sorter.process(frame, time.perf_counter()) == []  # starts the receiver
+        assert sorter.process(frame, time.perf_counter()).items == ()  # starts the receiver
         beam = sorter.tracker.input
         try:
             tx.sendto(b'{"beam": "blocked"}', ("127.0.0.1", beam.port))
             assert _wait(lambda: beam.received == 1)
             for _ in range(3):
-                (tr,) = sorter.process(frame, time.perf_counter())
-                assert tr.blob is not None
+                (tr,) = sorter.process(frame, time.perf_counter()).items
+                assert tr.box == sorter.tracker.window.frame_box
             tx.sendto(b'{"beam": "clear"}', ("127.0.0.1", beam.port))
             assert _wait(lambda: beam.received == 2)
-            assert sorter.process(frame, time.perf_counter()) == []
+            assert sorter.process(frame, time.perf_counter()).items == ()
             s = sorter.finish()
         finally:
             tx.close()

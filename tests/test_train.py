@@ -8,19 +8,21 @@ import shutil
 import cv2
 import numpy as np
 import pytest
-import torch
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.metrics import ConfusionMatrix
-from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN
-from foodcam.train.augment import seg_train_transform
-from foodcam.train.datasets import SegmentationDataset, class_frequencies
-from foodcam.train.engine import warmup_cosine
-from foodcam.train.losses import SegLoss, class_weights
-from foodcam.train.models.deploy import DeployWrapper
-from foodcam.train.plots import plot_confusion, plot_curves
-from torch import nn
 
-from tests.conftest import foodcam
+pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
+import torch  # noqa: E402
+from foodcam.runtime.errors import FoodcamError  # noqa: E402
+from foodcam.runtime.metrics import ConfusionMatrix  # noqa: E402
+from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN  # noqa: E402
+from foodcam.train.augment import seg_train_transform  # noqa: E402
+from foodcam.train.datasets import SegmentationDataset, class_frequencies  # noqa: E402
+from foodcam.train.engine import warmup_cosine  # noqa: E402
+from foodcam.train.losses import SegLoss, class_weights  # noqa: E402
+from foodcam.train.models.deploy import DeployWrapper  # noqa: E402
+from foodcam.train.plots import plot_confusion, plot_curves  # noqa: E402
+from torch import nn  # noqa: E402
+
+from tests.conftest import foodcam  # noqa: E402
 
 torch.set_num_threads(1)
 STIRRER, PAN, FOOD = 0, 1, 2

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.fmt import pct
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import TaskSpec
@@ -122,13 +123,13 @@ def format_classification(metrics: dict) -> str:
     lines = []
     for name, h in metrics["heads"].items():
         w = max(10, *(len(c) for c in h["classes"]))
-        lines.append(f"[{name}] accuracy {_pct(h['accuracy'])}  macro F1 {_pct(h['macro_f1'])}")
+        lines.append(f"[{name}] accuracy {pct(h['accuracy'])}  macro F1 {pct(h['macro_f1'])}")
         lines.append(f"  {'class':<{w}} {'precision':>9} {'recall':>9} {'f1':>9} {'images':>7}")
         for c, v in h["per_class"].items():
-            lines.append(f"  {c:<{w}} {_pct(v['precision']):>9} {_pct(v['recall']):>9} {_pct(v['f1']):>9} "
+            lines.append(f"  {c:<{w}} {pct(v['precision']):>9} {pct(v['recall']):>9} {pct(v['f1']):>9} "
                          f"{v['support']:>7}")
-    accs = "  ".join(f"{name} {_pct(a)}" for name, a in metrics["acc"].items())
-    lines.append(f"accuracy: {accs}  (mean {_pct(metrics['mean_acc'])}, {metrics.get('images', '?')} images)")
+    accs = "  ".join(f"{name} {pct(a)}" for name, a in metrics["acc"].items())
+    lines.append(f"accuracy: {accs}  (mean {pct(metrics['mean_acc'])}, {metrics.get('images', '?')} images)")
     return "\n".join(lines)
 
 
@@ -143,6 +144,3 @@ def plot_head_confusions(metrics: dict, out: str | Path, title: str = "") -> lis
         paths.append(p)
     return paths
 
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"

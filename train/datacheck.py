@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+from foodcam.runtime.fmt import share
 
 
 def format_kitchen_report(report: dict) -> str:
@@ -16,11 +14,11 @@ def format_kitchen_report(report: dict) -> str:
     rows = []
     for split, s in report["splits"].items():
         px = s["class_pixels"]
-        rows.append([split, s["images"], s["masks"], s["pairs"], *(_pct(v, sum(px)) for v in px)])
+        rows.append([split, s["images"], s["masks"], s["pairs"], *(share(v, sum(px)) for v in px)])
     if len(rows) > 1:
         px = report["class_pixels"]
         tot = [sum(s[k] for s in report["splits"].values()) for k in ("images", "masks", "pairs")]
-        rows.append(["all", *tot, *(_pct(v, sum(px)) for v in px)])
+        rows.append(["all", *tot, *(share(v, sum(px)) for v in px)])
     widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(cols)]
     line = "  ".join
     out = [f"kitchen dataset {report['root']}", line(str(c).ljust(w) for c, w in zip(cols, widths))]

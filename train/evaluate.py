@@ -6,7 +6,6 @@ benchmarks call it, so every artifact is measured by the same code on the same f
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -14,6 +13,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.fmt import pct
 from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
@@ -194,16 +194,13 @@ def format_table(metrics: dict) -> str:
     lines = [f"{'class':<{w}} " + " ".join(f"{c:>9}" for c in cols) + f" {'pixels':>10}"]
     for name in names:
         row = metrics["per_class"][name]
-        lines.append(f"{name:<{w}} " + " ".join(f"{_pct(row[c]):>9}" for c in cols) + f" {row['support']:>10}")
+        lines.append(f"{name:<{w}} " + " ".join(f"{pct(row[c]):>9}" for c in cols) + f" {row['support']:>10}")
     lines.append(
-        f"pixel accuracy {_pct(metrics['pixel_accuracy'])}  mIoU {_pct(metrics['miou'])}  "
-        f"mDice {_pct(metrics['mdice'])}  ({metrics['images']} images, {metrics['ignored_pixels']} ignored pixels)"
+        f"pixel accuracy {pct(metrics['pixel_accuracy'])}  mIoU {pct(metrics['miou'])}  "
+        f"mDice {pct(metrics['mdice'])}  ({metrics['images']} images, {metrics['ignored_pixels']} ignored pixels)"
     )
     return "\n".join(lines)
 
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"
 
 
 
@@ -213,10 +210,10 @@ def describe(model: Model) -> dict:
 
 
 def main(args) -> int:
-    from foodcam.train.artifacts import load_model
+    from foodcam.runtime.open import open_model
 
     weights = Path(args.weights)
-    model = load_model(weights, device=getattr(args, "device", None))
+    model = open_model(weights, device=getattr(args, "device", None))
     with model:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}

@@ -101,7 +101,7 @@ def predict_classification(
 
 
 def main(args) -> int:
-    from foodcam.train.artifacts import load_model
+    from foodcam.runtime.open import open_model
 
     if not 0.0 <= float(args.alpha) <= 1.0:
         raise FoodcamError(f"--alpha {args.alpha}: expected a value between 0 and 1")
@@ -111,7 +111,7 @@ def main(args) -> int:
     if not paths:
         raise FoodcamError(f"{args.source}: no images found (looked for {', '.join(IMAGE_EXTS)})")
     out = Path(args.out)
-    with load_model(args.weights, device=getattr(args, "device", None)) as model:
+    with open_model(args.weights, device=getattr(args, "device", None)) as model:
         out.mkdir(parents=True, exist_ok=True)
         if model.task.kind == "segmentation":
             written, failed = predict_segmentation(model, paths, out, args.overlay, float(args.alpha))

@@ -3,6 +3,8 @@
     from foodcam.camera.actuators import open_actuator
     act = open_actuator({"type": "mqtt", "host": "10.0.0.2", "topic": "plant/line-1"}, line="line-1")
     act.connect(); act.fire(42, "reject", at); act.close()
+
+The settings of each type are the typed models in config.py (`parse_actuator` validates without opening).
 """
 
 from __future__ import annotations
@@ -10,25 +12,15 @@ from __future__ import annotations
 import importlib
 
 from foodcam.camera.actuators.base import ACTIONS, Actuator, ActuatorError
-from foodcam.runtime.errors import FoodcamError
+from foodcam.camera.actuators.config import ActuatorBase, parse_actuator
 
-__all__ = ["ACTIONS", "TYPES", "Actuator", "ActuatorError", "open_actuator", "check_config"]
+__all__ = ["ACTIONS", "TYPES", "Actuator", "ActuatorError", "open_actuator", "parse_actuator"]
 
 TYPES = ("serial", "mqtt", "udp", "gpio", "dryrun")
 
 
-def open_actuator(cfg: dict, line: str = "line", where: str = "actuator") -> Actuator:
-    """An actuator from its config section (not yet connected: call `connect()`)."""
-    if not isinstance(cfg, dict):
-        raise FoodcamError(f"{where}: actuator: expected a mapping with a type, got {cfg!r}")
-    kind = cfg.get("type")
-    if kind not in TYPES:
-        raise FoodcamError(f"{where}: actuator.type: expected one of {', '.join(TYPES)}, got {kind!r}")
-    mod = importlib.import_module(f"foodcam.camera.actuators.{kind}")
-    return mod.from_config(cfg, where, line)
-
-
-def check_config(cfg: dict, where: str = "actuator") -> None:
-    """Validate an actuator section without opening anything (errors name the key)."""
-    act = open_actuator(cfg, where=where)
-    act.close()
+def open_actuator(cfg: dict | ActuatorBase, line: str = "line", where: str = "actuator") -> Actuator:
+    """An actuator from its config section, validated first (not yet connected: call `connect()`)."""
+    cfg = parse_actuator(cfg, where)
+    mod = importlib.import_module(f"foodcam.camera.actuators.{cfg.type}")
+    return mod.from_config(cfg, line)

@@ -1,4 +1,4 @@
-"""One interface for every ejector link, and the reconnect-with-backoff keeper they share.
+"""One interface for every ejector link, and the keeper that reopens a lost link (camera/supervise.py).
 
     act = open_actuator({"type": "serial", "port": "/dev/ttyUSB0"}, line="line-1")
     act.connect()                      # tries once now; a background thread keeps retrying with backoff
@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 
+from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.actuators")
@@ -37,13 +38,25 @@ class Actuator(abc.ABC):
         self.line, self.pulse_ms = line, float(pulse_ms)
         self.backoff0, self.backoff_max = float(backoff_s), float(backoff_max_s)
         self.sent = 0  # commands delivered
-        self.reconnects = 0
         self._lock = threading.RLock()  # one command or (re)open at a time
         self._up = False
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._ever_up = False
+        self._keeper_worker: Worker | None = None
+        self._link: Reconnect | None = None
+        self._open_error: BaseException | None = None
+
+    @property
+    def link(self) -> Reconnect:
+        """Backoff, outage warnings and the reconnect count of this link (made on first use: describe()
+        may depend on attributes a subclass sets after this constructor)."""
+        if self._link is None:
+            self._link = Reconnect(f"{self.kind} {self.describe()}".strip(), log, self.backoff0, self.backoff_max)
+        return self._link
+
+    @property
+    def reconnects(self) -> int:
+        return self.link.reconnects
 
     # --- the interface ------------------------------------------------------------------------------
     @property
@@ -54,9 +67,8 @@ class Actuator(abc.ABC):
         """Open the link now if possible; keep (re)opening it in the background. Returns `connected`."""
         self._stop.clear()
         self._try_open()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._keeper, name=f"{self.kind} keeper", daemon=True)
-            self._thread.start()
+        if self._keeper_worker is None:
+            self._keeper_worker = Worker(f"{self.kind} keeper", self._keeper, self._stop).start()
         return self.connected
 
     def wait_connected(self, timeout: float) -> bool:
@@ -89,9 +101,9 @@ class Actuator(abc.ABC):
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5.0)
-        self._thread = None
+        if self._keeper_worker is not None:
+            self._keeper_worker.join(timeout=5.0)
+        self._keeper_worker = None
         with self._lock:
             if self._up:
                 self._up = False
@@ -134,19 +146,17 @@ class Actuator(abc.ABC):
 
     # --- keeping the link up --------------------------------------------------------------------------
     def _try_open(self) -> bool:
+        """One attempt to open the link (the keeper waits with backoff after a failure)."""
         with self._lock:
             if self._up:
                 return True
             try:
                 self._open()
             except Exception as e:  # noqa: BLE001 - every failure to open is retried
-                log.debug("%s %s: cannot open: %s", self.kind, self.describe(), e)
+                self._open_error = e
                 return False
             self._up = True
-            if self._ever_up:
-                self.reconnects += 1
-                log.info("%s %s: reconnected", self.kind, self.describe())
-            self._ever_up = True
+            self.link.opened()
             return True
 
     def _mark_down(self, err: BaseException) -> None:
@@ -162,94 +172,12 @@ class Actuator(abc.ABC):
         self._wake.set()
 
     def _keeper(self) -> None:
-        backoff = self.backoff0
         while not self._stop.is_set():
             if self._up:
                 self._wake.wait(1.0)
                 self._wake.clear()
                 if self._up and not self._stop.is_set() and not self._healthy():
                     self._mark_down(OSError("health check failed"))
-                backoff = self.backoff0
                 continue
-            if self._try_open():
-                continue
-            self._stop.wait(backoff)
-            backoff = min(backoff * 2, self.backoff_max)
-
-
-class Settings:
-    """Typed look-ups in a config mapping; errors name the file and the dotted key."""
-
-    def __init__(self, where: str, prefix: str = "") -> None:
-        self.where, self.prefix = where, prefix
-
-    def fail(self, key: str, expected: str, got) -> FoodcamError:
-        return FoodcamError(f"{self.where}: {self.prefix}{key}: expected {expected}, got {got!r}")
-
-    def known(self, d: dict, keys: tuple[str, ...]) -> None:
-        for k in d:
-            if k not in keys:
-                raise FoodcamError(f"{self.where}: {self.prefix}{k}: unknown key (known: {', '.join(keys)})")
-
-    def section(self, d: dict, key: str, required: bool = False) -> dict:
-        s = d.get(key)
-        if s is None:
-            if required:
-                raise FoodcamError(f"{self.where}: {self.prefix}{key}: missing section")
-            return {}
-        if not isinstance(s, dict):
-            raise self.fail(key, "a mapping", s)
-        return s
-
-    def number(self, d: dict, key: str, default=None, lo=None, hi=None, positive=False, integer=False,
-               required=False):
-        val = d.get(key, default)
-        if val is None:
-            if required:
-                raise FoodcamError(f"{self.where}: {self.prefix}{key}: missing (a number is required)")
-            return None
-        ok = isinstance(val, (int, float)) and not isinstance(val, bool)
-        ok = ok and not (integer and float(val) != int(val))
-        if ok:
-            f = float(val)
-            ok = not ((positive and f <= 0) or (lo is not None and f < lo) or (hi is not None and f > hi))
-        if not ok:
-            what = "a positive number" if positive else "an integer" if integer else "a number"
-            if lo is not None and hi is not None:
-                what += f" in {lo}..{hi}"
-            elif lo is not None:
-                what += f" >= {lo}"
-            raise self.fail(key, what, val)
-        return int(val) if integer else float(val)
-
-    def text(self, d: dict, key: str, default=None, required=False) -> str | None:
-        val = d.get(key, default)
-        if val is None and required:
-            raise FoodcamError(f"{self.where}: {self.prefix}{key}: missing (a string is required)")
-        if val is not None and not isinstance(val, str):
-            raise self.fail(key, "a string", val)
-        return val
-
-    def flag(self, d: dict, key: str, default: bool) -> bool:
-        val = d.get(key, default)
-        if not isinstance(val, bool):
-            raise self.fail(key, "true or false", val)
-        return val
-
-    def choice(self, d: dict, key: str, options: tuple[str, ...], default: str) -> str:
-        val = d.get(key, default)
-        if val not in options:
-            raise self.fail(key, f"one of {', '.join(options)}", val)
-        return str(val)
-
-
-COMMON_KEYS = ("type", "pulse_ms", "backoff_s", "backoff_max_s")
-
-
-def common_kwargs(cfg: dict, s: Settings, line: str) -> dict:
-    return {
-        "line": line,
-        "pulse_ms": s.number(cfg, "pulse_ms", 60.0, positive=True),
-        "backoff_s": s.number(cfg, "backoff_s", 0.2, positive=True),
-        "backoff_max_s": s.number(cfg, "backoff_max_s", 5.0, positive=True),
-    }
+            if not self._try_open():
+                self.link.failed(self._open_error, self._stop)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs, log
-
-KEYS = COMMON_KEYS
+from foodcam.camera.actuators.base import Actuator, log
+from foodcam.camera.actuators.config import DryRunConfig
 
 
 class DryRunActuator(Actuator):
@@ -28,7 +27,5 @@ class DryRunActuator(Actuator):
         log.info("dry run: %s", cmd)
 
 
-def from_config(cfg: dict, where: str, line: str) -> DryRunActuator:
-    s = Settings(where, "actuator.")
-    s.known(cfg, KEYS)
-    return DryRunActuator(**common_kwargs(cfg, s, line))
+def from_config(cfg: DryRunConfig, line: str) -> DryRunActuator:
+    return DryRunActuator(**cfg.common(line))

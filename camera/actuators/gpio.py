@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import threading
 
-from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
+from foodcam.camera.actuators.base import Actuator, ActuatorError
+from foodcam.camera.actuators.config import GpioConfig
 from foodcam.runtime.errors import FoodcamError
-
-KEYS = COMMON_KEYS + ("pin", "divert_pin", "mode", "active_high")
 
 
 def import_gpio():
@@ -77,14 +76,6 @@ class GpioActuator(Actuator):
         self._timers = [x for x in self._timers if x.is_alive()] + [t]
 
 
-def from_config(cfg: dict, where: str, line: str) -> GpioActuator:
-    s = Settings(where, "actuator.")
-    s.known(cfg, KEYS)
-    divert = s.number(cfg, "divert_pin", None, integer=True, lo=0)
-    return GpioActuator(
-        pin=s.number(cfg, "pin", required=True, integer=True, lo=0),
-        divert_pin=divert,
-        mode=s.choice(cfg, "mode", ("BOARD", "BCM"), "BOARD"),
-        active_high=s.flag(cfg, "active_high", True),
-        **common_kwargs(cfg, s, line),
-    )
+def from_config(cfg: GpioConfig, line: str) -> GpioActuator:
+    return GpioActuator(pin=cfg.pin, divert_pin=cfg.divert_pin, mode=cfg.mode, active_high=cfg.active_high,
+                        **cfg.common(line))

@@ -16,11 +16,9 @@ import json
 import os
 import time
 
-from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs, log
+from foodcam.camera.actuators.base import Actuator, ActuatorError, log
+from foodcam.camera.actuators.config import MqttConfig
 from foodcam.runtime.errors import FoodcamError
-
-KEYS = COMMON_KEYS + ("host", "port", "topic", "qos", "keepalive_s", "client_id", "ack_timeout_s", "username",
-                      "password_env", "expiry_s")
 
 
 class MqttActuator(Actuator):
@@ -94,10 +92,7 @@ class MqttActuator(Actuator):
             log.warning("mqtt %s: broker refused the connection: %s", self.describe(), reason_code)
             return
         client.publish(self.status_topic, "online", qos=1, retain=True)
-        if self._ever_up:
-            self.reconnects += 1
-            log.info("mqtt %s: reconnected", self.describe())
-        self._ever_up = True
+        self.link.opened()
         self._up = True
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -126,25 +121,10 @@ class MqttActuator(Actuator):
                                     f"{self.ack_timeout:g} s (waited {time.monotonic() - t0:.2f} s)")
 
 
-def from_config(cfg: dict, where: str, line: str) -> MqttActuator:
-    s = Settings(where, "actuator.")
-    s.known(cfg, KEYS)
-    pw_env = s.text(cfg, "password_env")
-    password = None
-    if pw_env:
-        password = os.environ.get(pw_env)
-        if password is None:
-            raise FoodcamError(f"{where}: actuator.password_env: environment variable {pw_env} is not set")
-    return MqttActuator(
-        host=s.text(cfg, "host", "127.0.0.1"),
-        port=s.number(cfg, "port", 1883, integer=True, lo=1, hi=65535),
-        topic=s.text(cfg, "topic"),
-        qos=s.number(cfg, "qos", 1, integer=True, lo=0, hi=2),
-        keepalive_s=s.number(cfg, "keepalive_s", 10, integer=True, lo=1),
-        client_id=s.text(cfg, "client_id"),
-        ack_timeout_s=s.number(cfg, "ack_timeout_s", 0.5, positive=True),
-        expiry_s=s.number(cfg, "expiry_s", 1.0, positive=True),
-        username=s.text(cfg, "username"),
-        password=password,
-        **common_kwargs(cfg, s, line),
-    )
+def from_config(cfg: MqttConfig, line: str) -> MqttActuator:
+    password = os.environ.get(cfg.password_env) if cfg.password_env else None
+    if cfg.password_env and password is None:
+        raise FoodcamError(f"actuator.password_env: environment variable {cfg.password_env} is not set")
+    return MqttActuator(host=cfg.host, port=cfg.port, topic=cfg.topic, qos=cfg.qos, keepalive_s=cfg.keepalive_s,
+                        client_id=cfg.client_id, ack_timeout_s=cfg.ack_timeout_s, expiry_s=cfg.expiry_s,
+                        username=cfg.username, password=password, **cfg.common(line))

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 
-from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, ActuatorError, Settings, common_kwargs
+from foodcam.camera.actuators.base import Actuator, ActuatorError
+from foodcam.camera.actuators.config import SerialConfig
 from foodcam.runtime.errors import FoodcamError
-
-KEYS = COMMON_KEYS + ("port", "baudrate", "ack", "ack_timeout_s", "template", "write_timeout_s")
 
 
 class SerialActuator(Actuator):
@@ -69,20 +68,6 @@ class SerialActuator(Actuator):
                 raise ActuatorError(f"serial {self.port}: device answered {reply!r} to {line!r}")
 
 
-def from_config(cfg: dict, where: str, line: str) -> SerialActuator:
-    s = Settings(where, "actuator.")
-    s.known(cfg, KEYS)
-    template = s.text(cfg, "template", "{ACTION} {id}")
-    try:
-        template.format(ACTION="REJECT", action="reject", id=0, pulse_ms=60, at=0.0)
-    except (KeyError, IndexError, ValueError) as e:
-        raise s.fail("template", "fields among {ACTION} {action} {id} {pulse_ms} {at}", f"{template} ({e})") from None
-    return SerialActuator(
-        port=s.text(cfg, "port", required=True),
-        baudrate=s.number(cfg, "baudrate", 115200, positive=True, integer=True),
-        ack=s.flag(cfg, "ack", False),
-        ack_timeout_s=s.number(cfg, "ack_timeout_s", 0.2, positive=True),
-        write_timeout_s=s.number(cfg, "write_timeout_s", 0.5, positive=True),
-        template=template,
-        **common_kwargs(cfg, s, line),
-    )
+def from_config(cfg: SerialConfig, line: str) -> SerialActuator:
+    return SerialActuator(port=cfg.port, baudrate=cfg.baudrate, ack=cfg.ack, ack_timeout_s=cfg.ack_timeout_s,
+                          write_timeout_s=cfg.write_timeout_s, template=cfg.template, **cfg.common(line))

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import socket
 
-from foodcam.camera.actuators.base import COMMON_KEYS, Actuator, Settings, common_kwargs
-
-KEYS = COMMON_KEYS + ("host", "port")
+from foodcam.camera.actuators.base import Actuator
+from foodcam.camera.actuators.config import UdpConfig
 
 
 class UdpActuator(Actuator):
@@ -42,11 +41,5 @@ class UdpActuator(Actuator):
         self.sock.sendto(data, self.addr)
 
 
-def from_config(cfg: dict, where: str, line: str) -> UdpActuator:
-    s = Settings(where, "actuator.")
-    s.known(cfg, KEYS)
-    return UdpActuator(
-        host=s.text(cfg, "host", required=True),
-        port=s.number(cfg, "port", required=True, integer=True, lo=1, hi=65535),
-        **common_kwargs(cfg, s, line),
-    )
+def from_config(cfg: UdpConfig, line: str) -> UdpActuator:
+    return UdpActuator(host=cfg.host, port=cfg.port, **cfg.common(line))

@@ -42,6 +42,9 @@ class Sink:
     def write(self, out: Rendered) -> None:
         raise NotImplementedError
 
+    def write_events(self, events: list[dict]) -> None:
+        """Records that arrive without a frame (the end of a run): sinks that keep records take them."""
+
     def close(self) -> None:
         pass
 
@@ -55,19 +58,21 @@ class Sink:
 class Sinks:
     """All outputs of a run. `render(frame, result)` draws once and hands the same picture to every sink.
 
-    The visualizer and (for kitchen models) the analytics are set up from the first result's task.
+    The visualizer (unless one is given: the sorting line brings its own) and, for kitchen models, the
+    analytics are set up from the first result's task.
     """
 
     def __init__(self, sinks: list[Sink] | None = None, visualize: str = "overlay", alpha: float = 0.5,
-                 analytics: bool = True, **analytics_options) -> None:
+                 analytics: bool = True, visualizer=None, **analytics_options) -> None:
         self.sinks = list(sinks or [])
         self.failed: dict[str, str] = {}  # sink name -> first error
         self.visualize, self.alpha = visualize, alpha
         self.want_analytics, self.analytics_options = analytics, analytics_options
-        self.visualizer: Visualizer | None = None
+        self.visualizer = visualizer  # anything with draw(image, result, info) -> image
         self.analytics: KitchenAnalytics | None = None
         self.event_counts: dict[str, int] = {}
         self.latest: Rendered | None = None
+        self._started = False
 
     def add(self, sink: Sink) -> Sink:
         self.sinks.append(sink)
@@ -77,18 +82,22 @@ class Sinks:
     def stop_requested(self) -> bool:
         return any(s.stop for s in self.sinks)
 
-    def render(self, frame: Frame, result, stats: dict | None = None) -> Rendered:
-        if self.visualizer is None:
-            self.visualizer = Visualizer(result.task, self.visualize, self.alpha)
+    def render(self, frame: Frame, result, stats: dict | None = None, events: list[dict] | None = None) -> Rendered:
+        """Hand one frame's result to every sink; `events`: the stage's records that arose meanwhile."""
+        if not self._started:
+            self._started = True
+            if self.visualizer is None:
+                self.visualizer = Visualizer(result.task, self.visualize, self.alpha)
             if self.want_analytics and KitchenAnalytics.supports(result.task):
                 self.analytics = KitchenAnalytics(result.task, **self.analytics_options)
-        state, events = None, []
+        state, new = None, []
         if self.analytics is not None:
-            state, events = self.analytics.update(result.mask, frame.index, frame.timestamp)
-            for e in events:
-                self.event_counts[e["event"]] = self.event_counts.get(e["event"], 0) + 1
+            state, new = self.analytics.update(result.mask, frame.index, frame.timestamp)
+            for e in new:
                 log.info("event %s at frame %d", e["event"], e["frame"])
-        out = Rendered(frame, result, stats, state, events, self.visualizer)
+        new = new + list(events or [])
+        self._count(new)
+        out = Rendered(frame, result, stats, state, new, self.visualizer)
         for sink in list(self.sinks):
             try:
                 sink.write(out)
@@ -96,6 +105,21 @@ class Sinks:
                 self._disable(sink, e)
         self.latest = out
         return out
+
+    def emit(self, events: list[dict]) -> None:
+        """Records without a frame (what the end of a run decided) to the sinks that keep records."""
+        if not events:
+            return
+        self._count(events)
+        for sink in list(self.sinks):
+            try:
+                sink.write_events(events)
+            except Exception as e:  # noqa: BLE001 - one broken output must not stop the others
+                self._disable(sink, e)
+
+    def _count(self, events: list[dict]) -> None:
+        for e in events:
+            self.event_counts[e["event"]] = self.event_counts.get(e["event"], 0) + 1
 
     def _disable(self, sink: Sink, error: Exception) -> None:
         self.sinks.remove(sink)

@@ -1,20 +1,22 @@
-"""JSON Lines: one record per frame (or a stats record every `interval` seconds) and every analytics event.
+"""JSON Lines: one record per frame (or a stats record every `interval` seconds) and every event.
 
-Each record is one complete line, written in one call and flushed, so a reader tailing the file,
-or one reading it after a kill, only ever sees whole records.
+Each record is one complete line (camera/jsonl.py), so a reader tailing the file, or one reading it after
+a kill, only ever sees whole records.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
+from foodcam.camera.jsonl import JsonLines
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.results import ClassificationResult, SegmentationResult
 
 
 def result_summary(result) -> dict:
+    if hasattr(result, "summary"):  # a job's own result (the sorting line's LineResult)
+        return result.summary()
     if isinstance(result, SegmentationResult):
         return {"shares": {k: round(v, 4) for k, v in result.shares.items()}}
     if isinstance(result, ClassificationResult):
@@ -27,20 +29,23 @@ class EventsSink(Sink):
         self.path = Path(path)
         self.name = str(self.path)
         self.interval = interval if interval and interval > 0 else None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._f = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+        self._out = JsonLines(self.path, append=False, digits=None, what="events file")
         self._last: float | None = None  # when the last stats record was written
-        self.records = 0
+
+    @property
+    def records(self) -> int:
+        return self._out.lines
 
     def _line(self, record: dict) -> None:
-        self._f.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._f.flush()
-        self.records += 1
+        self._out.write(record)
+
+    def write_events(self, events: list[dict]) -> None:
+        for e in events:
+            self._line({"type": "event", **e})
 
     def write(self, out: Rendered) -> None:
         f = out.frame
-        for e in out.events:
-            self._line({"type": "event", **e})
+        self.write_events(out.events)
         if self.interval is None:
             rec = {"type": "frame", "frame": f.index, "time": round(f.timestamp, 3),
                    "latency_ms": out.stats.get("latency_ms"), "fps": out.stats.get("fps")}
@@ -57,8 +62,7 @@ class EventsSink(Sink):
             self._line(rec)
 
     def close(self) -> None:
-        if not self._f.closed:
-            self._f.close()
+        self._out.close()
 
     def summary(self) -> dict:
         return {"events_file": {"path": str(self.path), "records": self.records}}

@@ -61,9 +61,12 @@ class HttpSink(Sink):
     def port(self) -> int:
         return int(self.server.server_address[1])
 
+    def write_events(self, events: list[dict]) -> None:
+        self._events.extend(events)
+
     def write(self, out: Rendered) -> None:
         image = out.image if self.watchers else None  # draw only while someone watches
-        self._events.extend(out.events)
+        self.write_events(out.events)
         stats = {**self.info, **out.stats, "frame": out.frame.index, "analytics": out.analytics,
                  "events": list(self._events)}
         with self._cond:

@@ -1,4 +1,7 @@
-"""The live view page: the MJPEG stream and a table of stats polled from /stats (plain HTML + a little JS)."""
+"""The live view page: the MJPEG stream and a table of stats polled from /stats (plain HTML + a little JS).
+
+Rows a job does not report stay "-": the kitchen fills coverage and stirrer, the sorting line its counters
+(items, decisions, commands fired and missed, the ejection queue) and a list of its decided items."""
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -31,6 +34,9 @@ PAGE = """<!doctype html>
       <tr><td>dropped</td><td id="dropped">-</td></tr>
       <tr><td>food coverage</td><td id="coverage">-</td></tr>
       <tr><td>stirrer</td><td id="stirrer">-</td></tr>
+      <tr><td>line</td><td id="line">-</td></tr>
+      <tr><td>items</td><td id="items">-</td></tr>
+      <tr><td>commands</td><td id="commands">-</td></tr>
     </table>
     <h2>events</h2>
     <pre id="events"></pre>
@@ -53,7 +59,13 @@ async function poll() {
     const a = s.analytics;
     set("coverage", a && a.coverage != null ? fmt(100 * a.coverage, 0) + " %" : "-");
     set("stirrer", a ? (a.stirrer.present ? "present" : "absent") : "-");
-    set("events", (s.events || []).slice().reverse().map(e => "#" + e.frame + " " + e.event).join("\\n"));
+    const n = s.line;
+    set("line", s.line_name || "-");
+    set("items", n ? `${n.items}: reject ${n.rejected}, pass ${n.passed}, divert ${n.diverted}` : "-");
+    set("commands", n ? `fired ${n.fired}, missed ${n.missed}, queued ${n.pending}` : "-");
+    set("events", (s.events || []).slice().reverse().map(e => e.event === "item"
+      ? `item #${e.id} ${e.decision || "-"} ${e.outcome}` + (e.p_rotten == null ? "" : ` P(rotten) ${fmt(e.p_rotten, 2)}`)
+      : "#" + e.frame + " " + e.event).join("\\n"));
   } catch (e) {
     set("status", "disconnected"); document.getElementById("status").className = "down";
   }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.camera.cli import add_output_args
+
 
 def _sort(args) -> int:
-    from foodcam.camera.sorting.main import main
+    from foodcam.camera.sorting.app import main
 
     return main(args)
 
@@ -19,8 +21,9 @@ def register(sub) -> None:
                     "the audit log. synth://conveyor is a simulated line with ground truth (accuracy and "
                     "timing in the summary).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="example: foodcam sort --model fresh.onnx --source 'synth://conveyor?fps=30&size=640x240' "
-               "--line line.yaml --audit audit.jsonl --max-seconds 20",
+        epilog="examples:\n  foodcam sort --model fresh.onnx --source 'synth://conveyor?fps=30&size=640x240' "
+               "--line line.yaml --audit audit.jsonl --max-seconds 20\n"
+               "  foodcam sort --model fresh.onnx --source csi://0 --line line.yaml --save line.mp4 --serve 0.0.0.0:8080",
     )
     p.add_argument("--model", required=True, help="freshness model: .onnx or .engine")
     p.add_argument("--source", required=True, help="camera URI, video, image folder or synth://conveyor")
@@ -31,6 +34,10 @@ def register(sub) -> None:
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
     p.add_argument("--dry-run", action="store_true", help="log commands instead of using the line's actuator")
     p.add_argument("--realtime", action="store_true", help="pace synthetic/recorded sources on the wall clock")
+    p.add_argument("--sim-latency", type=float, default=None, metavar="S",
+                   help="simulated clock: assume S seconds of processing per frame instead of measuring it "
+                        "(results that do not depend on how busy this machine is)")
     p.add_argument("--backend", default=None, help="model backend (onnxruntime | cpu | cuda | tensorrt)")
     p.add_argument("--json", default=None, help="also write the summary as JSON here")
+    add_output_args(p)
     p.set_defaults(func=_sort)

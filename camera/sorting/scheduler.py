@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from foodcam.camera.actuators import Actuator, ActuatorError
+from foodcam.camera.supervise import Worker
 
 log = logging.getLogger("foodcam.sorting")
 
@@ -79,15 +80,19 @@ class Scheduler:
         self._cond = threading.Condition()
         self._closed = False
         self.fired = self.missed = 0
-        self._thread = None
-        if self.clock.realtime:
-            self._thread = threading.Thread(target=self._run, name="sorting scheduler", daemon=True)
-            self._thread.start()
+        self._worker: Worker | None = None
+        if self.clock.realtime:  # a timer thread that is restarted, never silently lost, if it fails
+            self._worker = Worker("ejection timer", self._run).start()
 
     @property
     def pending(self) -> int:
         with self._cond:
             return len(self._heap)
+
+    def queue(self) -> list[tuple[int, str, float]]:
+        """The commands waiting, soonest first: (item id, action, due at)."""
+        with self._cond:
+            return [(c.item_id, c.action, c.fire_at) for _, _, c in sorted(self._heap, key=lambda e: (e[0], e[1]))]
 
     def submit(self, item_id: int, action: str, fire_at: float,
                on_done: Callable[[Outcome], None] | None = None) -> None:
@@ -137,8 +142,9 @@ class Scheduler:
             left = [c for _, _, c in sorted(self._heap, key=lambda e: (e[0], e[1]))]
             self._heap.clear()
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
+        if self._worker is not None:
+            self._worker.stop.set()
+            self._worker.join(timeout=2.0)
         for cmd in left:
             self._finish(cmd, None, "still pending when the line stopped")
 

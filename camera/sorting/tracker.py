@@ -21,75 +21,24 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from foodcam.camera.sorting.items import Blob, ItemTrack, LaneView
 from foodcam.camera.sorting.line import LineConfig
+
+__all__ = ["BeltModel", "Blob", "LaneView", "Track", "Tracker"]
 
 LEARN_RATE = 0.1  # running belt-colour update per frame
 MIN_SIGMA = 3.0  # floor of a row's colour spread (8-bit units)
 SAMPLE_STEP = 3  # belt statistics are learnt from every third column
 
 
-class LaneView:
-    """Turns a frame so the belt moves along +x, and maps boxes back."""
-
-    def __init__(self, direction: str, shape: tuple[int, int]) -> None:
-        self.direction, self.h, self.w = direction, int(shape[0]), int(shape[1])
-
-    def __call__(self, img: np.ndarray) -> np.ndarray:
-        d = self.direction
-        if d == "right_to_left":
-            img = img[:, ::-1]
-        elif d == "top_to_bottom":
-            img = img.swapaxes(0, 1)
-        elif d == "bottom_to_top":
-            img = img[::-1].swapaxes(0, 1)
-        return np.ascontiguousarray(img)
-
-    def along(self, v: float) -> float:
-        """A frame coordinate along the motion axis (x, or y for vertical belts) -> lane-view x."""
-        d = self.direction
-        return {"left_to_right": v, "right_to_left": self.w - v, "top_to_bottom": v, "bottom_to_top": self.h - v}[d]
-
-    def to_frame(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
-        """A lane-view box (x0, y0, x1, y1), x1/y1 exclusive -> the same box in frame pixels."""
-        x0, y0, x1, y1 = box
-        d = self.direction
-        if d == "right_to_left":
-            x0, x1 = self.w - x1, self.w - x0
-        elif d == "top_to_bottom":
-            x0, y0, x1, y1 = y0, x0, y1, x1
-        elif d == "bottom_to_top":
-            x0, y0, x1, y1 = y0, self.h - x1, y1, self.h - x0
-        return int(x0), int(y0), int(x1), int(y1)
-
-
 @dataclass
-class Blob:
-    box: tuple[int, int, int, int]  # lane view, x1/y1 exclusive
-    frame_box: tuple[int, int, int, int]  # frame pixels
-    area: int
-    partial: bool  # touching the lane's entry or exit edge: cut off, so its centre is not the item's
+class Track(ItemTrack):
+    """A blob followed across frames."""
 
-    @property
-    def cx(self) -> float:
-        return (self.box[0] + self.box[2]) / 2.0
-
-    @property
-    def cy(self) -> float:
-        return (self.box[1] + self.box[3]) / 2.0
-
-
-@dataclass
-class Track:
-    id: int
-    first_seen: float
-    last_seen: float
     obs: list[tuple[float, float, float, bool]] = field(default_factory=list)  # (t, cx, cy, whole)
     box: tuple[int, int, int, int] = (0, 0, 0, 0)  # last lane-view box
-    blob: Blob | None = None  # matched in the current frame (None: not seen this frame)
     missed: int = 0
     at_exit: bool = False  # its box has reached the lane's exit edge
-    decided: bool = False
-    data: dict = field(default_factory=dict)  # what the sorter attaches (votes, truth ids, ...)
 
     @property
     def frames(self) -> int:
@@ -190,12 +139,14 @@ class Tracker:
         self.x_min, self.x_max = int(cols.min()), int(cols.max()) + 1  # lane extent along the motion
         self.camera_x = (self.view.along(line.camera_line) if line.camera_line is not None
                          else (self.x_min + self.x_max) / 2.0)
-        self.min_area = line.min_area_px
-        if line.detection_method == "mog2":
+        self.window = None  # every item is classified on its own box
+        det = line.detection
+        self.min_area, self.max_missed = det.min_area_px, det.max_missed
+        if det.method == "mog2":
             self.mog = cv2.createBackgroundSubtractorMOG2(history=300, varThreshold=25, detectShadows=False)
             self.belt = None
         else:
-            self.mog, self.belt = None, BeltModel(self.lane, line.fg_threshold)
+            self.mog, self.belt = None, BeltModel(self.lane, det.threshold)
         self.tracks: list[Track] = []
         self.next_id = 0
         self.speed_hint = line.speed_px_s  # known belt speed, else a running median of measured ones
@@ -266,7 +217,7 @@ class Tracker:
         for tr in self.tracks:
             if tr.blob is None:
                 tr.missed += 1
-                if tr.at_exit or tr.missed > self.line.max_missed:
+                if tr.at_exit or tr.missed > self.max_missed:
                     ended.append(tr)
                     continue
             active.append(tr)
@@ -281,6 +232,12 @@ class Tracker:
         """End every track (the stream is over)."""
         ended, self.tracks = self.tracks, []
         return ended
+
+    def feed_truth(self, truth: list, t: float, truth_t: float | None = None) -> None:
+        """Foreground needs no ground truth."""
+
+    def stats(self) -> dict:
+        return {}
 
     @property
     def speed(self) -> float | None:

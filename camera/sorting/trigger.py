@@ -22,20 +22,15 @@ import os
 import socket
 import threading
 import time
+from typing import Annotated, Literal
 
-from foodcam.camera.actuators.base import Settings
+from foodcam.camera.config import Seconds, Section, check_box
+from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
+from pydantic import AfterValidator, Field
 
 log = logging.getLogger("foodcam.sorting")
 
-TYPES = ("udp", "serial", "gpio", "synth")
-COMMON_KEYS = ("type", "offset_s", "min_blocked_s", "roi")
-TYPE_KEYS = {
-    "udp": ("host", "port"),
-    "serial": ("port", "baudrate", "backoff_s", "backoff_max_s"),
-    "gpio": ("pin", "mode", "active_low", "bouncetime_ms"),
-    "synth": (),
-}
 WORDS = {"1": True, "0": False, "blocked": True, "clear": False}
 
 
@@ -73,7 +68,7 @@ class TriggerInput:
         self._lock = threading.Lock()
         self._queue: list[tuple[float, bool]] = []
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
         self.received = 0  # well-formed events
         self.malformed = 0
 
@@ -82,9 +77,14 @@ class TriggerInput:
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2.0)
-        self._thread = None
+        if self._worker is not None:
+            self._worker.join(timeout=2.0)
+        self._worker = None
+
+    @property
+    def restarts(self) -> int:
+        """Times the receiving thread failed unexpectedly and was restarted."""
+        return self._worker.restarts if self._worker is not None else 0
 
     def push(self, blocked: bool, t: float | None = None) -> None:
         """Hand over one beam state, stamped now (perf_counter) unless `t` is given."""
@@ -113,9 +113,9 @@ class TriggerInput:
         self.push(state, t)
 
     def _spawn(self, target) -> None:
+        """Run the receiver as a supervised worker: an unexpected error is logged, counted, and it restarts."""
         self._stop.clear()
-        self._thread = threading.Thread(target=target, name=f"trigger {self.kind}", daemon=True)
-        self._thread.start()
+        self._worker = Worker(f"trigger {self.kind}", target, self._stop).start()
 
 
 class UdpTrigger(TriggerInput):
@@ -165,9 +165,12 @@ class SerialTrigger(TriggerInput):
     def __init__(self, port: str, baudrate: int = 115200, backoff_s: float = 0.2, backoff_max_s: float = 5.0) -> None:
         super().__init__()
         self.port, self.baudrate = port, int(baudrate)
-        self.backoff0, self.backoff_max = float(backoff_s), float(backoff_max_s)
+        self.link = Reconnect(f"trigger serial {port}", log, backoff_s, backoff_max_s)
         self.connected = False
-        self.reconnects = 0
+
+    @property
+    def reconnects(self) -> int:
+        return self.link.reconnects
 
     def start(self) -> None:
         try:
@@ -179,21 +182,14 @@ class SerialTrigger(TriggerInput):
     def _run(self) -> None:
         import serial
 
-        backoff, ever, warned = self.backoff0, False, False
         while not self._stop.is_set():
             try:
                 ser = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0.2)
             except (OSError, ValueError) as e:
-                (log.debug if warned else log.warning)("trigger serial %s: cannot open (%s); retrying with backoff",
-                                                       self.port, e)
-                warned = True
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, self.backoff_max)
+                self.link.failed(e, self._stop)
                 continue
-            if ever:
-                self.reconnects += 1
-                log.info("trigger serial %s: reconnected", self.port)
-            ever, warned, backoff, self.connected = True, False, self.backoff0, True
+            self.link.opened()
+            self.connected = True
             try:
                 self._read(ser)
             except (OSError, serial.SerialException) as e:
@@ -311,55 +307,55 @@ class SynthTrigger(TriggerInput):
 
 
 # --- configuration ------------------------------------------------------------------------------------
-def check_config(cfg, where: str = "line") -> dict:
-    """Validate `detection.trigger` (errors name the key); the settings with their defaults filled in."""
-    s = Settings(where, "detection.trigger.")
-    if not isinstance(cfg, dict):
-        raise FoodcamError(f"{where}: detection.trigger: expected a mapping with a type ({'|'.join(TYPES)}), "
-                           f"got {cfg!r}")
-    kind = s.choice(cfg, "type", TYPES, None)
-    s.known(cfg, COMMON_KEYS + TYPE_KEYS[kind])
-    out = {
-        "type": kind,
-        "offset_s": s.number(cfg, "offset_s", 0.0),
-        "min_blocked_s": s.number(cfg, "min_blocked_s", 0.02, lo=0.0),
-        "roi": _roi(s, cfg.get("roi")),
-    }
-    if kind == "udp":
-        out.update(host=s.text(cfg, "host", "127.0.0.1"),
-                   port=s.number(cfg, "port", required=True, integer=True, lo=0, hi=65535))
-    elif kind == "serial":
-        out.update(port=s.text(cfg, "port", required=True),
-                   baudrate=s.number(cfg, "baudrate", 115200, positive=True, integer=True),
-                   backoff_s=s.number(cfg, "backoff_s", 0.2, positive=True),
-                   backoff_max_s=s.number(cfg, "backoff_max_s", 5.0, positive=True))
-    elif kind == "gpio":
-        out.update(pin=s.number(cfg, "pin", required=True, integer=True, lo=0),
-                   mode=s.choice(cfg, "mode", ("BOARD", "BCM"), "BOARD"),
-                   active_low=s.flag(cfg, "active_low", False),
-                   bouncetime_ms=s.number(cfg, "bouncetime_ms", None, integer=True, lo=1))
-    return out
+class TriggerBase(Section):
+    offset_s: Annotated[float, Field(ge=-3600, le=3600)] = 0.0  # beam -> camera line, seconds of travel
+    min_blocked_s: Annotated[float, Field(ge=0, le=3600)] = 0.02  # shorter intervals are glitches
+    # x0, y0, x1, y1: the classification window, frame pixels
+    roi: Annotated[list[Annotated[float, Field(ge=0, le=100_000)]], AfterValidator(check_box)] | None = None
+
+    @property
+    def roi_box(self) -> tuple[int, int, int, int] | None:
+        return None if self.roi is None else tuple(int(round(v)) for v in self.roi)
 
 
-def _roi(s: Settings, roi) -> tuple[int, int, int, int] | None:
-    if roi is None:
-        return None
-    ok = isinstance(roi, (list, tuple)) and len(roi) == 4
-    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in roi)
-    if not ok or roi[2] <= roi[0] or roi[3] <= roi[1]:
-        raise s.fail("roi", "[x0, y0, x1, y1] in frame pixels with x1 > x0 and y1 > y0", roi)
-    return tuple(int(round(v)) for v in roi)
+class UdpTriggerConfig(TriggerBase):
+    type: Literal["udp"]
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)]  # 0: any free port
 
 
-def open_trigger(cfg: dict, beam_x: float) -> TriggerInput:
+class SerialTriggerConfig(TriggerBase):
+    type: Literal["serial"]
+    port: str
+    baudrate: Annotated[int, Field(gt=0, le=10_000_000)] = 115200
+    backoff_s: Seconds = 0.2
+    backoff_max_s: Seconds = 5.0
+
+
+class GpioTriggerConfig(TriggerBase):
+    type: Literal["gpio"]
+    pin: Annotated[int, Field(ge=0, le=1000)]
+    mode: Literal["BOARD", "BCM"] = "BOARD"
+    active_low: bool = False
+    bouncetime_ms: Annotated[int, Field(ge=1, le=60_000)] | None = None
+
+
+class SynthTriggerConfig(TriggerBase):
+    type: Literal["synth"]
+
+
+TriggerConfig = Annotated[UdpTriggerConfig | SerialTriggerConfig | GpioTriggerConfig | SynthTriggerConfig,
+                          Field(discriminator="type")]
+
+
+def open_trigger(cfg: TriggerBase, beam_x: float) -> TriggerInput:
     """The input a validated `detection.trigger` describes (not started: call `start()`).
 
     `beam_x`: the camera line in frame pixels (where the synth beam sits)."""
-    kind = cfg["type"]
-    if kind == "udp":
-        return UdpTrigger(cfg["host"], cfg["port"])
-    if kind == "serial":
-        return SerialTrigger(cfg["port"], cfg["baudrate"], cfg["backoff_s"], cfg["backoff_max_s"])
-    if kind == "gpio":
-        return GpioTrigger(cfg["pin"], cfg["mode"], cfg["active_low"], cfg["bouncetime_ms"])
-    return SynthTrigger(beam_x, cfg["offset_s"])
+    if isinstance(cfg, UdpTriggerConfig):
+        return UdpTrigger(cfg.host, cfg.port)
+    if isinstance(cfg, SerialTriggerConfig):
+        return SerialTrigger(cfg.port, cfg.baudrate, cfg.backoff_s, cfg.backoff_max_s)
+    if isinstance(cfg, GpioTriggerConfig):
+        return GpioTrigger(cfg.pin, cfg.mode, cfg.active_low, cfg.bouncetime_ms)
+    return SynthTrigger(beam_x, cfg.offset_s)

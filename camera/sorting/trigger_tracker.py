@@ -12,8 +12,8 @@ the lane centred on the camera line, its side the lane's extent across the motio
 
 Glitches: an interval shorter than `min_blocked_s` is dropped (`trigger_glitches`), a "blocked" while
 blocked or a "clear" while clear is ignored (`trigger_repeated`). An interval still open at the end of the
-stream is incomplete. The tracks answer what the Sorter asks of the belt tracker's (`crossed`,
-`cross_time`, `blob`, `frames`, `data`, ...): an item has crossed once its beam is clear, or, with
+stream is incomplete. The tracks answer what the Sorter asks of any track (items.py: `crossed`,
+`cross_time`, `blob`, `frames`, ...): an item has crossed once its beam is clear, or, with
 `decision.decide_at: line`, once the expected midpoint has passed (blocked + half the median blocked time
 of recent items: the true midpoint is only known at "clear"), and then its command is timed by that
 estimate.
@@ -21,12 +21,12 @@ estimate.
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
+from foodcam.camera.sorting.items import Blob, ItemTrack, LaneView
 from foodcam.camera.sorting.line import LineConfig
-from foodcam.camera.sorting.tracker import Blob, LaneView
 from foodcam.camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger
 from foodcam.runtime.errors import FoodcamError
 
@@ -35,19 +35,24 @@ VOTE_SHARE = 0.5  # the item votes with the frames of the central half of its in
 
 
 @dataclass
-class TriggerTrack:
-    id: int
-    first_seen: float  # beam blocked
-    last_seen: float  # beam clear; while blocked, the last frame inside the interval
+class TriggerTrack(ItemTrack):
+    """One blocked..clear interval of the beam (first_seen: blocked; last_seen: clear, or the latest frame)."""
+
     offset_s: float = 0.0
     clear: float | None = None
     expected_mid: float | None = None  # decide_at line: when the midpoint is expected
-    frames: int = 0  # frames taken inside the interval
-    blob: Blob | None = None  # the classification window, in a frame inside the interval
+    seen: int = 0  # frames taken inside the interval
     now: float = float("-inf")  # time of the latest frame
-    decided: bool = False
-    data: dict = field(default_factory=dict)
-    speed: float | None = None  # the belt's, when the line knows it
+    belt_speed: float | None = None  # the belt's, when the line knows it
+    beam: tuple[float | None, float | None] | None = None  # the beam in frame pixels (for ground truth)
+
+    @property
+    def frames(self) -> int:
+        return self.seen
+
+    @property
+    def speed(self) -> float | None:
+        return self.belt_speed
 
     @property
     def t_ref(self) -> float | None:
@@ -73,14 +78,30 @@ class TriggerTrack:
             return self.t_ref
         return None if self.expected_mid is None else self.expected_mid + self.offset_s
 
+    @property
+    def anchor(self) -> tuple[float | None, float | None] | None:
+        """The item in the beam is the one this track classifies (the window's centre need not lie on it)."""
+        return None if self.blob is None else self.beam
+
+    def crop(self, image: np.ndarray) -> np.ndarray:
+        x0, y0, x1, y1 = self.blob.frame_box  # a fixed window: exactly the roi
+        return image[y0:y1, x0:x1]
+
+    def record(self) -> dict:
+        """Photo-eye times: blocked, clear (None while blocked) and, deciding at the line, the expected midpoint."""
+        times = {"blocked": self.first_seen, "clear": self.clear}
+        if self.expected_mid is not None:
+            times["expected_mid"] = self.expected_mid
+        return {"trigger": times}
+
 
 class TriggerTracker:
     """`update(frame, t)` -> (tracks in the beam or waiting for their frame, tracks that ended)."""
 
     def __init__(self, line: LineConfig, shape: tuple[int, int], realtime: bool = False,
                  trigger: TriggerInput | None = None) -> None:
-        cfg = line.trigger or {}
-        if trigger is None and not cfg:
+        cfg = line.trigger
+        if trigger is None and cfg is None:
             raise FoodcamError(f"{line.source}: detection.trigger: missing section (method is trigger)")
         self.line, self.shape = line, (int(shape[0]), int(shape[1]))
         self.view = LaneView(line.direction, shape)
@@ -90,15 +111,17 @@ class TriggerTracker:
             raise FoodcamError(f"{line.source}: lane: {line.lane} lies outside the {shape[1]}x{shape[0]} frame")
         self.camera_x = (self.view.along(line.camera_line) if line.camera_line is not None
                          else (int(cols.min()) + int(cols.max()) + 1) / 2.0)
-        self.offset_s = float(cfg.get("offset_s", 0.0))
-        self.min_blocked = float(cfg.get("min_blocked_s", 0.02))
-        box = self._window(cfg.get("roi"), lane.shape, int(rows.min()), int(rows.max()) + 1)
+        self.offset_s = cfg.offset_s if cfg is not None else 0.0
+        self.min_blocked = cfg.min_blocked_s if cfg is not None else 0.02
+        box = self._window(cfg.roi_box if cfg is not None else None, lane.shape, int(rows.min()), int(rows.max()) + 1)
+        speed = line.speed_px_s  # the beam sits offset_s of travel upstream of the camera line
+        self.beam = self.view.frame_point(self.camera_x - self.offset_s * speed if speed else self.camera_x)
         self.window = Blob(box=box, frame_box=self.view.to_frame(box),
                            area=(box[2] - box[0]) * (box[3] - box[1]), partial=False)
         if trigger is None:
             trigger = open_trigger(cfg, beam_x=self.camera_x)  # synth: left_to_right, lane view = frame
             if trigger.wall_clock and not realtime:
-                raise FoodcamError(f"{line.source}: detection.trigger.type {cfg['type']}: a photo-eye stamps its "
+                raise FoodcamError(f"{line.source}: detection.trigger.type {cfg.type}: a photo-eye stamps its "
                                    "events on the wall clock, so it needs a live camera (or --realtime); "
                                    "synth://conveyor can use type synth")
             trigger.start()
@@ -147,11 +170,9 @@ class TriggerTracker:
         self.blocked = blocked
         if blocked:
             tr = TriggerTrack(id=self.next_id, first_seen=t, last_seen=t, offset_s=self.offset_s,
-                              speed=self.line.speed_px_s)
-            tr.data["trigger"] = {"blocked": t, "clear": None}
-            if self.line.decide_at == "line" and self._durations:
+                              belt_speed=self.line.speed_px_s, beam=self.beam)
+            if self.line.decision.decide_at == "line" and self._durations:
                 tr.expected_mid = t + max(float(np.median(self._durations)) / 2, self.min_blocked)
-                tr.data["trigger"]["expected_mid"] = tr.expected_mid
             self.next_id += 1
             self.tracks.append(tr)
             return
@@ -162,7 +183,6 @@ class TriggerTracker:
             self.next_id -= 1  # nothing was recorded under its id
             return
         tr.clear = tr.last_seen = t
-        tr.data["trigger"]["clear"] = t
         self._durations.append(t - tr.first_seen)
 
     def feed_truth(self, truth: list, t: float, truth_t: float | None = None) -> None:
@@ -185,12 +205,9 @@ class TriggerTracker:
                 continue
             if tr.first_seen <= t:  # inside the interval
                 tr.blob = self.window
-                tr.frames += 1
+                tr.seen += 1
                 if tr.clear is None:
                     tr.last_seen = t
-                item = self.synth.item_at(t) if self.synth is not None else None
-                if item is not None:  # the window's centre need not lie on the item: match by the beam
-                    tr.data.setdefault("truth", Counter())[item] += 1
             active.append(tr)
         self.tracks = active
         return active, ended

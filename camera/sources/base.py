@@ -5,7 +5,8 @@ a *source* turns it into a stream of `Frame`s with the right semantics:
 
 - `FileSource`: every frame, in order, on the caller's thread; end of file ends it (or loops).
 - `LiveSource`: a reader thread keeps only the latest frame (stale ones are dropped and counted);
-  a device that stops delivering is reopened with capped exponential backoff, never ending the run.
+  a device that stops delivering is reopened with capped exponential backoff, never ending the run, and
+  a reader that fails unexpectedly is restarted (camera/supervise.py), never leaving the loop waiting.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 from foodcam.camera.frame import Frame
+from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.imageio import to_bgr8
 
 log = logging.getLogger("foodcam.camera")
@@ -135,15 +137,15 @@ class LiveSource(Source):
                  backoff: float = 0.1, backoff_max: float = 5.0) -> None:
         super().__init__(grabber)
         self.reconnect, self.loop = reconnect, loop
-        self.backoff0, self.backoff_max = backoff, backoff_max
+        self.link = Reconnect(self.uri, log, backoff, backoff_max)
         self._cond = threading.Condition()
         self._latest: Frame | None = None
         self._taken = True  # the latest frame was read (or there is none)
         self._stop = threading.Event()
         grabber.open()  # a wrong URI fails here, loudly; later failures are retried
+        self._opened = True
         self.pace = (grabber.fps or 30.0) if paced else None
-        self._thread = threading.Thread(target=self._run, name=f"source {self.uri}", daemon=True)
-        self._thread.start()
+        self._worker = Worker(f"source {self.uri}", self._run, self._stop).start()
 
     def read(self, timeout: float | None = None) -> Frame | None:
         with self._cond:
@@ -159,40 +161,33 @@ class LiveSource(Source):
         with self._cond:
             self.ended = True
             self._cond.notify_all()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=5.0)
+        self._worker.join(timeout=5.0)
 
-    # -- the reader thread --------------------------------------------------------------------
+    # -- the reader thread (restarted, with the device reopened, if it fails unexpectedly) ------------
     def _run(self) -> None:
-        opened, backoff, due = True, self.backoff0, time.perf_counter()
-        pass_frames = 0
+        due, pass_frames = time.perf_counter(), 0
         try:
             while not self._stop.is_set():
-                if not opened:
+                if not self._opened:
                     try:
                         self.grabber.open()
-                        opened, pass_frames = True, 0
-                        log.info("%s: reopened", self.uri)
                     except Exception as e:  # noqa: BLE001 - any failure to open is retried
-                        log.warning("%s: cannot reopen (%s); next try in %.1f s", self.uri, e, backoff)
-                        self._stop.wait(backoff)
-                        backoff = min(backoff * 2, self.backoff_max)
+                        self.link.failed(e, self._stop)
                         continue
+                    self._opened, pass_frames = True, 0
                 got = self.grabber.grab()
                 if got is None:
-                    self.grabber.close()
-                    opened = False
+                    self._close_grabber()
                     if not self.reconnect:
                         if self.loop and pass_frames:
                             continue
                         break
                     self.reopens += 1
-                    log.warning("%s: stopped delivering frames; reopening in %.1f s", self.uri, backoff)
-                    self._stop.wait(backoff)
-                    backoff = min(backoff * 2, self.backoff_max)
+                    self.link.failed("stopped delivering frames", self._stop)
                     continue
+                if pass_frames == 0:  # delivering again: the link is back, the next outage starts short
+                    self.link.opened()
                 pass_frames += 1
-                backoff = self.backoff0  # delivering again: the next outage starts with a short wait
                 if self.pace:
                     due = max(due + 1.0 / self.pace, time.perf_counter())  # behind: no burst to catch up
                     self._stop.wait(max(0.0, due - time.perf_counter()))
@@ -202,11 +197,18 @@ class LiveSource(Source):
                         self.dropped += 1
                     self._latest, self._taken = frame, False
                     self._cond.notify_all()
-        except Exception:  # a bug in a grabber must not hang the consumer
-            log.exception("%s: reader thread failed", self.uri)
-        finally:
-            if opened:
+        except Exception:
+            self._close_grabber()  # the worker restarts this loop, which reopens the device
+            raise
+        self._close_grabber()
+        with self._cond:
+            self.ended = True
+            self._cond.notify_all()
+
+    def _close_grabber(self) -> None:
+        if self._opened:
+            self._opened = False
+            try:
                 self.grabber.close()
-            with self._cond:
-                self.ended = True
-                self._cond.notify_all()
+            except Exception as e:  # noqa: BLE001 - closing is best effort
+                log.debug("%s: error while closing: %s", self.uri, e)
