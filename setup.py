@@ -6,7 +6,7 @@ The repository keeps train/, export/, runtime/, camera/, benchmarks/ and scenes/
 from setuptools import find_packages, setup
 
 # top-level folders installed as foodcam.<name>; a new package is added here once
-SUBPACKAGES = ("train", "export", "runtime", "camera", "benchmarks", "scenes")
+SUBPACKAGES = ("train", "export", "runtime", "camera", "benchmarks", "scenes", "app")
 
 package_dir = {"foodcam": "foodcam"}
 packages = ["foodcam"]
@@ -14,4 +14,5 @@ for top in SUBPACKAGES:
     package_dir[f"foodcam.{top}"] = top
     packages += [f"foodcam.{top}"] + [f"foodcam.{top}.{p}" for p in find_packages(top)]
 
-setup(packages=packages, package_dir=package_dir)
+# the example photos the web page offers (app/examples.py renders them)
+setup(packages=packages, package_dir=package_dir, package_data={"foodcam.app": ["examples/*.jpg"]})
