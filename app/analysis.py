@@ -52,7 +52,7 @@ class Analysis:
         out = {"model": self.model, "task": self.task, "backend": self.backend, "precision": self.precision,
                "latency_ms": round(self.latency_ms, 3), "total_ms": round(self.total_ms, 3)}
         if self.mask_bgr is not None:
-            out["areas_percent"] = self.areas
+            out["areas_percent"] = {c: round(v, 4) for c, v in self.areas.items()}
             out["colours"] = self.colours
         if self.labels:
             out["labels"] = self.labels
@@ -107,7 +107,7 @@ class ServedModel:
             shown = _display(frame)
             view = SegmentationResult(task=self.task, mask=seg.mask, frame_shape=shown.shape[:2])
             res.overlay_bgr = self._vis.draw(shown, view)
-            res.areas = {k: round(100.0 * v, 3) for k, v in seg.shares.items()}
+            res.areas = {k: 100.0 * v for k, v in seg.shares.items()}
             res.colours = {c: hex_colour(rgb) for c, rgb in zip(self.seg_head.classes, self.seg_head.colours or ())}
         for head in self.label_heads:
             p = np.asarray(outputs[head.name][0], dtype=np.float64)

@@ -151,10 +151,10 @@ class Server:
     def _wait_ready(self, port: int) -> str:
         while True:
             try:
-                line = self.lines.get(timeout=180)
+                line = self.lines.get(timeout=600)  # importing Gradio is slow on a busy 2-core machine
             except queue.Empty:
                 self.stop()
-                pytest.fail("foodcam app did not start within 180 s:\n" + "".join(self.log))
+                pytest.fail("foodcam app did not start within 600 s:\n" + "".join(self.log))
             if not line:
                 pytest.fail("foodcam app exited:\n" + "".join(self.log))
             if line.startswith("foodcam app:"):
@@ -166,7 +166,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                return self.proc.wait(timeout=30)
+                return self.proc.wait(timeout=180)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         return self.proc.wait()
@@ -262,7 +262,7 @@ def test_page_in_chromium(server, kitchen_model, fresh_model, tmp_path):
             page.route("**/*", only_loopback)
             page.goto(server.url)
             models = page.locator("#models").inner_text()
-            assert "model.onnx" in models and "fresh.onnx" in models and "stirrer, pan, food" in models
+            assert Path(kitchen_model.path).name in models and "fresh.onnx" in models and "stirrer, pan, food" in models
             upload = page.locator("#photo input[type=file]")
 
             # a rendered kitchen frame: the overlay in the class colours, the legend listing the classes
