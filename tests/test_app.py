@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import cv2
 import numpy as np
 import pytest
 from foodcam.app.photo import MIN_SIDE, decode_photo
+from foodcam.app.screenshot import CHROMIUM, CHROMIUM_ARGS
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import read_image
@@ -32,9 +34,6 @@ from foodcam.scenes.kitchen import KitchenScene
 from tests.test_runtime_no_torch import BLOCK_TORCH
 from tests.tiny_onnx import cls_onnx
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 FRESH_TASK = FRESHNESS.with_input_size(32, 32)
 
 
@@ -96,6 +95,7 @@ def test_bad_uploads_are_one_line_errors(case, expected):
     assert msg.startswith(f"{case}.jpg: ") and expected in msg and "\n" not in msg
 
 
+@pytest.mark.slow
 def test_huge_images_jpeg_decoded_reduced_others_refused():
     big = np.zeros((12000, 12000), np.uint8)
     big[::100] = 255  # some content: a striped 12000x12000 picture
@@ -180,10 +180,16 @@ def fresh_onnx(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(kitchen_onnx, fresh_onnx):
+def both_onnx(tmp_path_factory):
+    """A model with a mask head and a 12-label multilabel head (the foodseg shape)."""
+    return _seg_and_labels_onnx(tmp_path_factory.mktemp("app") / "both.onnx")
+
+
+@pytest.fixture(scope="module")
+def server(kitchen_onnx, fresh_onnx, both_onnx):
     pytest.importorskip("gradio", reason="foodcam[app] (gradio) not installed")
     pytest.importorskip("gradio_client", reason="foodcam[app] (gradio_client) not installed")
-    srv = Server([kitchen_onnx, fresh_onnx], _free_port())
+    srv = Server([kitchen_onnx, fresh_onnx, both_onnx[0]], _free_port())
     yield srv
     assert srv.stop() == 0, "".join(srv.log)
     assert "Traceback" not in "".join(srv.log), "".join(srv.log)
@@ -275,8 +281,11 @@ def test_page_in_chromium(server, kitchen_model, fresh_model, tmp_path):
             src = page.locator("#m0-overlay img").get_attribute("src")
             shown = cv2.imdecode(np.frombuffer(page.request.get(src).body(), np.uint8), cv2.IMREAD_COLOR)
             _check_overlay(shown, frame, truth, kitchen_model)
-            assert "ms** inference" not in page.locator("#m0-status").inner_text()  # rendered markdown, not source
-            assert "onnxruntime" in page.locator("#m0-status").inner_text()
+            status = page.locator("#m0-status").inner_text()
+            assert re.search(r"\d+\.\d ms inference", status) and "backend onnxruntime" in status
+            # the mask-and-labels model: its own overlay and legend, and its top-5 of 12 labels
+            assert page.locator("#m2-legend td.foodcam-class").all_inner_texts() == list(KITCHEN.seg_head.classes)
+            assert page.locator("#m2-ingredients meter").count() == 5
 
             # a fruit photo: the label table of both heads, with the model's probabilities
             upload.set_input_files(str(tmp_path / "fruit.png"))
@@ -312,10 +321,10 @@ def test_gradio_client_gets_the_same_numbers(server, kitchen_model, fresh_model,
     path = tmp_path / "kitchen.png"
     path.write_bytes(_png(frame))
     client = Client(server.url, verbose=False, download_files=str(tmp_path / "downloads"))
-    info, report, status0, overlay, legend, mask_png, status1, fruit_label, fresh_label = client.predict(
-        handle_file(str(path)), api_name="/analyze")
+    (info, report, status0, overlay, legend, mask_png, status1, fruit_label, fresh_label,
+     status2, overlay2, legend2, mask2, ingredients) = client.predict(handle_file(str(path)), api_name="/analyze")
     assert "kitchen.png" in info and report["photo"]["size"] == [320, 240]
-    seg, cls = report["models"]
+    seg, cls, both = report["models"]
     result = kitchen_model.predict(frame)
     assert seg["task"] == "kitchen" and seg["backend"].startswith("onnxruntime")
     assert seg["areas_percent"] == pytest.approx({c: 100 * v for c, v in result.shares.items()}, abs=1e-3)
@@ -330,6 +339,11 @@ def test_gradio_client_gets_the_same_numbers(server, kitchen_model, fresh_model,
         assert cls["labels"][head] == pytest.approx(expected, abs=1e-6)
         assert {c["label"]: c["confidence"] for c in label["confidences"]} == pytest.approx(expected, abs=1e-6)
         assert label["label"] == max(expected, key=expected.get)
+    # the mask-and-labels model shows both: overlay, legend, mask download and its top-5 of 12 labels
+    assert "both.onnx" in status2 and "stirrer" in legend2 and Path(overlay2).is_file()
+    assert cv2.imread(mask2).shape == frame.shape and set(both) >= {"areas_percent", "labels"}
+    assert len(ingredients["confidences"]) == 5 and list(both["labels"]["ingredients"]) == [
+        c["label"] for c in ingredients["confidences"]]
 
 
 @pytest.mark.slow
@@ -414,3 +428,55 @@ def test_examples_are_small_and_regenerate_identically(tmp_path):
         assert np.array_equal(read_image(p), read_image(EXAMPLES_DIR / p.name)), p.name
     shutil.rmtree(tmp_path)
 
+
+
+# ---- a model with a mask and a label head (the foodseg shape), straight from its description --------------------
+
+def _seg_and_labels_onnx(path: Path):
+    """uint8 NHWC -> "mask" (argmax of B, G, R as in tiny_onnx) and "ingredients" (12 sigmoid labels)."""
+    import onnx
+    from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props
+    from foodcam.runtime.tasks import Head, TaskSpec
+    from onnx import TensorProto, helper, numpy_helper
+
+    labels = tuple(f"ingredient{i:02d}" for i in range(12))
+    task = TaskSpec(name="seg_and_labels", input_size=(16, 20), heads=(
+        KITCHEN.seg_head, Head(name="ingredients", kind="multilabel", classes=labels)))
+    w = np.random.default_rng(1).normal(0, 0.05, (3, 12)).astype(np.float32)
+    nodes = [helper.make_node("Cast", ["images"], ["x"], to=TensorProto.FLOAT),
+             helper.make_node("ArgMax", ["x"], ["idx"], axis=3, keepdims=0),
+             helper.make_node("Cast", ["idx"], ["mask"], to=TensorProto.UINT8),
+             helper.make_node("ReduceMean", ["x"], ["feat"], axes=[1, 2], keepdims=0),
+             helper.make_node("MatMul", ["feat", "w"], ["z"]),
+             helper.make_node("Sigmoid", ["z"], ["ingredients"])]
+    graph = helper.make_graph(nodes, "seg_and_labels",
+                              [helper.make_tensor_value_info("images", TensorProto.UINT8, ["N", 16, 20, 3])],
+                              [helper.make_tensor_value_info("mask", TensorProto.UINT8, ["N", 16, 20]),
+                               helper.make_tensor_value_info("ingredients", TensorProto.FLOAT, ["N", 12])],
+                              initializer=[numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    helper.set_model_props(model, metadata_to_props(make_metadata(task, "fp32", source={"checkpoint": "tiny"})))
+    onnx.save(model, str(path))
+    return path, task, w
+
+
+def test_a_mask_and_a_label_head_are_both_shown(tmp_path):
+    from foodcam.app.analysis import ServedModel
+
+    path, task, w = _seg_and_labels_onnx(tmp_path / "both.onnx")
+    frame = np.random.default_rng(2).integers(0, 256, (48, 60, 3), dtype=np.uint8)
+    with open_model(path, backend="cpu") as model:
+        served = ServedModel(model, topk=4)
+        a = served.analyse(frame)
+    assert served.seg_head.name == "mask" and [h.name for h in served.label_heads] == ["ingredients"]
+    small = cv2.resize(frame, (20, 16), interpolation=cv2.INTER_LINEAR)
+    mask = cv2.resize(small.argmax(-1).astype(np.uint8), (60, 48), interpolation=cv2.INTER_NEAREST)
+    assert np.array_equal(a.mask_bgr, colorize(mask, task.seg_head))
+    assert a.areas == pytest.approx({c: 100 * float((small.argmax(-1) == i).mean())
+                                     for i, c in enumerate(task.seg_head.classes)})
+    p = 1 / (1 + np.exp(-(small.reshape(-1, 3).astype(np.float32).mean(0) @ w)))
+    top = np.argsort(-p)[:4]  # 12 labels: the top-k are shown, highest first
+    assert list(a.labels["ingredients"]) == [task.head("ingredients").classes[i] for i in top]
+    assert list(a.labels["ingredients"].values()) == pytest.approx(p[top].tolist(), abs=1e-6)
+    assert a.overlay_bgr.shape == frame.shape and set(a.summary()) >= {"areas_percent", "labels", "latency_ms"}
