@@ -10,8 +10,6 @@ Scripts need only the report: `Client(url).predict(handle_file("x.jpg"), api_nam
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 import logging
 import re
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import gradio as gr
 from foodcam.app.analysis import Analysis, ServedModel
-from foodcam.app.photo import Photo, decode_photo, load_photo
+from foodcam.app.photo import open_upload, raw_upload
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
 
@@ -31,29 +29,6 @@ CSS = """
 .foodcam-legend td { padding: 2px 8px; }
 .foodcam-swatch { display: inline-block; width: 1.1em; height: 1.1em; border: 1px solid #0004; vertical-align: middle; }
 """
-
-
-def raw_upload(payload) -> tuple[str, str | bytes] | None:
-    """The photo input's preprocess: the upload reaches the handler untouched, as (name, path) for a file or
-    (name, bytes) for a data URL, so decoding and every check happen once, in app.photo, and not in PIL inside
-    Gradio (which fails on a non-image with a message of its own). Set on the instance: subclassing a Gradio
-    component makes Gradio write a .pyi stub beside this file."""
-    if payload is None:
-        return None
-    if payload.url and payload.url.startswith("data:"):
-        try:
-            data = base64.b64decode(payload.url.partition(",")[2], validate=True)
-        except (binascii.Error, ValueError):
-            data = b""
-        return payload.orig_name or "webcam", data
-    if payload.path is None:
-        return None
-    return payload.orig_name or Path(payload.path).name, payload.path
-
-
-def open_upload(value: tuple[str, str | bytes]) -> Photo:
-    name, src = value
-    return decode_photo(src, name) if isinstance(src, bytes) else load_photo(src, name)
 
 
 def _elem(text: str) -> str:
@@ -142,7 +117,7 @@ def build_page(served: list[ServedModel], workdir: Path, examples: list[Path] = 
             with gr.Column(scale=2):
                 photo = gr.Image(label="photo", sources=["upload", "webcam", "clipboard"], type="filepath",
                                  image_mode=None, elem_id="photo")
-                photo.preprocess = raw_upload
+                photo.preprocess = raw_upload  # on the instance: subclassing makes Gradio write a .pyi beside us
                 info = gr.Markdown(label="photo info", elem_id="photo-info", min_height=24)
                 if examples:
                     gr.Examples([str(p) for p in examples], inputs=photo, label="examples (rendered by foodcam.scenes)",

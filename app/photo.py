@@ -12,6 +12,8 @@ larger PNG/BMP/WebP is refused. Images smaller than MIN_SIDE pixels on a side ar
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import os
 import re
@@ -139,3 +141,27 @@ def load_photo(path: str | os.PathLike, name: str | None = None) -> Photo:
     except OSError as e:
         raise FoodcamError(f"{label}: could not read the upload ({e.strerror or e})") from None
     return decode_photo(data, label)
+
+
+def raw_upload(payload) -> tuple[str, str | bytes] | None:
+    """Preprocess for the page's gr.Image: its upload (a Gradio FileData) reaches the handler untouched, as
+    (name, path) for a file or (name, bytes) for a data URL, so decoding and every check happen once, here, and not
+    in PIL inside Gradio (which fails on a non-image with a message of its own)."""
+    if payload is None:
+        return None
+    url = getattr(payload, "url", None) or ""
+    if url.startswith("data:"):
+        try:
+            data = base64.b64decode(url.partition(",")[2], validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        return payload.orig_name or "webcam", data
+    if payload.path is None:
+        return None
+    return payload.orig_name or Path(payload.path).name, payload.path
+
+
+def open_upload(value: tuple[str, str | bytes]) -> Photo:
+    """What raw_upload passed on -> Photo (or the FoodcamError saying why not)."""
+    name, src = value
+    return decode_photo(src, name) if isinstance(src, bytes) else load_photo(src, name)

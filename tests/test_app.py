@@ -3,6 +3,7 @@ driven in real Chromium (Playwright, the system Chromium) and through gradio_cli
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import queue
@@ -480,3 +481,23 @@ def test_a_mask_and_a_label_head_are_both_shown(tmp_path):
     assert list(a.labels["ingredients"]) == [task.head("ingredients").classes[i] for i in top]
     assert list(a.labels["ingredients"].values()) == pytest.approx(p[top].tolist(), abs=1e-6)
     assert a.overlay_bgr.shape == frame.shape and set(a.summary()) >= {"areas_percent", "labels", "latency_ms"}
+
+
+def test_webcam_data_urls_and_uploads_reach_the_same_door(tmp_path):
+    from types import SimpleNamespace
+
+    from foodcam.app.photo import open_upload, raw_upload
+
+    frame, _ = _kitchen_frame()
+    png = _png(frame)
+    shot = SimpleNamespace(url="data:image/png;base64," + base64.b64encode(png).decode(), path=None, orig_name=None)
+    assert raw_upload(shot) == ("webcam", png)
+    assert np.array_equal(open_upload(raw_upload(shot)).frame, frame)
+    (tmp_path / "up.png").write_bytes(png)
+    upload = SimpleNamespace(url=None, path=str(tmp_path / "up.png"), orig_name="mine.png")
+    assert raw_upload(upload) == ("mine.png", str(tmp_path / "up.png"))
+    assert np.array_equal(open_upload(raw_upload(upload)).frame, frame)
+    bad = SimpleNamespace(url="data:image/png;base64,@@@", path=None, orig_name=None)
+    with pytest.raises(FoodcamError, match="webcam: empty file"):
+        open_upload(raw_upload(bad))
+    assert raw_upload(None) is None
