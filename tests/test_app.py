@@ -417,6 +417,7 @@ def test_bad_model_or_busy_port_fail_at_start_in_one_line(tmp_path, fresh_onnx):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_examples_are_small_and_regenerate_identically(tmp_path):
     from foodcam.app.examples import EXAMPLES_DIR, example_paths, render_examples
 
