@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_bytes_atomic
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,22 +40,10 @@ def screenshot(url: str, photo: Path, out: Path, chromium: str = CHROMIUM, size:
             page.wait_for_selector(f"#photo-info:has-text('{Path(photo).name}')", timeout=timeout_s * 1000)
             page.wait_for_selector("#m0-status:has-text('ms inference')", timeout=timeout_s * 1000)
             page.wait_for_timeout(1000)  # images finish loading
-            _save_small(page.screenshot(), out)
+            write_bytes_atomic(out, page.screenshot())  # lossless: the class colours exactly as served
         finally:
             browser.close()
     return out
-
-
-def _save_small(png: bytes, out: Path) -> None:
-    """A 256-colour PNG (a third of the size; the page is flat colours), written atomically."""
-    import io
-
-    from foodcam.runtime.imageio import write_bytes_atomic
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.open(io.BytesIO(png)).convert("RGB").quantize(256).save(buf, format="PNG", optimize=True)
-    write_bytes_atomic(out, buf.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:

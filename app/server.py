@@ -59,9 +59,13 @@ def open_served(paths: list[str], backend: str | None = None, threads: int | Non
     return served
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def _stop_on_sigterm() -> None:
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _interrupt)
 
 
 def serve(args) -> int:
@@ -69,6 +73,7 @@ def serve(args) -> int:
         raise FoodcamError(f"--port {args.port}: expected 1..65535")
     if int(args.topk) < 1:
         raise FoodcamError(f"--topk {args.topk}: expected at least 1")
+    _stop_on_sigterm()  # SIGTERM, like Ctrl-C, closes the server and removes the temporary folder
     workdir = Path(tempfile.mkdtemp(prefix="foodcam-app-"))
     served = []
     try:
@@ -91,7 +96,6 @@ def serve(args) -> int:
             raise FoodcamError(f"cannot serve on {args.host}:{args.port}: {e}") from None
         print(f"foodcam app: {len(served)} model(s) at http://{args.host}:{page.server_port}/ (Ctrl-C to stop)",
               flush=True)
-        _stop_on_sigterm()
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
