@@ -4,18 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo app test lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[train,actuators,dev]'
+	$(PY) -m pip install -q -e '.[train,actuators,app,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m foodcam demo
+
+# the web page on the model `make demo` leaves (http://127.0.0.1:7860; MODEL=... for another, PORT=... to move it)
+MODEL ?= runs/demo/model.onnx
+PORT ?= 7860
+app: $(STAMP)
+	@test -f $(MODEL) || { echo "no $(MODEL): run 'make demo' first (or make app MODEL=path/to/model.onnx)"; exit 2; }
+	$(VENV)/bin/foodcam app --model $(MODEL) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q

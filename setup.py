@@ -6,7 +6,7 @@ The repository keeps train/, export/, runtime/, camera/, benchmarks/ and scenes/
 from setuptools import find_packages, setup
 
 # top-level folders installed as foodcam.<name>; a new package is added here once
-SUBPACKAGES = ("train", "export", "runtime", "camera", "benchmarks", "scenes")
+SUBPACKAGES = ("train", "export", "runtime", "camera", "benchmarks", "scenes", "app")
 
 package_dir = {"foodcam": "foodcam"}
 packages = ["foodcam"]
@@ -14,5 +14,7 @@ for top in SUBPACKAGES:
     package_dir[f"foodcam.{top}"] = top
     packages += [f"foodcam.{top}"] + [f"foodcam.{top}.{p}" for p in find_packages(top)]
 
-# the shipped models (foodcam/assets) travel with every install, so the demo runs without training
-setup(packages=packages, package_dir=package_dir, package_data={"foodcam": ["assets/*.onnx", "assets/*.pt", "assets/*.md"]})
+# shipped with every install: the trained models (foodcam/assets: the demo runs without training) and the
+# example photos the web page offers (app/examples.py renders them)
+setup(packages=packages, package_dir=package_dir,
+      package_data={"foodcam": ["assets/*.onnx", "assets/*.pt", "assets/*.md"], "foodcam.app": ["examples/*.jpg"]})

@@ -11,7 +11,8 @@ import sys
 from foodcam.runtime.errors import FoodcamError
 
 # package cli modules, in the order their verbs are listed in --help
-VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli", "foodcam.benchmarks.cli", "foodcam.demo")
+VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli",
+                "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
