@@ -17,12 +17,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m foodcam demo
 
-# the web page on the model `make demo` leaves (http://127.0.0.1:7860; MODEL=... for another, PORT=... to move it)
-MODEL ?= runs/demo/model.onnx
+# the web page on the shipped kitchen and freshness models (http://127.0.0.1:7860); MODELS="a.onnx b.onnx" for others
+MODELS ?= foodcam/assets/kitchen.onnx foodcam/assets/freshness.onnx
 PORT ?= 7860
 app: $(STAMP)
-	@test -f $(MODEL) || { echo "no $(MODEL): run 'make demo' first (or make app MODEL=path/to/model.onnx)"; exit 2; }
-	$(VENV)/bin/foodcam app --model $(MODEL) --port $(PORT)
+	$(VENV)/bin/foodcam app $(addprefix --model ,$(MODELS)) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
