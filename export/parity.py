@@ -146,6 +146,8 @@ def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.M
 SCENES: dict[str, tuple[str, str]] = {
     "kitchen": ("foodcam.scenes.kitchen", "KitchenScene"),
     "freshness": ("foodcam.scenes.fruit", "FruitScene"),
+    "foodseg": ("foodcam.scenes.plate", "PlateScene"),
+    "foodrec": ("foodcam.scenes.plate", "PlateScene"),
 }
 MIN_SCENE_SIDE = 16  # the smallest frame the renderers draw; preprocess resizes to the input anyway
 
