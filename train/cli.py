@@ -121,6 +121,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
     p.add_argument("--alpha", type=float, default=0.5)
-    p.add_argument("--topk", type=int, default=2, help="classifiers: labels printed per head")
+    p.add_argument("--topk", type=int, default=2, help="classification heads: top-k labels printed per head "
+                   "(multi-label heads print every class over their threshold)")
     p.add_argument("--device", default=None)
     p.set_defaults(func=_predict)

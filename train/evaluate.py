@@ -128,8 +128,14 @@ def _freshness_split(root: Path, split: str):
     return folder, {"fruit": folder.fruits, "freshness": folder.freshness}
 
 
+def _foodrec_split(root: Path, split: str):
+    from foodcam.train.foodrec_task import recognition_split
+
+    return recognition_split(root, split)
+
+
 # task name -> (labelled split with load(i) -> (bgr, label per head...), class names per head)
-CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split}
+CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split, "foodrec": _foodrec_split}
 
 
 def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:

@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 from foodcam.camera.analytics import KitchenAnalytics
+from foodcam.camera.food_analytics import FoodAnalytics
 from foodcam.camera.frame import Frame
 from foodcam.camera.overlay import Visualizer
 
@@ -55,7 +56,8 @@ class Sink:
 class Sinks:
     """All outputs of a run. `render(frame, result)` draws once and hands the same picture to every sink.
 
-    The visualizer and (for kitchen models) the analytics are set up from the first result's task.
+    The visualizer and the analytics (kitchen: stirrer and coverage; foodseg: foods present) are set up
+    from the first result's task.
     """
 
     def __init__(self, sinks: list[Sink] | None = None, visualize: str = "overlay", alpha: float = 0.5,
@@ -65,7 +67,7 @@ class Sinks:
         self.visualize, self.alpha = visualize, alpha
         self.want_analytics, self.analytics_options = analytics, analytics_options
         self.visualizer: Visualizer | None = None
-        self.analytics: KitchenAnalytics | None = None
+        self.analytics: KitchenAnalytics | FoodAnalytics | None = None
         self.event_counts: dict[str, int] = {}
         self.latest: Rendered | None = None
 
@@ -82,8 +84,12 @@ class Sinks:
             self.visualizer = Visualizer(result.task, self.visualize, self.alpha)
             if self.want_analytics and KitchenAnalytics.supports(result.task):
                 self.analytics = KitchenAnalytics(result.task, **self.analytics_options)
+            elif self.want_analytics and FoodAnalytics.supports(result.task):  # foods on a plate
+                self.analytics = FoodAnalytics(result.task)
         state, events = None, []
-        if self.analytics is not None:
+        if isinstance(self.analytics, FoodAnalytics):
+            state, events = self.analytics.update(result.mask, frame.index, frame.timestamp, result.probs)
+        elif self.analytics is not None:
             state, events = self.analytics.update(result.mask, frame.index, frame.timestamp)
             for e in events:
                 self.event_counts[e["event"]] = self.event_counts.get(e["event"], 0) + 1
