@@ -151,3 +151,33 @@ def _camera(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator, size: t
     grain = rng.normal(0, rng.uniform(1.0, 4.0), frame.shape).astype(np.float32)
     frame = np.clip(frame.astype(np.float32) + grain, 0, 255).astype(np.uint8)
     return frame, out_mask
+
+
+class PlateFeed:
+    """A live plate sequence (the `synth://foodseg` source): each plate stays `HOLD` frames while the camera
+    drifts a little over it, then the next plate comes. `next()` -> (BGR, class mask)."""
+
+    HOLD = 45  # frames per plate (3 s at 15 fps)
+
+    def __init__(self, size: tuple[int, int] = (320, 240), seed: int = 0, classes: int = 24) -> None:
+        self.scene = PlateScene(size=size, seed=seed, classes=classes)
+        self.index = 0
+        self._plate: tuple[int, np.ndarray, np.ndarray] | None = None
+
+    def frame(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        k = i // self.HOLD
+        if self._plate is None or self._plate[0] != k:
+            frame, mask = self.scene.render(k)
+            self._plate = (k, frame, mask)
+        _, frame, mask = self._plate
+        t = (i % self.HOLD) / self.HOLD
+        w, h = self.scene.size
+        dx, dy = 0.03 * w * np.sin(2 * np.pi * t), 0.02 * h * np.sin(4 * np.pi * t)
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
+        return (cv2.warpAffine(frame, m, (w, h), borderMode=cv2.BORDER_REFLECT101),
+                cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0))
+
+    def next(self) -> tuple[np.ndarray, np.ndarray]:
+        out = self.frame(self.index)
+        self.index += 1
+        return out
