@@ -175,7 +175,8 @@ def _resume_state(out: Path, args: argparse.Namespace) -> dict:
     ckpt = read_checkpoint(last)
     saved = ckpt.get("config", {})
     now = config_dict(args)
-    diff = [f"{k}={saved.get(k)!r} (now {now.get(k)!r})" for k in RUN_KEYS if saved.get(k) != now.get(k)]
+    keys = RUN_KEYS + (("variant",) if args.task == "foodseg" else ())  # foodseg --task picks the heads
+    diff = [f"{k}={saved.get(k)!r} (now {now.get(k)!r})" for k in keys if saved.get(k) != now.get(k)]
     if diff:
         raise FoodcamError(f"--resume: {last} was trained with different options: {', '.join(diff)}")
     return ckpt
