@@ -68,6 +68,16 @@ def accuracy(model, data: str, split: str) -> dict:
     dataset = open_split(model.task, data, split)
     if dataset is None:
         return {"metric": None, "metric_note": f"no labelled-data evaluation for task {model.task.name!r}"}
+    if model.task.name == "foodseg":  # masks and/or the ingredient list: foodseg's own evaluation
+        from foodcam.train.foodseg_eval import evaluate_food
+
+        m = evaluate_food(model, dataset, progress=False)
+        labels = {f"{h}_{k}": v[k] for h, v in m["labels"].items() for k in ("micro_f1", "map")}
+        if "miou" not in m:
+            first = next(iter(m["labels"]))
+            return {"metric": f"{first} micro-F1", **labels, "eval_images": m["images"]}
+        return {"metric": "mIoU", "miou": m["miou"], "pixel_accuracy": m["pixel_accuracy"], **labels,
+                "eval_images": m["images"], "per_class_iou": {k: v["iou"] for k, v in m["per_class"].items()}}
     m = evaluate_segmentation(model, dataset, progress=False)
     return {"metric": "mIoU", "miou": m["miou"], "pixel_accuracy": m["pixel_accuracy"], "eval_images": m["images"],
             "per_class_iou": {k: v["iou"] for k, v in m["per_class"].items()}}

@@ -2,6 +2,8 @@
 
 Fast by construction: the class mask is coloured at model resolution with a uint8 lookup table,
 upsampled once (nearest) and blended with cv2.addWeighted; the legend is drawn once and pasted.
+A task with many classes (foodseg: 104) gets a per-frame legend instead: only the classes present, largest
+first, each with its area share of the frame, then the per-image heads' decisions (the ingredient list).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from foodcam.runtime.results import ClassificationResult, SegmentationResult
 from foodcam.runtime.tasks import TaskSpec
 
 MODES = ("overlay", "mask", "side-by-side")
+MAX_STATIC_LEGEND = 12  # more classes than this: the legend lists only those present in the frame
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
@@ -55,17 +58,58 @@ class Visualizer:
                 if not np.shares_memory(view, out):  # OpenCV chose to allocate after all
                     out[:, w:] = view
                     view = out[:, w:]
-            if self.show_legend:
+            if self.show_legend and self.dynamic_legend:
+                patch = self.present_legend(result, scale)
+                h, w = min(patch.shape[0], view.shape[0]), min(patch.shape[1], view.shape[1])
+                view[:h, :w] = patch[:h, :w]
+            elif self.show_legend:
                 self._paste_legend(view, scale)
         elif isinstance(result, ClassificationResult):
             out = image.copy()
-            lines = [f"{head}: {name} {p:.2f}" for head in result.probs for name, p in result.top(head, 1)]
+            lines = [f"{head}: " + (", ".join(f"{name} {p:.2f}" for name, p in result.decisions(head, 1)) or "-")
+                     for head in result.probs]
             _text_block(out, lines, (8, 8), scale)
         else:
             raise TypeError(f"cannot draw a {type(result).__name__}")
         if self.show_hud and info:
             _text_block(out, [hud_text(info)], (8, out.shape[0] - _line_height(scale) - 12), scale)
         return out
+
+    @property
+    def dynamic_legend(self) -> bool:
+        """Many classes (or per-image heads besides the mask): list what is present, not every class."""
+        return self.task.kind == "segmentation" and (self.task.seg_head.num_classes > MAX_STATIC_LEGEND
+                                                     or bool(self.task.image_heads))
+
+    def present_legend(self, result: SegmentationResult, scale: float = 0.5, max_rows: int = 10) -> np.ndarray:
+        """A dark patch: swatch + "name 12.3%" for each class present (background left out), largest first;
+        then one line per per-image head with its decision."""
+        head = self.task.seg_head
+        shares = result.shares
+        rows = [(i, n, shares[n]) for i, n in enumerate(head.classes)
+                if shares[n] > 0 and not (i == 0 and n == "background")]
+        rows.sort(key=lambda r: -r[2])
+        lines = [(i, f"{n} {100 * s:.1f}%") for i, n, s in rows[:max_rows]]
+        if len(rows) > max_rows:
+            lines.append((None, f"+{len(rows) - max_rows} more"))
+        if not rows:
+            lines.append((None, "no food"))
+        for h in self.task.image_heads:
+            if h.name in result.probs:
+                names = [n for n, _ in result.decisions(h.name, 1)]
+                lines.append((None, f"{h.name}: {', '.join(names[:4]) or '-'}" + (" ..." if len(names) > 4 else "")))
+        lh, pad = _line_height(scale), 6
+        width = max(cv2.getTextSize(t, FONT, scale, 1)[0][0] for _, t in lines) + lh + 3 * pad
+        patch = np.full((pad + len(lines) * (lh + pad), width, 3), 32, np.uint8)
+        lut = palette_bgr(head)
+        for k, (i, text) in enumerate(lines):
+            y = pad + k * (lh + pad)
+            x = pad
+            if i is not None:
+                cv2.rectangle(patch, (pad, y), (pad + lh, y + lh), tuple(int(c) for c in lut[i]), -1)
+                x = 2 * pad + lh
+            cv2.putText(patch, text, (x, y + lh - 2), FONT, scale, (255, 255, 255), 1, cv2.LINE_AA)
+        return patch
 
     def _paste_legend(self, out: np.ndarray, scale: float) -> None:
         patch = self._legend.get(scale)

@@ -67,3 +67,17 @@ class FrameReader(CalibrationDataReader):
 
     def rewind(self) -> None:
         self.pos = 0
+
+
+def default_calibration_folder(task, data: str | Path) -> Path:
+    """Where INT8 calibrates without --calib: the training images of DATA (segmentation: DATA/train;
+    classifiers: all of DATA; foodseg/foodrec: the train split's image folder of the FoodSeg103/COCO layout,
+    so annotation PNGs are never taken for frames)."""
+    if task.name in ("foodseg", "foodrec"):
+        from foodcam.train.data.food import open_food_data
+
+        split = open_food_data(data).split("train")
+        if len(split) == 0:
+            raise FoodcamError(f"--data {data}: its train split has no images to calibrate INT8 on (use --calib)")
+        return split.path(0).parent
+    return Path(data) / ("train" if task.kind == "segmentation" else "")

@@ -28,6 +28,10 @@ def open_labelled(task: TaskSpec, data: str | Path, split: str):
     root = Path(data)
     if not root.is_dir():
         raise FoodcamError(f"--data {root}: no such dataset folder")
+    if task.name == "foodseg":  # FoodSeg103 / COCO layout, masks and ingredient labels
+        from foodcam.train.foodseg_eval import food_split
+
+        return food_split(root, split), None
     if task.kind == "classification":
         cls_reader = CLASSIFICATION_DATA.get(task.name)
         if cls_reader is None:
@@ -98,6 +102,10 @@ def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, da
     limit = DEFAULT_MAX_DROP[precision] if max_drop is None else float(max_drop)
     report = {"artifact": artifact.name, "precision": precision, "classes": [], "rows": []}
     opened = open_labelled(task, data, split) if opened is None else opened
+    if opened is not None and task.name == "foodseg":
+        from foodcam.export.gate_food import run_food_gate
+
+        return run_food_gate(task, reference, artifact, precision, opened[0], str(data), split, limit)
     if opened is not None and task.kind == "classification":
         from foodcam.export.gate_cls import run_cls_gate
 

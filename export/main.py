@@ -85,12 +85,12 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         check_graph(graph, "FP16 graph")
         info = {"fp16": check_fp16(graph)}
     else:
-        from foodcam.export.calib import FrameReader, calibration_images
+        from foodcam.export.calib import FrameReader, calibration_images, default_calibration_folder
         from foodcam.export.int8 import QUANTIZATION, check_qdq, quantize_int8
         from foodcam.export.parity import GraphModel
 
         # default: the training frames (segmentation keeps them in DATA/train; classifiers draw splits from DATA)
-        calib = Path(args.calib) if args.calib else Path(args.data) / ("train" if task.kind == "segmentation" else "")
+        calib = Path(args.calib) if args.calib else default_calibration_folder(task, args.data)
         paths = calibration_images(calib, args.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
@@ -135,7 +135,8 @@ def _verdict(report: dict) -> dict:
     gate = report["gate"]
     verdict = {"status": report["status"], "ran": gate["ran"]}
     if gate["ran"]:
-        keys = ("reason", "miou", "reference_miou", "drop_points", "agreement", "accuracy", "reference_accuracy")
+        keys = ("reason", "miou", "reference_miou", "drop_points", "agreement", "accuracy", "reference_accuracy",
+                "metrics", "reference_metrics")
         verdict.update({k: report[k] for k in keys if k in report})
         verdict.update({k: gate[k] for k in ("data", "split", "images", "max_drop_points")})
     return verdict

@@ -20,7 +20,7 @@ import torch
 from foodcam.runtime.backends.onnx_meta import metadata_to_props
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path
-from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY
+from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY, deployment_outputs
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models.deploy import DeployWrapper
 
@@ -32,10 +32,9 @@ BATCH_DIM = "N"
 
 
 def output_names(task: TaskSpec, logits: bool = False) -> list[str]:
-    """Graph output names: "mask" [+ "logits"] for segmentation, one per head for classifiers."""
-    if task.kind == "segmentation":
-        return [MASK_OUTPUT, LOGITS_OUTPUT] if logits else [MASK_OUTPUT]
-    return [h.name for h in task.heads]
+    """Graph output names, per head in task order: "mask" [+ "logits"] for the segmentation head, the head's
+    name for each per-image head (probabilities). DeployWrapper returns them in this order."""
+    return deployment_outputs(task, logits)
 
 
 def check_opset(opset: int) -> int:

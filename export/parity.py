@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
+from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model, deployment_outputs
 from foodcam.runtime.tasks import TaskSpec
 
 PARITY_MIN_AGREEMENT = 0.99
@@ -47,13 +47,13 @@ def torch_runner(model, task: TaskSpec) -> Callable[[np.ndarray], Outputs]:
     from foodcam.train.models.deploy import DeployWrapper
 
     wrapper = DeployWrapper(model, task, logits=True).eval()
+    names = deployment_outputs(task, logits=True)
 
     def run(images: np.ndarray) -> Outputs:
         with torch.inference_mode():
             out = wrapper(torch.from_numpy(np.ascontiguousarray(images)))
-        if task.kind == "segmentation":
-            return {MASK_OUTPUT: out[0].numpy(), LOGITS_OUTPUT: out[1].float().numpy()}
-        return {h.name: p.float().numpy() for h, p in zip(task.heads, out)}
+        out = out if isinstance(out, tuple) else (out,)
+        return {n: (t.numpy() if n == MASK_OUTPUT else t.float().numpy()) for n, t in zip(names, out)}
 
     return run
 
@@ -69,13 +69,20 @@ class Agreement:
         self.scores_compared = False
 
     def update(self, ref: Outputs, cand: Outputs, ref_scores: str | None, cand_scores: str | None) -> None:
-        if self.task.kind == "segmentation":
-            pairs = [(ref[MASK_OUTPUT], cand[MASK_OUTPUT])]
-            scores = [(ref[ref_scores], cand[cand_scores])] if ref_scores and cand_scores else []
-        else:
-            names = [h.name for h in self.task.heads]
-            pairs = [(ref[n].argmax(1), cand[n].argmax(1)) for n in names]
-            scores = [(ref[n], cand[n]) for n in names]
+        pairs, scores = [], []
+        if self.task.has_segmentation:
+            pairs.append((ref[MASK_OUTPUT], cand[MASK_OUTPUT]))
+            if ref_scores and cand_scores:
+                scores.append((ref[ref_scores], cand[cand_scores]))
+        for h in self.task.image_heads:  # decisions: top-1, or every class over the threshold (multilabel)
+            n = h.name
+            if h.kind == "multilabel":
+                t = h.decision_threshold
+                pairs.append((ref[n] >= t, cand[n] >= t))
+            else:
+                pairs.append((ref[n].argmax(1), cand[n].argmax(1)))
+            if not self.task.has_segmentation:
+                scores.append((ref[n], cand[n]))
         for a, b in pairs:
             self.equal += int((np.asarray(a) == np.asarray(b)).sum())
             self.total += int(np.asarray(a).size)
@@ -85,7 +92,7 @@ class Agreement:
             self.scores_compared = True
 
     def result(self) -> dict:
-        on = "logits" if self.task.kind == "segmentation" else "probabilities"
+        on = "logits" if self.task.has_segmentation else "probabilities"
         return {
             "agreement": self.equal / self.total if self.total else float("nan"),
             "max_abs_diff": self.max_abs_diff if self.scores_compared else None,
@@ -114,9 +121,9 @@ def torch_vs_graph(model, task: TaskSpec, proto: onnx.ModelProto, frames: Sequen
     """PyTorch DeployWrapper vs the exported graph on ONNX Runtime CPU, on the same frames."""
     from foodcam.export.onnx_export import expose_logits
 
-    probe, scores = expose_logits(proto) if task.kind == "segmentation" else (proto, None)
+    probe, scores = expose_logits(proto) if task.has_segmentation else (proto, None)
     graph = GraphModel(probe, task)
-    ref_scores = LOGITS_OUTPUT if task.kind == "segmentation" else None
+    ref_scores = LOGITS_OUTPUT if task.has_segmentation else None
     return compare(task, frames, graph.preprocess, torch_runner(model, task), graph.infer, ref_scores, scores)
 
 
@@ -125,7 +132,7 @@ def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.M
     """FP32 reference graph vs a lower-precision graph, both on ONNX Runtime CPU."""
     from foodcam.export.onnx_export import expose_logits
 
-    seg = task.kind == "segmentation"
+    seg = task.has_segmentation
     ref_probe, ref_scores = expose_logits(reference) if seg else (reference, None)
     cand_probe, cand_scores = expose_logits(candidate) if seg else (candidate, None)
     ref, cand = GraphModel(ref_probe, task), GraphModel(cand_probe, task, precision)
@@ -139,6 +146,8 @@ def graph_vs_graph(task: TaskSpec, reference: onnx.ModelProto, candidate: onnx.M
 SCENES: dict[str, tuple[str, str]] = {
     "kitchen": ("foodcam.scenes.kitchen", "KitchenScene"),
     "freshness": ("foodcam.scenes.fruit", "FruitScene"),
+    "foodseg": ("foodcam.scenes.plate", "PlateScene"),
+    "foodrec": ("foodcam.scenes.plate", "PlateScene"),
 }
 MIN_SCENE_SIDE = 16  # the smallest frame the renderers draw; preprocess resizes to the input anyway
 

@@ -38,7 +38,9 @@ def to_markdown(report: dict) -> str:
     lines = [f"# Export report: {report['artifact']}", "", f"**Status:** {status}", ""]
     if report.get("summary"):
         lines += [report["summary"], ""]
-    lines += _cls_table(rows) if report.get("kind") == "classification" else _seg_table(rows, classes)
+    kind = report.get("kind")
+    lines += _cls_table(rows) if kind == "classification" else _metric_table(rows) if kind == "foodseg" \
+        else _seg_table(rows, classes)
     parity = report.get("parity") or {}
     if parity:
         diff = parity.get("max_abs_diff")
@@ -78,6 +80,17 @@ def _cls_table(rows: list[dict]) -> list[str]:
         cells = [r["artifact"], r["precision"], r.get("head", "-"), _status(r), _size(r.get("size_bytes")),
                  pct(r.get("accuracy")), num(r.get("drop_points"), "+.2f"), pct(r.get("agreement")),
                  pct(r.get("macro_f1"))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _metric_table(rows: list[dict]) -> list[str]:
+    """One line per artifact and gated metric (foodseg: mIoU, label micro-F1, label mAP)."""
+    head = ["artifact", "precision", "metric", "status", "size", "value", "drop (pts)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["artifact"], r["precision"], r["metric"], _status(r), _size(r.get("size_bytes")),
+                 _pct(r.get("value")), _num(r.get("drop_points"), "+.2f")]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

@@ -3,7 +3,9 @@
 Input is always the camera frame as uint8 NHWC BGR at the model's input size; normalisation,
 layout and colour swap happen inside the model. Outputs are already decoded:
   segmentation: "mask" uint8 (N, H, W) [+ "logits" float (N, C, H, W) when exported with --logits]
-  classifiers:  one float (N, K) probability output per head, named after the head.
+  classifiers:  one float (N, K) probability output per head, named after the head (softmax; sigmoid
+                for a multilabel head).
+A multi-task model (foodseg) has both: "mask" and one probability output per per-image head.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ INPUT_NAME = "images"
 MASK_OUTPUT = "mask"
 LOGITS_OUTPUT = "logits"
 METADATA_KEY = "foodcam"  # ONNX metadata_props key holding the versioned JSON description
+
+
+def deployment_outputs(task: TaskSpec, logits: bool = False) -> list[str]:
+    """Output names of a deployment model, per head in task order: "mask" [+ "logits"] for the segmentation
+    head, the head's name for each per-image head (probabilities)."""
+    names: list[str] = []
+    for h in task.heads:
+        if h.kind == "segmentation":
+            names += [MASK_OUTPUT, LOGITS_OUTPUT] if logits else [MASK_OUTPUT]
+        else:
+            names.append(h.name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class Model(abc.ABC):
     @property
     def required_outputs(self) -> list[str]:
         """What the task needs: "mask" for a segmentation head, the head's name for a classifier."""
-        return [h.name if h.kind != "segmentation" else MASK_OUTPUT for h in self.task.heads]
+        return deployment_outputs(self.task)
 
     @property
     def output_names(self) -> list[str]:
@@ -66,7 +80,7 @@ class Model(abc.ABC):
         absent = [name for name in wanted if name not in present]
         if absent:
             raise FoodcamError(f"{what} outputs {present} lack {absent} required by task {self.task.name!r}")
-        if self.task.kind == "segmentation" and LOGITS_OUTPUT in present:
+        if self.task.has_segmentation and LOGITS_OUTPUT in present:
             wanted = wanted + [LOGITS_OUTPUT]
         return wanted
 
@@ -83,19 +97,17 @@ class Model(abc.ABC):
 
     def postprocess(self, outputs: dict[str, np.ndarray], frame_shape: tuple[int, int], index: int = 0):
         """Named outputs of one batch item -> a result object for a frame of `frame_shape` (H, W)."""
-        if self.task.kind == "segmentation":
+        probs = {h.name: outputs[h.name][index] for h in self.task.image_heads}
+        if self.task.has_segmentation:
             logits = outputs.get(LOGITS_OUTPUT)
             return SegmentationResult(
                 task=self.task,
                 mask=outputs[MASK_OUTPUT][index],
                 frame_shape=tuple(frame_shape[:2]),
                 logits=None if logits is None else logits[index],
+                probs=probs,
             )
-        return ClassificationResult(
-            task=self.task,
-            probs={h.name: outputs[h.name][index] for h in self.task.heads},
-            frame_shape=tuple(frame_shape[:2]),
-        )
+        return ClassificationResult(task=self.task, probs=probs, frame_shape=tuple(frame_shape[:2]))
 
     def predict(self, frame_bgr: np.ndarray):
         """Resize, run, decode: one frame in, one result out."""

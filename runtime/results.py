@@ -9,14 +9,41 @@ import numpy as np
 from foodcam.runtime.tasks import TaskSpec
 
 
+class ImageLabels:
+    """Decisions of per-image heads from `probs` (head name -> (K,) probabilities)."""
+
+    task: TaskSpec
+    probs: dict[str, np.ndarray]
+
+    def top(self, head: str, k: int = 1) -> list[tuple[str, float]]:
+        """The k most probable classes of `head`, most probable first."""
+        classes = self.task.head(head).classes
+        p = self.probs[head]
+        order = np.argsort(-p, kind="stable")[:k]
+        return [(classes[i], float(p[i])) for i in order]
+
+    def present(self, head: str) -> list[tuple[str, float]]:
+        """Multi-label head: every class at or above the head's threshold, most probable first."""
+        h = self.task.head(head)
+        p = self.probs[head]
+        keep = [i for i in np.argsort(-p, kind="stable") if p[i] >= h.decision_threshold]
+        return [(h.classes[i], float(p[i])) for i in keep]
+
+    def decisions(self, head: str, k: int = 1) -> list[tuple[str, float]]:
+        """What a head says: the classes present (multilabel) or the top-k (classification)."""
+        return self.present(head) if self.task.head(head).kind == "multilabel" else self.top(head, k)
+
+
 @dataclass
-class SegmentationResult:
-    """Class mask at model resolution, and on demand at the frame's own resolution."""
+class SegmentationResult(ImageLabels):
+    """Class mask at model resolution, and on demand at the frame's own resolution; per-image heads of a
+    multi-task model (e.g. the ingredient list of foodseg) in `probs`."""
 
     task: TaskSpec
     mask: np.ndarray  # (h, w) uint8 class indices at model input size
     frame_shape: tuple[int, int]  # (H, W) of the frame it came from
     logits: np.ndarray | None = None  # (C, h, w) raw scores when the model exports them
+    probs: dict[str, np.ndarray] = field(default_factory=dict)  # per-image head -> (K,) probabilities
     _full: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -40,18 +67,12 @@ class SegmentationResult:
 
 
 @dataclass
-class ClassificationResult:
-    """Probabilities per named head."""
+class ClassificationResult(ImageLabels):
+    """Probabilities per named head (softmax for classification heads, sigmoid for multilabel ones)."""
 
     task: TaskSpec
     probs: dict[str, np.ndarray]  # head name -> (K,) probabilities
     frame_shape: tuple[int, int]
-
-    def top(self, head: str, k: int = 1) -> list[tuple[str, float]]:
-        classes = self.task.head(head).classes
-        p = self.probs[head]
-        order = np.argsort(-p)[:k]
-        return [(classes[i], float(p[i])) for i in order]
 
     def label(self, head: str) -> str:
         return self.top(head, 1)[0][0]

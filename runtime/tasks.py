@@ -1,15 +1,35 @@
 """The task descriptions: defined once here, read by every package (train, export, runtime, camera).
 
-A task says what a model sees (input size, normalisation, resize mode) and what it says
-(heads: segmentation with a colour per class, or classification with named classes).
+A task says what a model sees (input size, normalisation, resize mode) and what it says: its heads.
 It travels inside checkpoints, ONNX metadata and engine sidecars as versioned JSON.
+
+Heads, and the deployment output each one becomes (runtime.model):
+
+  kind            per     deployment output                     decision
+  segmentation    pixel   "mask": uint8 (N, H, W) class index   argmax (in the graph)
+  classification  image   <head name>: float (N, K) softmax     top-1 / top-k
+  multilabel      image   <head name>: float (N, K) sigmoid     every class with p >= head.threshold
+
+A task has at most one segmentation head; it may have several image-level heads besides it:
+  kitchen    (mask)                    one segmentation head, fixed classes and colours
+  freshness  (fruit, freshness)        two classification heads from one backbone
+  foodseg    (mask, ingredients)       segmentation + multi-label head on one encoder; `--task single-seg`
+                                       keeps only "mask", `single-labels` only "ingredients"
+  foodrec    (food)                    one classification head (what food is this), top-k
+
+Tasks whose classes come from the data (freshness, foodseg, foodrec) hold a placeholder class list here;
+training replaces it with the data's own (`with_head_classes`, `food_segmentation_task`) and the
+checkpoint/ONNX carry the result. Class index 0 of a food segmentation head is "background"; its
+multi-label head lists the same foods without the background, in the same order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.palette import distinct_colours
 
 SCHEMA_VERSION = 1
 IMAGENET_MEAN = (0.485, 0.456, 0.406)  # RGB, on 0..1 pixels
@@ -25,16 +45,28 @@ class Head:
     kind: str  # "segmentation" | "classification" | "multilabel"
     classes: tuple[str, ...]
     colours: tuple[tuple[int, int, int], ...] | None = None  # RGB per class, segmentation only
+    threshold: float | None = None  # multilabel: a class is present when its probability >= this (chosen on val)
 
     def __post_init__(self) -> None:
-        if self.kind not in ("segmentation", "classification", "multilabel"):
+        if self.kind not in HEAD_KINDS:
             raise FoodcamError(f"head {self.name!r}: unknown kind {self.kind!r}")
         if self.colours is not None and len(self.colours) != len(self.classes):
             raise FoodcamError(f"head {self.name!r}: {len(self.classes)} classes but {len(self.colours)} colours")
+        if self.threshold is not None and not (0.0 < float(self.threshold) < 1.0):
+            raise FoodcamError(f"head {self.name!r}: threshold {self.threshold} is not inside 0..1")
 
     @property
     def num_classes(self) -> int:
         return len(self.classes)
+
+    @property
+    def decision_threshold(self) -> float:
+        """The multi-label threshold, 0.5 when none was chosen."""
+        return DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
+
+
+HEAD_KINDS = ("segmentation", "classification", "multilabel")
+DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -62,6 +94,35 @@ class TaskSpec:
                 return h
         raise FoodcamError(f"task {self.name!r} has no segmentation head")
 
+    @property
+    def has_segmentation(self) -> bool:
+        return any(h.kind == "segmentation" for h in self.heads)
+
+    @property
+    def image_heads(self) -> tuple[Head, ...]:
+        """The per-image heads (classification and multilabel), in order."""
+        return tuple(h for h in self.heads if h.kind != "segmentation")
+
+    @property
+    def multitask(self) -> bool:
+        """A segmentation head and at least one per-image head on one model."""
+        return self.has_segmentation and bool(self.image_heads)
+
+    def with_heads(self, names: Sequence[str]) -> TaskSpec:
+        """The same task keeping only the heads `names` (in the task's order); e.g. a single-task variant."""
+        unknown = [n for n in names if n not in {h.name for h in self.heads}]
+        if unknown or not names:
+            raise FoodcamError(f"task {self.name!r}: no head(s) {unknown or '(none given)'} "
+                               f"(has {[h.name for h in self.heads]})")
+        return replace(self, heads=tuple(h for h in self.heads if h.name in names))
+
+    def with_threshold(self, head: str, threshold: float) -> TaskSpec:
+        """The same task with multi-label head `head` deciding at `threshold`."""
+        if self.head(head).kind != "multilabel":
+            raise FoodcamError(f"task {self.name!r}: head {head!r} is not a multilabel head")
+        heads = tuple(replace(h, threshold=float(threshold)) if h.name == head else h for h in self.heads)
+        return replace(self, heads=heads)
+
     def head(self, name: str) -> Head:
         for h in self.heads:
             if h.name == name:
@@ -71,9 +132,21 @@ class TaskSpec:
     def with_input_size(self, height: int, width: int) -> TaskSpec:
         return replace(self, input_size=(int(height), int(width)))
 
-    def with_head_classes(self, head: str, classes: list[str]) -> TaskSpec:
-        heads = tuple(replace(h, classes=tuple(classes)) if h.name == head else h for h in self.heads)
-        return replace(self, heads=heads)
+    def with_head_classes(self, head: str, classes: Sequence[str],
+                          colours: Sequence[tuple[int, int, int]] | None = None) -> TaskSpec:
+        """The same task with head `head` listing `classes`; a coloured head gets `colours` or, when their
+        number changes, a fresh distinct palette."""
+        self.head(head)
+
+        def renamed(h: Head) -> Head:
+            cols = h.colours
+            if colours is not None:
+                cols = tuple(tuple(int(v) for v in c) for c in colours)
+            elif cols is not None and len(cols) != len(classes):
+                cols = distinct_colours(len(classes))
+            return replace(h, classes=tuple(classes), colours=cols)
+
+        return replace(self, heads=tuple(renamed(h) if h.name == head else h for h in self.heads))
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -92,6 +165,7 @@ class TaskSpec:
                     kind=h["kind"],
                     classes=tuple(h["classes"]),
                     colours=tuple(tuple(c) for c in h["colours"]) if h.get("colours") else None,
+                    threshold=h.get("threshold"),
                 )
                 for h in d["heads"]
             )
@@ -133,7 +207,46 @@ FRESHNESS = TaskSpec(
     description="Fruit type and fresh/rotten from one shared backbone with two heads.",
 )
 
-TASKS: dict[str, TaskSpec] = {t.name: t for t in (KITCHEN, FRESHNESS)}
+FOODSEG = TaskSpec(
+    name="foodseg",
+    heads=(
+        # placeholders: training takes the class list from the data (FoodSeg103: 104 ids, 0 = background)
+        Head(name="mask", kind="segmentation", classes=("background",), colours=distinct_colours(1)),
+        Head(name="ingredients", kind="multilabel", classes=()),
+    ),
+    input_size=(256, 256),
+    description="Foods on a plate: per-pixel ingredient mask and the list of ingredients present (multi-label).",
+)
+
+FOODREC = TaskSpec(
+    name="foodrec",
+    heads=(Head(name="food", kind="classification", classes=()),),  # the data's categories (AIcrowd: 498)
+    input_size=(224, 224),
+    description="Food recognition: which food is in the photo (the category covering the largest area), top-k.",
+)
+
+TASKS: dict[str, TaskSpec] = {t.name: t for t in (KITCHEN, FRESHNESS, FOODSEG, FOODREC)}
+
+# `foodcam train foodseg --task VARIANT`: the heads each variant keeps
+FOODSEG_VARIANTS: dict[str, tuple[str, ...]] = {
+    "single-seg": ("mask",),
+    "single-labels": ("ingredients",),
+    "multi": ("mask", "ingredients"),
+}
+
+
+def food_segmentation_task(classes: Sequence[str], variant: str = "multi",
+                           input_size: tuple[int, int] = (256, 256)) -> TaskSpec:
+    """The foodseg task for a dataset whose classes (index 0 = background) are `classes`.
+
+    "mask" gets every class with a distinct colour (background black); "ingredients" every class but the
+    background. `variant` picks the heads (FOODSEG_VARIANTS)."""
+    if len(classes) < 2:
+        raise FoodcamError(f"foodseg needs a background and at least one food class, got {list(classes)}")
+    if variant not in FOODSEG_VARIANTS:
+        raise FoodcamError(f"--task {variant!r}: expected one of {', '.join(FOODSEG_VARIANTS)}")
+    spec = FOODSEG.with_head_classes("mask", list(classes)).with_head_classes("ingredients", list(classes[1:]))
+    return spec.with_heads(FOODSEG_VARIANTS[variant]).with_input_size(*input_size)
 
 
 def get_task(name: str) -> TaskSpec:

@@ -26,6 +26,16 @@ def _data(args):
     return main(args)
 
 
+def _lr(text: str):
+    """--lr: a positive rate or "find" (the learning-rate finder)."""
+    if str(text).strip().lower() == "find":
+        return "find"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a learning rate (e.g. 2e-3) or 'find'") from None
+
+
 def _train(args):
     from foodcam.train.engine import main
 
@@ -46,35 +56,46 @@ def _predict(args):
 
 def register(sub) -> None:
     p = sub.add_parser("synth", help="write a procedural dataset in the real data's layout")
-    p.add_argument("task", choices=["kitchen", "fruit"], help="which scene to render")
+    p.add_argument("task", choices=["kitchen", "fruit", "foodseg"], help="which scene to render")
     p.add_argument("--out", required=True, help="output dataset folder")
     p.add_argument("--count", type=int, default=600, help="number of images in all splits")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--size", type=_size, default=None, help="frame size WxH (kitchen default 320x240)")
+    p.add_argument("--size", type=_size, default=None,
+                   help="frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
     p.add_argument("--styles", default=None,
                    help="kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the held-out "
                         "closeup) | all (default home)")
+    p.add_argument("--format", default="foodseg103", choices=["foodseg103", "coco"],
+                   help="foodseg: write the FoodSeg103 layout or the AIcrowd food-recognition (COCO) layout")
+    p.add_argument("--classes", type=int, default=24, help="foodseg: number of food classes (24 distinct foods; "
+                   "more are colour variants)")
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("data", help="inspect a dataset folder")
     dsub = p.add_subparsers(dest="data_verb", metavar="ACTION")
     dsub.required = True
     c = dsub.add_parser("check", help="counts, class shares and every problem found; non-zero exit on errors")
-    c.add_argument("task", choices=["kitchen", "freshness"])
-    c.add_argument("root", help="dataset folder")
+    c.add_argument("task", choices=["kitchen", "freshness", "foodseg", "coco"],
+                   help="foodseg: the FoodSeg103 layout; coco: the AIcrowd food-recognition (COCO) layout")
+    c.add_argument("root", help="dataset folder (for foodseg/coco also the zip's outer folder)")
     c.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
     c.set_defaults(func=_data)
 
     p = sub.add_parser("train", help="train a model for a task")
-    p.add_argument("task", choices=["kitchen", "freshness"])
-    p.add_argument("--data", required=True, help="dataset folder")
+    p.add_argument("task", choices=["kitchen", "freshness", "foodseg", "foodrec"])
+    p.add_argument("--data", required=True, help="dataset folder (foodseg/foodrec: FoodSeg103 or COCO layout)")
     p.add_argument("--model", default=None,
-                   help="kitchen: thinseg (default) | unet | lraspp | deeplabv3; "
-                        "freshness: mobilenetv3 (default) | resnet18 | resnet50")
+                   help="kitchen: thinseg (default) | unet | lraspp | deeplabv3; freshness, foodrec: mobilenetv3 "
+                        "(default) | resnet18 | resnet50; foodseg: foodseg-edge (default) | foodseg-edge-small | foodseg-r50")
+    p.add_argument("--task", dest="variant", default="multi", choices=["single-seg", "single-labels", "multi"],
+                   help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
+    p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
+                   "(e.g. a single-seg run's best.pt)")
     p.add_argument("--imgsz", type=int, default=256, help="square input size")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch", type=int, default=8)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--lr", type=_lr, default=2e-3, help="learning rate, or 'find' for a short LR sweep "
+                   "(lr_find.png) whose suggestion is used")
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--width", type=float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
@@ -88,7 +109,8 @@ def register(sub) -> None:
                    help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
     p.add_argument("--class-weight-power", type=float, default=None,
                    help="segmentation: cross-entropy class weights ~ pixel share^-P (default 0: unweighted; 0.5: 1/sqrt)")
-    p.add_argument("--loss-weights", default=None, help="classifiers: per-head loss weights, e.g. fruit=1,freshness=2")
+    p.add_argument("--loss-weights", default=None, help="per-head loss weights, e.g. fruit=1,freshness=2 or "
+                   "mask=1,ingredients=0.5 (foodseg: CE on the mask + BCE on the labels)")
     p.add_argument("--freeze", action="store_true", help="classifiers: freeze the backbone's stem and early stages")
     p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")
     p.set_defaults(func=_train)
@@ -107,6 +129,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
     p.add_argument("--alpha", type=float, default=0.5)
-    p.add_argument("--topk", type=int, default=2, help="classifiers: labels printed per head")
+    p.add_argument("--topk", type=int, default=2, help="classification heads: top-k labels printed per head "
+                   "(multi-label heads print every class over their threshold)")
     p.add_argument("--device", default=None)
     p.set_defaults(func=_predict)

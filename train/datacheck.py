@@ -57,5 +57,20 @@ def _freshness(args: argparse.Namespace) -> int:
 CHECKS["freshness"] = _freshness
 
 
+def _food(expect: str):
+    def run(args: argparse.Namespace) -> int:
+        from foodcam.train.data.food_report import check
+
+        text, errors = check(args.root, expect)
+        print(text)
+        return 1 if errors else 0
+
+    return run
+
+
+CHECKS["foodseg"] = _food("foodseg103")
+CHECKS["coco"] = _food("coco")
+
+
 def main(args: argparse.Namespace) -> int:
     return CHECKS[args.task](args)  # the CLI's choices are CHECKS' keys

@@ -34,8 +34,9 @@ from tqdm import tqdm
 
 log = logging.getLogger("foodcam.train")
 
-# task kind -> module with make_task(spec, args) -> TrainTask
-TASK_MODULES = {"segmentation": "foodcam.train.seg_task", "classification": "foodcam.train.cls_task"}
+# task kind -> module with make_task(spec, args) -> TrainTask; a task name listed here has its own module
+TASK_MODULES = {"segmentation": "foodcam.train.seg_task", "classification": "foodcam.train.cls_task",
+                "foodseg": "foodcam.train.foodseg_task", "foodrec": "foodcam.train.foodrec_task"}
 # options that define a run: --resume refuses to continue under different ones
 RUN_KEYS = ("task", "model", "imgsz", "width", "batch", "lr", "weight_decay", "seed", "max_dist")
 
@@ -65,7 +66,7 @@ class TrainTask(Protocol):
 
 
 def make_train_task(spec: TaskSpec, args: argparse.Namespace) -> TrainTask:
-    module = TASK_MODULES[spec.kind]
+    module = TASK_MODULES.get(spec.name) or TASK_MODULES[spec.kind]
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as e:
@@ -174,7 +175,8 @@ def _resume_state(out: Path, args: argparse.Namespace) -> dict:
     ckpt = read_checkpoint(last)
     saved = ckpt.get("config", {})
     now = config_dict(args)
-    diff = [f"{k}={saved.get(k)!r} (now {now.get(k)!r})" for k in RUN_KEYS if saved.get(k) != now.get(k)]
+    keys = RUN_KEYS + (("variant",) if args.task == "foodseg" else ())  # foodseg --task picks the heads
+    diff = [f"{k}={saved.get(k)!r} (now {now.get(k)!r})" for k in keys if saved.get(k) != now.get(k)]
     if diff:
         raise FoodcamError(f"--resume: {last} was trained with different options: {', '.join(diff)}")
     return ckpt
@@ -185,7 +187,7 @@ def _is_better(score: float, best: float | None) -> bool:
 
 
 # the model `foodcam train TASK` uses without --model: the best one README reports for that task
-DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3"}
+DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
 
 
 def main(args: argparse.Namespace) -> int:
@@ -206,8 +208,8 @@ def main(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
-    if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or args.lr <= 0:
-        raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive")
+    if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
+        raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
     if not info.main:  # one voice: only rank 0 logs and prints
         logging.getLogger("foodcam").setLevel(logging.WARNING)
     out = Path(args.out)
@@ -241,8 +243,19 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
                    finetune_last=getattr(args, "finetune_last", False))
     arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
+    if getattr(args, "init_from", None) and resume is None:
+        from foodcam.train.lr_find import init_from_checkpoint
+
+        init_from_checkpoint(model, args.init_from)
     model = model.to(device, memory_format=torch.channels_last)
     criterion = task.criterion(train_ds).to(device)
+    if args.lr == "find":
+        if resume is not None:
+            raise FoodcamError("--lr find starts a run; --resume continues one with its own rate")
+        from foodcam.train.lr_find import lr_find
+
+        args.lr = lr_find(model, criterion, train_loader, device, args.weight_decay, out, info.main,
+                          to_input=to_input, to_device=to_device)
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
     steps = args.epochs * len(train_loader)
     warmup = max(1, min(len(train_loader), steps // 10, 500))
@@ -290,8 +303,9 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
             improved = _is_better(score, best)
             if improved:
                 best, best_metrics = score, {**metrics, "val_loss": val_loss, "epoch": epoch}
-            ckpt = {**base, "state_dict": net.state_dict(), "metrics": best_metrics, "epoch": epoch,
-                    "history": history}
+            # the task as of this validation (a task may record what it chose on val, e.g. a label threshold)
+            ckpt = {**base, "task": task.spec.to_dict(), "state_dict": net.state_dict(), "metrics": best_metrics,
+                    "epoch": epoch, "history": history}
             if improved:
                 save_checkpoint(out / "best.pt", ckpt)
             save_checkpoint(out / "last.pt", {**ckpt, "optimizer": optimizer.state_dict(),

@@ -151,8 +151,14 @@ def _freshness_split(root: Path, split: str):
     return folder, {"fruit": folder.fruits, "freshness": folder.freshness}
 
 
+def _foodrec_split(root: Path, split: str):
+    from foodcam.train.foodrec_task import recognition_split
+
+    return recognition_split(root, split)
+
+
 # task name -> (labelled split with load(i) -> (bgr, label per head...), class names per head)
-CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split}
+CLASSIFICATION_DATA: dict[str, Callable] = {"freshness": _freshness_split, "foodrec": _foodrec_split}
 
 
 def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:
@@ -172,11 +178,32 @@ EVALUATORS: dict[str, Callable[[Model, Path, str], dict]] = {
 }
 
 
+def _evaluate_foodseg_task(model: Model, root: Path, split: str) -> dict:
+    from foodcam.train.foodseg_eval import evaluate_food, food_split
+
+    return evaluate_food(model, food_split(root, split), desc=f"eval {split}")
+
+
+def _evaluate_foodrec_task(model: Model, root: Path, split: str) -> dict:
+    from foodcam.train.foodrec_task import evaluate_recognition
+
+    return evaluate_recognition(model, root, split)
+
+
+# task name -> evaluation, for tasks read from their own layouts (FoodSeg103 / COCO); checked before the kind
+NAMED_EVALUATORS: dict[str, Callable[[Model, Path, str], dict]] = {
+    "foodseg": _evaluate_foodseg_task,
+    "foodrec": _evaluate_foodrec_task,
+}
+
+
 def evaluate_model(model: Model, root: str | Path, split: str = "val") -> dict:
-    """Metrics of `model` on the labelled split `root/split`, dispatched on the task kind."""
+    """Metrics of `model` on the labelled split `root/split`, dispatched on the task (name, then kind)."""
     root = Path(root)
     if not root.is_dir():
         raise FoodcamError(f"{root}: no such dataset folder")
+    if model.task.name in NAMED_EVALUATORS:
+        return NAMED_EVALUATORS[model.task.name](model, root, split)
     if model.task.kind == "segmentation" and not (root / split).is_dir():  # classifiers draw their split
         have = sorted(p.name for p in root.iterdir() if p.is_dir())
         raise FoodcamError(f"{root}: no split {split!r} (found: {', '.join(have) or 'no folders'})")
@@ -219,6 +246,14 @@ def main(args) -> int:
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
     out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
     write_json_atomic(out / "metrics.json", report)
+    if model.task.name in NAMED_EVALUATORS:
+        from foodcam.train.foodrec_task import format_recognition
+        from foodcam.train.foodseg_eval import format_food
+
+        print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        print(format_food(metrics) if model.task.name == "foodseg" else format_recognition(metrics))
+        print(f"wrote {out / 'metrics.json'}")
+        return 0
     if "heads" in metrics:  # classification: a table and a confusion matrix per head
         from foodcam.train.cls_metrics import format_classification, plot_head_confusions
 

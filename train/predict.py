@@ -2,6 +2,10 @@
 
 Segmentation writes OUT/<stem>.png (colour-coded mask at the input's resolution) and, with
 --overlay, OUT/<stem>_overlay.jpg. Classifiers print the top-k per head and write OUT/predictions.csv.
+Every per-image head is printed as its decision: the top-k classes with probabilities (classification) or
+every class at or above the head's threshold (multilabel, e.g. foodseg's ingredient list); a model with
+per-image heads or many classes also writes OUT/predictions.json (per image: decisions per head and, for
+a mask, the area share of each class present).
 Unreadable inputs are reported one line each and skipped; the exit status is 1 when any failed.
 """
 
@@ -15,7 +19,14 @@ from pathlib import Path
 
 from foodcam.runtime.colour import colorize, overlay
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import IMAGE_EXTS, list_images, read_image, write_image, write_text_atomic
+from foodcam.runtime.imageio import (
+    IMAGE_EXTS,
+    list_images,
+    read_image,
+    write_image,
+    write_json_atomic,
+    write_text_atomic,
+)
 from foodcam.runtime.model import Model
 from tqdm import tqdm
 
@@ -48,23 +59,43 @@ def _report(path: Path, err: Exception) -> Failure:
 
 def predict_segmentation(
     model: Model, paths: Sequence[Path], out: Path, with_overlay: bool = False, alpha: float = 0.5,
-    progress: bool = True,
+    progress: bool = True, topk: int = 2,
 ) -> tuple[int, list[Failure]]:
-    """Colour-coded masks (and overlays) for `paths` into `out`; (images written, failures)."""
+    """Colour-coded masks (and overlays) for `paths` into `out`, the per-image heads' decisions printed and,
+    for multi-task or many-class models, OUT/predictions.json; (images written, failures)."""
     head = model.task.seg_head
-    written, failed = 0, []
+    written, failed, records = 0, [], []
     for path, stem in tqdm(list(zip(paths, output_stems(paths))), desc="predict", unit="img", disable=not progress):
         try:
             frame = read_image(path)
         except FoodcamError as e:
             failed.append(_report(path, e))
             continue
-        mask = model.predict(frame).mask_full
+        res = model.predict(frame)
+        mask = res.mask_full
         write_image(out / f"{stem}.png", colorize(mask, head))
         if with_overlay:
             write_image(out / f"{stem}_overlay.jpg", overlay(frame, mask, head, alpha))
+        areas = {c: round(v, 6) for c, v in sorted(res.shares.items(), key=lambda kv: -kv[1]) if v > 0}
+        heads = _decisions(res, topk)
+        if heads:
+            tqdm.write(f"{path.name}: {_describe(heads)}")
+        records.append({"image": str(path), "mask": f"{stem}.png", "heads": heads, "areas": areas})
         written += 1
+    if records and (model.task.image_heads or head.num_classes > 8):
+        write_json_atomic(out / "predictions.json", {"task": model.task.name, "images": records})
     return written, failed
+
+
+def _decisions(res, topk: int) -> dict[str, list[dict]]:
+    """Per per-image head: [{"class", "prob"}] of its decision (top-k, or every class over the threshold)."""
+    return {h.name: [{"class": c, "prob": round(p, 6)} for c, p in res.decisions(h.name, topk)]
+            for h in res.task.image_heads}
+
+
+def _describe(heads: dict[str, list[dict]]) -> str:
+    return " | ".join(f"{h} " + (", ".join(f"{d['class']} {d['prob']:.3f}" for d in ds) or "(none)")
+                      for h, ds in heads.items())
 
 
 def predict_classification(
@@ -73,7 +104,7 @@ def predict_classification(
     """Top-k per head printed per image, and OUT/predictions.csv (one row per readable image)."""
     heads = [h.name for h in model.task.heads]
     k = max(1, int(topk))
-    rows = []
+    rows, records = [], []
     failed = []
     for path in tqdm(paths, desc="predict", unit="img", disable=not progress):
         try:
@@ -83,9 +114,9 @@ def predict_classification(
             continue
         res = model.predict(frame)
         tops = {h: res.top(h, k) for h in heads}
-        tqdm.write(f"{path.name}: " + " | ".join(
-            f"{h} " + ", ".join(f"{name} {p:.3f}" for name, p in tops[h]) for h in heads
-        ))
+        decided = _decisions(res, k)
+        tqdm.write(f"{path.name}: {_describe(decided)}")
+        records.append({"image": str(path), "heads": decided})
         row = {"image": str(path)}
         for h in heads:
             row[h], row[f"{h}_prob"] = tops[h][0][0], f"{tops[h][0][1]:.6f}"
@@ -97,6 +128,7 @@ def predict_classification(
         writer.writeheader()
         writer.writerows(rows)
         write_text_atomic(out / "predictions.csv", buf.getvalue())
+        write_json_atomic(out / "predictions.json", {"task": model.task.name, "images": records})
     return len(rows), failed
 
 
@@ -113,8 +145,9 @@ def main(args) -> int:
     out = Path(args.out)
     with open_model(args.weights, device=getattr(args, "device", None)) as model:
         out.mkdir(parents=True, exist_ok=True)
-        if model.task.kind == "segmentation":
-            written, failed = predict_segmentation(model, paths, out, args.overlay, float(args.alpha))
+        if model.task.has_segmentation:
+            written, failed = predict_segmentation(model, paths, out, args.overlay, float(args.alpha),
+                                                   topk=int(args.topk))
         else:
             written, failed = predict_classification(model, paths, out, int(args.topk))
     print(f"{written} written, {len(failed)} failed → {out}")

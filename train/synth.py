@@ -159,3 +159,58 @@ WRITERS["fruit"] = _fruit
 
 def main(args: argparse.Namespace) -> int:
     return WRITERS[args.task](args)  # the CLI's choices are WRITERS' keys
+
+
+# --- foodseg: plates of food, in the FoodSeg103 layout or the AIcrowd (COCO) layout ---------------------
+
+FOODSEG_SIZE = (256, 256)
+FOODSEG_SPLITS = {"foodseg103": (("train", 0.7), ("test", 0.3)), "coco": (("train", 0.8), ("val", 0.2))}
+
+
+def write_foodseg_dataset(out: str | Path, count: int, classes: int = 24, fmt: str = "foodseg103", seed: int = 0,
+                          size: tuple[int, int] = FOODSEG_SIZE, progress: bool = True) -> dict[str, int]:
+    """Render `count` plates with `classes` food classes into `out` in the real layout of `fmt`:
+
+    foodseg103: Images/img_dir/{train,test}/<n>.jpg, Images/ann_dir/{train,test}/<n>.png (8-bit class ids,
+                0 background) and category_id.txt ("id<TAB>name" per line)
+    coco:       {train,val}/images/<n>.jpg and {train,val}/annotations.json (polygons, category ids that are
+                not contiguous), as the AIcrowd food-recognition benchmark ships them
+    Returns the images per split."""
+    from foodcam.scenes.plate import PlateScene
+    from foodcam.train.data.food_write import CocoWriter, FoodSeg103Writer
+
+    if int(count) < 2:
+        raise FoodcamError(f"--count {count}: expected at least 2 images (one per split)")
+    if not 1 <= int(classes) <= 254:
+        raise FoodcamError(f"--classes {classes}: expected 1..254 food classes")
+    if fmt not in FOODSEG_SPLITS:
+        raise FoodcamError(f"--format {fmt!r}: expected one of {', '.join(FOODSEG_SPLITS)}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FoodcamError(f"{out}: exists and is not a folder")
+    scene = PlateScene(size=size, seed=seed, classes=int(classes))
+    writer = (FoodSeg103Writer if fmt == "foodseg103" else CocoWriter)(out, scene.class_names)
+    counts = split_counts(int(count), FOODSEG_SPLITS[fmt])
+    index = 0
+    with tqdm(total=int(count), desc=f"synth foodseg ({fmt})", unit="img", disable=not progress) as bar:
+        for split, n in counts.items():
+            for _ in range(n):
+                frame, mask = scene.render(index)
+                writer.add(split, f"{index:06d}", frame, mask)
+                index += 1
+                bar.update(1)
+    writer.close()
+    return counts
+
+
+def _foodseg(args: argparse.Namespace) -> int:
+    size = tuple(args.size) if args.size else FOODSEG_SIZE
+    counts = write_foodseg_dataset(args.out, args.count, classes=args.classes, fmt=args.format, seed=args.seed,
+                                   size=size)
+    parts = ", ".join(f"{split} {n}" for split, n in counts.items())
+    print(f"wrote {sum(counts.values())} plates with {args.classes} food classes ({size[0]}x{size[1]}, "
+          f"{args.format} layout, seed {args.seed}) to {args.out}: {parts}")
+    return 0
+
+
+WRITERS["foodseg"] = _foodseg

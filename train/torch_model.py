@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model
+from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model, deployment_outputs
 from foodcam.train.checkpoint import load_checkpoint
 from foodcam.train.models.deploy import DeployWrapper
 
@@ -40,7 +40,7 @@ class TorchModel(Model):
         net, ckpt = load_checkpoint(path, self.device)
         self.task = ckpt["task"]
         self.wrapper = DeployWrapper(net, self.task, logits=logits).to(self.device).eval()
-        self.logits = bool(logits) and self.task.kind == "segmentation"
+        self.logits = bool(logits) and self.task.has_segmentation
         h, w = self.task.input_size
         self.input_spec = InputSpec(INPUT_NAME, (-1, int(h), int(w), 3), "uint8")
         self.path = str(path)
@@ -68,12 +68,9 @@ class TorchModel(Model):
         x = torch.from_numpy(np.ascontiguousarray(images)).to(self.device)
         with torch.inference_mode():
             out = self.wrapper(x)
-        if self.task.kind == "segmentation":
-            if self.logits:
-                mask, logits = out
-                return {MASK_OUTPUT: mask.cpu().numpy(), LOGITS_OUTPUT: logits.float().cpu().numpy()}
-            return {MASK_OUTPUT: out.cpu().numpy()}
-        return {h.name: p.float().cpu().numpy() for h, p in zip(self.task.heads, out)}
+        out = out if isinstance(out, tuple) else (out,)
+        names = deployment_outputs(self.task, self.logits)
+        return {n: (t.cpu().numpy() if n == MASK_OUTPUT else t.float().cpu().numpy()) for n, t in zip(names, out)}
 
     def close(self) -> None:
         self.wrapper = None  # type: ignore[assignment]

@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 from foodcam.camera.analytics import KitchenAnalytics
+from foodcam.camera.food_analytics import FoodAnalytics
 from foodcam.camera.frame import Frame
 from foodcam.camera.overlay import Visualizer
 
@@ -58,8 +59,8 @@ class Sink:
 class Sinks:
     """All outputs of a run. `render(frame, result)` draws once and hands the same picture to every sink.
 
-    The visualizer (unless one is given: the sorting line brings its own) and, for kitchen models, the
-    analytics are set up from the first result's task.
+    The visualizer (unless one is given: the sorting line brings its own) and the analytics (kitchen: stirrer
+    and coverage; foodseg: foods present) are set up from the first result's task.
     """
 
     def __init__(self, sinks: list[Sink] | None = None, visualize: str = "overlay", alpha: float = 0.5,
@@ -69,7 +70,7 @@ class Sinks:
         self.visualize, self.alpha = visualize, alpha
         self.want_analytics, self.analytics_options = analytics, analytics_options
         self.visualizer = visualizer  # anything with draw(image, result, info) -> image
-        self.analytics: KitchenAnalytics | None = None
+        self.analytics: KitchenAnalytics | FoodAnalytics | None = None
         self.event_counts: dict[str, int] = {}
         self.latest: Rendered | None = None
         self._started = False
@@ -90,11 +91,15 @@ class Sinks:
                 self.visualizer = Visualizer(result.task, self.visualize, self.alpha)
             if self.want_analytics and KitchenAnalytics.supports(result.task):
                 self.analytics = KitchenAnalytics(result.task, **self.analytics_options)
+            elif self.want_analytics and FoodAnalytics.supports(result.task):  # foods on a plate
+                self.analytics = FoodAnalytics(result.task)
         state, new = None, []
-        if self.analytics is not None:
+        if isinstance(self.analytics, FoodAnalytics):
+            state, new = self.analytics.update(result.mask, frame.index, frame.timestamp, result.probs)
+        elif self.analytics is not None:
             state, new = self.analytics.update(result.mask, frame.index, frame.timestamp)
-            for e in new:
-                log.info("event %s at frame %d", e["event"], e["frame"])
+        for e in new:
+            log.info("event %s at frame %d", e["event"], e["frame"])
         new = new + list(events or [])
         self._count(new)
         out = Rendered(frame, result, stats, state, new, self.visualizer)

@@ -28,7 +28,8 @@ from torch import nn
 
 log = logging.getLogger("foodcam.models")
 
-KINDS = ("segmentation", "classification")
+# "multitask": a builder that adapts to whatever heads the task has (serves any task kind)
+KINDS = ("segmentation", "classification", "multitask")
 # prefixes that wrap the same tensors in common checkpoints (DDP, wrappers, torchvision backbones)
 STRIP_PREFIXES = ("module.", "_orig_mod.", "model.", "net.", "backbone.", "encoder.", "body.", "features.")
 
@@ -36,7 +37,7 @@ STRIP_PREFIXES = ("module.", "_orig_mod.", "model.", "net.", "backbone.", "encod
 @dataclass(frozen=True)
 class ModelEntry:
     name: str
-    kind: str  # "segmentation" | "classification": the TaskSpec.kind it serves
+    kind: str  # "segmentation" | "classification": the TaskSpec.kind it serves; "multitask": any
     builder: Callable[..., nn.Module]
     description: str = ""
 
@@ -64,7 +65,7 @@ def register_model(name: str, kind: str, description: str = "") -> Callable:
 
 
 def model_names(kind: str | None = None) -> list[str]:
-    return sorted(n for n, e in MODELS.items() if kind is None or e.kind == kind)
+    return sorted(n for n, e in MODELS.items() if kind is None or e.kind in (kind, "multitask"))
 
 
 def get_entry(name: str, task: TaskSpec | None = None) -> ModelEntry:
@@ -73,7 +74,7 @@ def get_entry(name: str, task: TaskSpec | None = None) -> ModelEntry:
     entry = MODELS.get(name)
     if entry is None:
         raise FoodcamError(f"unknown model {name!r}; known {kind or ''} models: {', '.join(model_names(kind))}")
-    if kind is not None and entry.kind != kind:
+    if kind is not None and entry.kind not in (kind, "multitask"):
         raise FoodcamError(
             f"model {name!r} is a {entry.kind} model but task {task.name!r} needs a {kind} model: "
             f"{', '.join(model_names(kind)) or 'none registered'}"

@@ -24,12 +24,25 @@ class DeployWrapper(nn.Module):
         self.register_buffer("shift", (-mean / std).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, images: torch.Tensor):
+        """Outputs in `export.onnx_export.output_names` order: per head, segmentation -> mask [+ logits],
+        classification -> softmax, multilabel -> sigmoid. A network may return a plain tensor when its
+        task has one segmentation head, else {head name: logits}."""
         # uint8 -> float first: TensorRT's parser takes a UINT8 tensor only through Cast (export/graph_rules.py)
         x = images.float().permute(0, 3, 1, 2).flip(1)  # NHWC BGR uint8 -> NCHW RGB float
         x = x * self.scale + self.shift
         out = self.model(x)
-        if self.task.kind == "segmentation":
-            # int64 -> float -> uint8 (exact for < 2**24 classes): TensorRT 10.3 casts to UINT8 only from FLOAT/HALF
-            mask = out.argmax(1).to(torch.float32).to(torch.uint8)
-            return (mask, out) if self.logits else mask
-        return tuple(torch.softmax(out[h.name], dim=1) for h in self.task.heads)
+        if not isinstance(out, dict):
+            out = {self.task.heads[0].name: out}
+        outs = []
+        for h in self.task.heads:
+            logits = out[h.name]
+            if h.kind == "segmentation":
+                # int64 -> float -> uint8 (exact for < 2**24 classes): TensorRT 10.3 casts to UINT8 only from FLOAT/HALF
+                outs.append(logits.argmax(1).to(torch.float32).to(torch.uint8))
+                if self.logits:
+                    outs.append(logits)
+            elif h.kind == "multilabel":
+                outs.append(torch.sigmoid(logits))
+            else:
+                outs.append(torch.softmax(logits, dim=1))
+        return outs[0] if len(outs) == 1 else tuple(outs)
