@@ -90,7 +90,7 @@ def _metric_table(rows: list[dict]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["artifact"], r["precision"], r["metric"], _status(r), _size(r.get("size_bytes")),
-                 _pct(r.get("value")), _num(r.get("drop_points"), "+.2f")]
+                 pct(r.get("value")), num(r.get("drop_points"), "+.2f")]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
