@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.runtime.imageio import parse_size
-
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
@@ -18,6 +16,9 @@ outputs (any number at once):
 
 
 def _size(text: str) -> tuple[int, int]:
+    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
+    from foodcam.runtime.imageio import parse_size
+
     try:
         return parse_size(text)
     except ValueError as e:
