@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 from foodcam.camera.frame import Frame
+from foodcam.camera.sdnotify import Notifier
 from foodcam.camera.sinks import Sinks
 from foodcam.camera.sources import Source
 from foodcam.camera.stats import Stats, format_line
@@ -83,6 +84,7 @@ class Pipeline:
         self._stop = threading.Event()
         self._output_error: BaseException | None = None
         self.stopped_by = ""
+        self.notifier = Notifier.from_env()  # systemd: READY=1, then WATCHDOG=1 from the loop (no-op outside it)
 
     def stop(self, reason: str = "stopped") -> None:
         """Ask the run to end after the frame in hand (safe from signal handlers and other threads)."""
@@ -104,9 +106,11 @@ class Pipeline:
         output = threading.Thread(target=self._output, args=(out_q,), name="output", daemon=True)
         output.start()
         frames, next_log = 0, time.perf_counter() + self.log_interval
+        self.notifier.ready(f"running on {self.source.uri}")
         try:
             wait_from = time.perf_counter()
             while not self._stop.is_set():
+                self.notifier.watchdog()  # a loop frozen here (or behind a stuck output) misses it: restarted
                 if max_frames is not None and frames >= max_frames:
                     self.stop("max_frames")
                 elif max_seconds is not None and stats.elapsed >= max_seconds:
@@ -137,6 +141,7 @@ class Pipeline:
         except KeyboardInterrupt:
             self.stop("interrupted")
         finally:
+            self.notifier.stopping()
             self._finish(out_q, output, feed)
         if self._output_error is not None:
             raise self._output_error
