@@ -12,6 +12,9 @@ SOURCES_HELP = """sources:
 
 outputs (any number at once):
   --save out.mp4 | --save 'out/%%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
+  --rotate 100MB --keep 10   out.000001-<start time>.mp4 ... the 10 newest kept (also for --events)
+
+every flag can come from a YAML file: --config run.yaml (keys = flag names; the command line overrides)
 """
 
 
@@ -52,6 +55,11 @@ def register(sub) -> None:
     p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and analytics events")
     p.add_argument("--events-interval", type=float, default=None, metavar="S",
                    help="write a stats record every S seconds instead of one per frame")
+    p.add_argument("--rotate", metavar="SIZE|TIME", default=None,
+                   help="long runs: start a new numbered --save video / --events file at this size or age "
+                        "(100MB, 1h, or 100MB,1h)")
+    p.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="keep only the N newest rotated files (or images of a %%d --save pattern); older ones are deleted")
     p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
                    help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
     p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],

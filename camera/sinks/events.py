@@ -31,11 +31,14 @@ class EventsSink(Sink):
         self._f = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - kept open for the run
         self._last: float | None = None  # when the last stats record was written
         self.records = 0
+        self.bytes_written = 0  # what --rotate 100MB measures
 
     def _line(self, record: dict) -> None:
-        self._f.write(json.dumps(record, separators=(",", ":")) + "\n")
+        line = json.dumps(record, separators=(",", ":")) + "\n"
+        self._f.write(line)
         self._f.flush()
         self.records += 1
+        self.bytes_written += len(line.encode("utf-8"))
 
     def write(self, out: Rendered) -> None:
         f = out.frame
