@@ -37,13 +37,14 @@ def fake_importer(modules: dict):
     return load
 
 
-def fake_cudart(driver: int = 12060, runtime: int = 12060, name: bytes = b"Orin", count: int = 1):
+def fake_cudart(driver: int = 12060, runtime: int = 12060, name: bytes = b"Orin", count: int = 1, sms: int = 8):
     ok = 0
     return SimpleNamespace(
         cudaError_t=SimpleNamespace(cudaSuccess=ok),
         cudaDriverGetVersion=lambda: (ok, driver), cudaRuntimeGetVersion=lambda: (ok, runtime),
         cudaGetDeviceCount=lambda: (ok, count),
-        cudaGetDeviceProperties=lambda i: (ok, SimpleNamespace(name=name + b"\0" * 8, major=8, minor=7)))
+        cudaGetDeviceProperties=lambda i: (ok, SimpleNamespace(name=name + b"\0" * 8, major=8, minor=7,
+                                                               multiProcessorCount=sms, totalGlobalMem=7 << 30)))
 
 
 class FakeRuntime:
@@ -152,19 +153,20 @@ def engine(tmp_path) -> Path:
     onnx = seg_onnx(tmp_path / "m.onnx")
     path = tmp_path / "m.engine"
     write_engine(path, b"PLAN", {**read_metadata(onnx), "tensorrt": "10.3.0", "gpu": "Orin",
-                                 "compute_capability": "8.7"})
+                                 "compute_capability": "8.7", "sm_count": "8"})
     return path
 
 
-@pytest.mark.parametrize("trt_version, gpu, plan, status, detail", [
-    ("10.3.0", b"Orin", b"PLAN", "ok", "deserialises with TensorRT 10.3.0 (2 I/O tensors)"),
-    ("10.7.0", b"Orin", b"PLAN", "fail", "built for another machine: TensorRT 10.3.0 vs 10.7.0 here"),
-    ("10.3.0", b"NVIDIA RTX A2000", b"PLAN", "fail", "GPU Orin vs NVIDIA RTX A2000 here"),
-    ("10.3.0", b"Orin", b"garbage", "fail", "could not deserialise"),
+@pytest.mark.parametrize("trt_version, gpu, sms, plan, status, detail", [
+    ("10.3.0", b"Orin", 8, b"PLAN", "ok", "deserialises with TensorRT 10.3.0 (2 I/O tensors)"),
+    ("10.7.0", b"Orin", 8, b"PLAN", "fail", "built for another machine: TensorRT 10.3.0 vs 10.7.0 here"),
+    ("10.3.0", b"NVIDIA RTX A2000", 8, b"PLAN", "fail", "GPU Orin vs NVIDIA RTX A2000 here"),
+    ("10.3.0", b"Orin", 16, b"PLAN", "fail", "SM count 8 vs 16 here"),  # an Orin Nano engine on an AGX Orin
+    ("10.3.0", b"Orin", 8, b"garbage", "fail", "could not deserialise"),
 ])
-def test_engine_deserialisation(engine, tmp_path, trt_version, gpu, plan, status, detail):
+def test_engine_deserialisation(engine, tmp_path, trt_version, gpu, sms, plan, status, detail):
     engine.write_bytes(plan)
-    env = Env(root=tmp_path, import_module=fake_importer({"cuda.bindings.runtime": fake_cudart(name=gpu),
+    env = Env(root=tmp_path, import_module=fake_importer({"cuda.bindings.runtime": fake_cudart(name=gpu, sms=sms),
                                                           "tensorrt": fake_tensorrt(trt_version)}),
               which=lambda p: None, run=lambda a: None, version={"cuda-bindings": "12.6.2"}.get, recordings=tmp_path)
     c = by_name(run_checks(env, model=str(engine)))["model m.engine"]

@@ -47,6 +47,9 @@ def probe_gpu(env: Env, jetson: bool) -> dict:
                 name = prop.name.split(b"\0", 1)[0].decode(errors="replace") if isinstance(prop.name, bytes) \
                     else str(prop.name)
                 found.update(gpu=name.strip(), count=int(count), compute_capability=f"{prop.major}.{prop.minor}")
+                if hasattr(prop, "multiProcessorCount"):  # what tells Orin Nano / NX / AGX apart (sidecar keys)
+                    found.update(sm_count=str(int(prop.multiProcessorCount)),
+                                 memory_mib=str(int(prop.totalGlobalMem) >> 20))
             if found["driver"]:
                 return found
         except Exception:  # noqa: BLE001 - a broken install: try the next probe
@@ -142,8 +145,10 @@ def check_engine(path: Path, trt, g: dict) -> Check:
     diffs = []
     if str(sidecar.get("tensorrt")) != str(trt.__version__):
         diffs.append(f"TensorRT {sidecar.get('tensorrt')} vs {trt.__version__} here")
-    if g.get("gpu") and sidecar.get("gpu") and str(sidecar["gpu"]) != str(g["gpu"]):
-        diffs.append(f"GPU {sidecar['gpu']} vs {g['gpu']} here")
+    for key, label in (("gpu", "GPU"), ("compute_capability", "compute capability"), ("sm_count", "SM count"),
+                       ("memory_mib", "GPU memory MiB")):  # whichever the sidecar and this GPU both tell
+        if g.get(key) and sidecar.get(key) is not None and str(sidecar[key]) != str(g[key]):
+            diffs.append(f"{label} {sidecar[key]} vs {g[key]} here")
     if diffs:
         return Check(name, "fail", "built for another machine: " + "; ".join(diffs),
                      "engines are not portable: rebuild from the .onnx with `foodcam build` here")
