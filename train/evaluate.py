@@ -232,8 +232,8 @@ def main(args) -> int:
     print(f"{weights.name} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
     print(format_table(metrics))
     for name, g in (metrics.get("per_group") or {}).items():
-        ious = " ".join(f"{c} {_pct(v)}" for c, v in g["iou"].items())
-        print(f"  style {name:<8} mIoU {_pct(g['miou'])}  ({ious}; {g['images']} images)")
+        ious = " ".join(f"{c} {pct(v)}" for c, v in g["iou"].items())
+        print(f"  style {name:<8} mIoU {pct(g['miou'])}  ({ious}; {g['images']} images)")
     print(f"wrote {out / 'metrics.json'} and {out / 'confusion.png'}")
     return 0
 
