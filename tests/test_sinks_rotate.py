@@ -115,6 +115,18 @@ def test_events_rotate_by_size(tiny, tmp_path):
     assert sum(len(p.read_text().splitlines()) for p in files) == s["events_file"]["records"]
 
 
+def test_records_without_a_frame_reach_a_rotated_events_file(tiny, tmp_path):
+    """The end of a run's records (Sinks.emit, e.g. the sorting line's last decisions) come after the last
+    frame, whose record may have just closed its segment: they open the next one instead of being dropped."""
+    sink = events_sink(str(tmp_path / "ev.jsonl"), rotation=Rotation.parse("1KB", keep=100))
+    with open_source("synth://kitchen?fps=0&size=64x48&seed=1") as source, Sinks([sink]) as group:
+        Pipeline(source, tiny, group).run(max_frames=20)
+        group.emit([{"event": "late", "id": 7}])
+    records = [json.loads(line) for p in family(tmp_path, "ev", ".jsonl") for line in p.read_text().splitlines()]
+    assert records[-1] == {"type": "event", "event": "late", "id": 7}
+    assert sum(r["type"] == "frame" for r in records) == 20
+
+
 def test_a_restart_continues_the_family_and_keep_counts_earlier_runs(tiny, tmp_path):
     rot = Rotation.parse("4KB", keep=3)
     leftover = tmp_path / "ev.jsonl"
