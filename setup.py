@@ -9,7 +9,7 @@ from setuptools import find_packages, setup
 SUBPACKAGES = ("train", "export", "runtime", "camera", "benchmarks", "scenes", "app")
 
 package_dir = {"foodcam": "foodcam"}
-packages = ["foodcam"]
+packages = ["foodcam", "foodcam.doctor"]
 for top in SUBPACKAGES:
     package_dir[f"foodcam.{top}"] = top
     packages += [f"foodcam.{top}"] + [f"foodcam.{top}.{p}" for p in find_packages(top)]

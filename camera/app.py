@@ -11,13 +11,14 @@ from collections.abc import Iterator
 
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import (
-    EventsSink,
     HttpSink,
+    Rotation,
     ScoreSink,
     Sink,
     Sinks,
     WindowSink,
     display_problem,
+    events_sink,
     save_sink,
 )
 from foodcam.camera.sources import Source, describe, open_source
@@ -28,13 +29,19 @@ log = logging.getLogger("foodcam.camera")
 
 
 def make_outputs(args, source: Source, info: dict | None = None) -> list[Sink]:
-    """The outputs asked for on the command line (--save, --events, --serve, --show; camera/cli.py adds them
-    to a verb), each validated before the first frame. `info`: what the live page shows besides the stats."""
+    """The outputs asked for on the command line (--save, --events, --serve, --show, with --rotate/--keep;
+    camera/cli.py adds them to a verb), each validated before the first frame. `info`: what the live page shows
+    besides the stats."""
     sinks: list[Sink] = []
+    rotation = Rotation.parse(getattr(args, "rotate", None), getattr(args, "keep", None))
+    if rotation is not None and not rotation.rotates and not any("%" in t for t in args.save or []):
+        raise FoodcamError("--keep N needs --rotate SIZE|TIME (videos, --events) or an image-sequence --save")
+    if rotation is not None and rotation.rotates and not (args.save or args.events):
+        raise FoodcamError("--rotate needs something to rotate: --save out.mp4 or --events run.jsonl")
     for target in args.save or []:
-        sinks.append(save_sink(target, fps=source.fps))
+        sinks.append(save_sink(target, fps=source.fps, rotation=rotation))
     if args.events:
-        sinks.append(EventsSink(args.events, interval=args.events_interval))
+        sinks.append(events_sink(args.events, interval=args.events_interval, rotation=rotation))
     if args.serve:
         sinks.append(HttpSink(args.serve, info={"source": describe(args.source), "model": str(args.model),
                                                 **(info or {})}))

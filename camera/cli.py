@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.runtime.imageio import parse_size
-
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
@@ -14,10 +12,16 @@ SOURCES_HELP = """sources:
 
 outputs (any number at once):
   --save out.mp4 | --save 'out/%%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
+  --rotate 100MB --keep 10   out.000001-<start time>.mp4 ... the 10 newest kept (also for --events)
+
+every flag can come from a YAML file: --config run.yaml (keys = flag names; the command line overrides)
 """
 
 
 def _size(text: str) -> tuple[int, int]:
+    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
+    from foodcam.runtime.imageio import parse_size
+
     try:
         return parse_size(text)
     except ValueError as e:
@@ -46,6 +50,11 @@ def add_output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and events")
     p.add_argument("--events-interval", type=float, default=None, metavar="S",
                    help="write a stats record every S seconds instead of one per frame")
+    p.add_argument("--rotate", metavar="SIZE|TIME", default=None,
+                   help="long runs: start a new numbered --save video / --events file at this size or age "
+                        "(100MB, 1h, or 100MB,1h)")
+    p.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="keep only the N newest rotated files (or images of a %%d --save pattern); older ones are deleted")
     p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
                    help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
     p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],

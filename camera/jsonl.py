@@ -28,6 +28,7 @@ class JsonLines:
         self.path = Path(path) if path else None
         self.fsync, self.digits = fsync, digits
         self.lines = 0
+        self.bytes_written = 0  # bytes written to the file (what --rotate SIZE measures)
         self._lock = threading.Lock()
         self._fd: int | None = None
         if self.path is not None:
@@ -46,6 +47,7 @@ class JsonLines:
             if self._fd is None:
                 return
             os.write(self._fd, data)
+            self.bytes_written += len(data)
             if self.fsync:
                 os.fsync(self._fd)
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from foodcam.camera import supervise
 from foodcam.camera.frame import Frame
+from foodcam.camera.sdnotify import Notifier
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sources import Source
 from foodcam.camera.stats import Stats, format_line
@@ -148,6 +149,7 @@ class Pipeline:
         self._faults_before: dict[str, int] = {}
         self._stage_summary: dict = {}
         self.stopped_by = ""
+        self.notifier = Notifier.from_env()  # systemd: READY=1, then WATCHDOG=1 from the loop (no-op outside it)
 
     def _new_stats(self) -> Stats:
         return Stats(("capture", *self.stage.steps, "render"))
@@ -173,9 +175,11 @@ class Pipeline:
         output = threading.Thread(target=self._output, args=(out_q,), name="output", daemon=True)
         output.start()
         frames, next_log = 0, time.perf_counter() + self.log_interval
+        self.notifier.ready(f"running on {self.source.uri}")
         try:
             wait_from = time.perf_counter()
             while not self._stop.is_set():
+                self.notifier.watchdog()  # a loop frozen here (or behind a stuck output) misses it: restarted
                 if max_frames is not None and frames >= max_frames:
                     self.stop("max_frames")
                 elif max_seconds is not None and stats.elapsed >= max_seconds:
@@ -201,6 +205,7 @@ class Pipeline:
         except KeyboardInterrupt:
             self.stop("interrupted")
         finally:
+            self.notifier.stopping()
             self._finish(out_q, output, feed)
         if self._output_error is not None:
             raise self._output_error

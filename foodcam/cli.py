@@ -8,11 +8,22 @@ import importlib
 import logging
 import sys
 
+from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.runtime.errors import FoodcamError
 
 # package cli modules, in the order their verbs are listed in --help
 VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli",
-                "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo")
+                "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo", "foodcam.doctor.cli")
+
+# a missing module -> what to install (the deployed side runs without the PyTorch side, and with the platform's OpenCV)
+INSTALL_HINTS = {
+    "cv2": "install foodcam[opencv] or your platform's OpenCV (on a Jetson: JetPack's, see docs/jetson.md)",
+    "onnxruntime": "install onnxruntime (or onnxruntime-gpu; on a Jetson the wheel from docs/jetson.md)",
+    "paho": "install foodcam[actuators] for the MQTT actuator",
+    "serial": "install foodcam[actuators] for the serial actuator and trigger",
+    "cuda": "install foodcam[gpu] (cuda-python) for the TensorRT backend",
+    "yaml": "install pyyaml",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,18 +40,37 @@ def build_parser() -> argparse.ArgumentParser:
             raise FoodcamError(f"cannot load the verbs of {name} ({type(e).__name__}: {e}); "
                                "reinstall foodcam, or run with -v for the traceback") from e
         mod.register(sub)
+    add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
 
 
+def install_hint(missing: str | None) -> str:
+    top = (missing or "").split(".")[0]
+    return INSTALL_HINTS.get(top, "install foodcam[train] for the PyTorch side")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser()
     except FoodcamError as e:
-        if "-v" in (argv or sys.argv[1:]) or "--verbose" in (argv or sys.argv[1:]):
+        if "-v" in argv or "--verbose" in argv:
             raise
         print(f"foodcam: error: {e}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
+    try:
+        verb, config = apply_config(parser, argv)  # --config FILE: its values become the defaults
+    except FoodcamError as e:
+        name = command_parser(parser, argv)[1]
+        print(f"foodcam{' ' + name if name else ''}: error: {e}", file=sys.stderr)
+        return 2
+    try:
+        args = parser.parse_args(argv)
+    except ModuleNotFoundError as e:  # a flag's type needs a module (e.g. --size parses with OpenCV's helpers)
+        print(f"foodcam {verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
+        return 2
+    if config is not None:
+        config.finish(args)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -54,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as e:
         if args.verbose:
             raise
-        print(f"foodcam {args.verb}: error: missing package {e.name!r} (install foodcam[train] for the PyTorch side)",
-              file=sys.stderr)
+        print(f"foodcam {args.verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"foodcam {args.verb}: interrupted", file=sys.stderr)

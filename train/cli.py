@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.runtime.imageio import parse_size
-
 
 def _size(text: str) -> tuple[int, int]:
+    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
+    from foodcam.runtime.imageio import parse_size
+
     try:
         return parse_size(text)
     except ValueError as e:

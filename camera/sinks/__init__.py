@@ -10,18 +10,35 @@ from foodcam.camera.sinks.base import Rendered, Sink, Sinks
 from foodcam.camera.sinks.events import EventsSink
 from foodcam.camera.sinks.http import HttpSink
 from foodcam.camera.sinks.images import ImageSequenceSink
+from foodcam.camera.sinks.rotate import RotatingSink, Rotation, VideoBytes
 from foodcam.camera.sinks.score import ScoreSink
 from foodcam.camera.sinks.video import VideoSink
 from foodcam.camera.sinks.window import WindowSink, display_problem
+from foodcam.runtime.errors import FoodcamError
 
 __all__ = [
     "Rendered", "Sink", "Sinks", "EventsSink", "HttpSink", "ImageSequenceSink", "ScoreSink", "VideoSink",
-    "WindowSink", "display_problem", "save_sink",
+    "WindowSink", "display_problem", "save_sink", "events_sink", "Rotation", "RotatingSink",
 ]
 
 
-def save_sink(target: str, fps: float | None = None) -> Sink:
-    """--save: 'out.mp4' is a video, 'out/%06d.jpg' an image sequence."""
+def save_sink(target: str, fps: float | None = None, rotation: Rotation | None = None) -> Sink:
+    """--save: 'out.mp4' is a video (rotated into numbered files with --rotate), 'out/%06d.jpg' an image
+    sequence (its newest --keep N images kept)."""
     if "%" in target:
-        return ImageSequenceSink(target)
-    return VideoSink(target, fps=fps)
+        if rotation is not None and rotation.rotates:
+            raise FoodcamError(f"--save {target}: --rotate applies to video files and --events; "
+                               "an image sequence keeps its newest images with --keep N alone")
+        return ImageSequenceSink(target, keep=rotation.keep if rotation else None)
+    if rotation is None or not rotation.rotates:
+        return VideoSink(target, fps=fps)
+    VideoSink(target, fps=fps)  # the extension is checked now, not at the first frame
+    return RotatingSink(target, rotation, lambda p: VideoSink(p, fps=fps), VideoBytes())
+
+
+def events_sink(path: str, interval: float | None = None, rotation: Rotation | None = None) -> Sink:
+    """--events: one JSON Lines file, or with --rotate a family of them (the one being written keeps `path`)."""
+    if rotation is None or not rotation.rotates:
+        return EventsSink(path, interval=interval)
+    return RotatingSink(path, rotation, lambda p: EventsSink(p, interval=interval), lambda s: s.bytes_written,
+                        live=True)

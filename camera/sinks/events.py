@@ -36,6 +36,11 @@ class EventsSink(Sink):
     def records(self) -> int:
         return self._out.lines
 
+    @property
+    def bytes_written(self) -> int:
+        """What --rotate 100MB measures."""
+        return self._out.bytes_written
+
     def _line(self, record: dict) -> None:
         self._out.write(record)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import cv2
@@ -25,12 +26,13 @@ class VideoSink(Sink):
         self.frames = 0
         self.size: tuple[int, int] | None = None
         self._writer: cv2.VideoWriter | None = None
+        self._tmp: Path | None = None
         self._stack = contextlib.ExitStack()
 
     def write(self, out: Rendered) -> None:
         img = out.image
         if self._writer is None:
-            tmp = self._stack.enter_context(atomic_path(self.path))
+            tmp = self._tmp = self._stack.enter_context(atomic_path(self.path))
             self.size = (img.shape[1], img.shape[0])
             fourcc = cv2.VideoWriter_fourcc(*VIDEO_EXTS[self.path.suffix.lower()])
             self._writer = cv2.VideoWriter(str(tmp), fourcc, self.fps, self.size)
@@ -40,6 +42,14 @@ class VideoSink(Sink):
             img = cv2.resize(img, self.size, interpolation=cv2.INTER_AREA)
         self._writer.write(img)
         self.frames += 1
+
+    @property
+    def bytes_written(self) -> int:
+        """Size of the file being written (what --rotate 100MB measures)."""
+        try:
+            return os.path.getsize(self._tmp) if self._writer is not None and self._tmp else 0
+        except OSError:
+            return 0
 
     def close(self) -> None:
         if self._writer is not None:

@@ -7,9 +7,15 @@ backend makes, so a wrong batch gets the same message whatever runs it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.model import InputSpec
+
+# InputSpec is only a type here: importing runtime.model pulls in OpenCV, and backends/cuda_compat.py (the
+# doctor's cuda-python check) must load on a box without it
+if TYPE_CHECKING:
+    from foodcam.runtime.model import InputSpec
 
 ONNXRUNTIME_NAMES = ("onnxruntime", "ort", "cpu", "cuda")  # "cpu"/"cuda": ONNX Runtime on that device
 TENSORRT_NAMES = ("tensorrt", "trt")
