@@ -26,6 +26,12 @@ def _data(args):
     return main(args)
 
 
+def _data_import(args):
+    from foodcam.train.data.imports import main
+
+    return main(args)
+
+
 def _train(args):
     from foodcam.train.engine import main
 
@@ -61,6 +67,20 @@ def register(sub) -> None:
     c.add_argument("root", help="dataset folder")
     c.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
     c.set_defaults(func=_data)
+    c = dsub.add_parser("import", help="annotations from CVAT, LabelMe or COCO -> the kitchen mask format")
+    c.add_argument("format", choices=["cvat", "labelme", "coco"],
+                   help="cvat (Segmentation mask 1.1 export), labelme (JSON per image), coco (instances JSON)")
+    c.add_argument("src", help="cvat: the export .zip or folder; labelme: a .json or a folder of them; coco: the .json")
+    c.add_argument("--out", required=True, help="dataset folder to write (adds new stems; never overwrites)")
+    c.add_argument("--map", default=None, metavar="LABEL=TARGET,...",
+                   help="label -> stirrer|pan|food|background|ignore|void, '*=TARGET' for all others "
+                        "(defaults: spatula, spoon, ladle, whisk, chopsticks... = stirrer; wok, pot = pan; hand = background)")
+    c.add_argument("--split", default="auto", choices=["train", "val", "test", "auto"],
+                   help="auto: seeded shuffle, train 62.5%% / val 19.5%% / test 18%% (at least one val)")
+    c.add_argument("--images", default=None, help="cvat/coco: folder with the images when the export lacks them")
+    c.add_argument("--seed", type=int, default=0, help="shuffle seed of --split auto")
+    c.add_argument("--line-width", type=int, default=10, help="labelme: width of line/linestrip shapes in pixels")
+    c.set_defaults(func=_data_import)
 
     p = sub.add_parser("train", help="train a model for a task")
     p.add_argument("task", choices=["kitchen", "freshness"])
