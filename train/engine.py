@@ -198,6 +198,9 @@ def main(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
+    from foodcam.train.finetune import finetune_spec, freeze_encoder, load_weights, resolve_defaults
+
+    start_from = resolve_defaults(args)  # fills unset options; the --from checkpoint when fine-tuning
     if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or args.lr <= 0:
         raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive")
     if not info.main:  # one voice: only rank 0 logs and prints
@@ -208,7 +211,10 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
         torch.backends.cudnn.benchmark = True
     seed_everything(args.seed + info.rank)
 
-    spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
+    if start_from is not None:
+        spec = finetune_spec(start_from, args.imgsz)
+    else:
+        spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
     task = make_train_task(spec, args)
     spec = task.spec  # a task may take its class list from the data (freshness: the fruit found)
     resume = _resume_state(out, args) if args.resume else None
@@ -229,9 +235,16 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
                               generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
 
-    arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
-                               finetune_last=getattr(args, "finetune_last", False))
+    if start_from is not None:
+        arch_kwargs = dict(start_from["arch"].get("kwargs", {}))
+    else:
+        arch_kwargs = model_kwargs(args.model, width=args.width, freeze=getattr(args, "freeze", False),
+                                   finetune_last=getattr(args, "finetune_last", False))
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
+    if start_from is not None and resume is None:
+        load_weights(model, start_from, args.from_ckpt)
+    if getattr(args, "freeze_encoder", False):
+        freeze_encoder(model)
     model = model.to(device, memory_format=torch.channels_last)
     criterion = task.criterion(train_ds).to(device)
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
@@ -260,7 +273,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
     base = {"task": spec.to_dict(), "arch": {"name": args.model, "kwargs": arch_kwargs}, "config": config}
     if info.main:
         out.mkdir(parents=True, exist_ok=True)
-        what = f"resuming at epoch {start}" if resume is not None else "training"
+        what = (f"resuming at epoch {start}" if resume is not None
+                else f"fine-tuning {args.from_ckpt} (lr {args.lr:.2g})" if start_from is not None else "training")
         print(f"{what}: {args.model} {arch_kwargs} on {args.task} at {args.imgsz}x{args.imgsz}, "
               f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
               f"{f' x{info.world} processes' if info.enabled else ''}"
