@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import (
+    CollectSink,
     EventsSink,
     HttpSink,
     ScoreSink,
     Sink,
     Sinks,
     WindowSink,
+    check_collectable,
     display_problem,
     save_sink,
 )
@@ -34,6 +36,10 @@ def make_sinks(args, source: Source, model) -> list[Sink]:
         sinks.append(save_sink(target, fps=source.fps))
     if args.events:
         sinks.append(EventsSink(args.events, interval=args.events_interval))
+    if getattr(args, "collect", None):
+        check_collectable(model, args.collect_by)
+        sinks.append(CollectSink(args.collect, every=args.collect_every, mode=args.collect_by,
+                                 max_frames=args.collect_max, source=describe(args.source)))
     if args.serve:
         sinks.append(HttpSink(args.serve, info={"source": describe(args.source), "model": str(args.model)}))
     if args.show:
@@ -108,6 +114,9 @@ def format_summary(s: dict) -> str:
                      f"over {acc['frames']} frames")
     if s.get("events"):
         lines.append("  events: " + ", ".join(f"{k} {v}" for k, v in s["events"].items()))
+    if "collected" in s:
+        c = s["collected"]
+        lines.append(f"  collected {c['frames']} frames for labelling in {c['path']} (by {c['by']}, 1 in {c['every']})")
     for key in ("video", "images", "events_file"):
         if key in s:
             o = s[key]

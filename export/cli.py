@@ -26,6 +26,8 @@ def register(sub) -> None:
     p.add_argument("--calib-count", type=int, default=64)
     p.add_argument("--calib-method", choices=["entropy", "percentile", "minmax"], default="percentile")
     p.add_argument("--logits", action="store_true", help="also output raw class scores")
+    p.add_argument("--uncertainty", action="store_true",
+                   help="segmentation: also output per-pixel entropy / log(C) (float, 0..1) for `run --collect-by uncertain`")
     p.add_argument("--dynamic-batch", action="store_true")
     p.add_argument("--no-simplify", action="store_true")
     p.add_argument("--data", default=None, help="labelled dataset folder for parity and the accuracy gate")

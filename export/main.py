@@ -107,7 +107,9 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
     """The FP32 deployment graph, checked against PyTorch on `frames`; (graph, export record)."""
     import torch
 
-    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch)
+    uncertainty = bool(getattr(args, "uncertainty", False)) and task.kind == "segmentation"
+    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch,
+                         uncertainty=uncertainty)
     check_graph(graph)
     simplified = False
     if not args.no_simplify:
@@ -122,7 +124,8 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
         )
     export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "simplified": simplified,
+              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "uncertainty": uncertainty,
+              "simplified": simplified,
               "parity": parity}
     return graph, export
 

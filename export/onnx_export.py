@@ -20,7 +20,7 @@ import torch
 from foodcam.runtime.backends.onnx_meta import metadata_to_props
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path
-from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY
+from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, METADATA_KEY, UNCERTAINTY_OUTPUT
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models.deploy import DeployWrapper
 
@@ -31,10 +31,10 @@ MIN_OPSET, MAX_OPSET = 13, 20  # 13: per-channel Q/DQ; 20: the newest TensorRT 1
 BATCH_DIM = "N"
 
 
-def output_names(task: TaskSpec, logits: bool = False) -> list[str]:
-    """Graph output names: "mask" [+ "logits"] for segmentation, one per head for classifiers."""
+def output_names(task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> list[str]:
+    """Graph output names: "mask" [+ "logits"] [+ "uncertainty"] for segmentation, one per head for classifiers."""
     if task.kind == "segmentation":
-        return [MASK_OUTPUT, LOGITS_OUTPUT] if logits else [MASK_OUTPUT]
+        return [MASK_OUTPUT] + ([LOGITS_OUTPUT] if logits else []) + ([UNCERTAINTY_OUTPUT] if uncertainty else [])
     return [h.name for h in task.heads]
 
 
@@ -51,13 +51,14 @@ def export_graph(
     opset: int = 17,
     logits: bool = False,
     dynamic_batch: bool = False,
+    uncertainty: bool = False,
 ) -> onnx.ModelProto:
     """Trace `DeployWrapper(model, task)` to an ONNX graph in memory (not yet checked or simplified)."""
     opset = check_opset(opset)
-    wrapper = DeployWrapper(model, task, logits=logits).eval()
+    wrapper = DeployWrapper(model, task, logits=logits, uncertainty=uncertainty).eval()
     h, w = task.input_size
     dummy = torch.zeros((1, int(h), int(w), 3), dtype=torch.uint8)
-    names = output_names(task, logits)
+    names = output_names(task, logits, uncertainty)
     dynamic_axes = {n: {0: BATCH_DIM} for n in [INPUT_NAME, *names]} if dynamic_batch else None
     buf = io.BytesIO()
     try:

@@ -3,6 +3,8 @@
 Input is always the camera frame as uint8 NHWC BGR at the model's input size; normalisation,
 layout and colour swap happen inside the model. Outputs are already decoded:
   segmentation: "mask" uint8 (N, H, W) [+ "logits" float (N, C, H, W) when exported with --logits]
+                [+ "uncertainty" float (N, H, W): per-pixel entropy of the class probabilities / log(C), in
+                   0..1, when exported with --uncertainty]
   classifiers:  one float (N, K) probability output per head, named after the head.
 """
 
@@ -20,6 +22,7 @@ from foodcam.runtime.tasks import TaskSpec
 INPUT_NAME = "images"
 MASK_OUTPUT = "mask"
 LOGITS_OUTPUT = "logits"
+UNCERTAINTY_OUTPUT = "uncertainty"
 METADATA_KEY = "foodcam"  # ONNX metadata_props key holding the versioned JSON description
 
 
@@ -61,13 +64,14 @@ class Model(abc.ABC):
         return self.required_outputs
 
     def select_outputs(self, present: list[str], what: str) -> list[str]:
-        """The outputs to fetch: those the task needs (an error naming `what` when absent) + logits if exported."""
+        """The outputs to fetch: those the task needs (an error naming `what` when absent) + logits and
+        uncertainty when exported."""
         wanted = self.required_outputs
         absent = [name for name in wanted if name not in present]
         if absent:
             raise FoodcamError(f"{what} outputs {present} lack {absent} required by task {self.task.name!r}")
-        if self.task.kind == "segmentation" and LOGITS_OUTPUT in present:
-            wanted = wanted + [LOGITS_OUTPUT]
+        if self.task.kind == "segmentation":
+            wanted = wanted + [n for n in (LOGITS_OUTPUT, UNCERTAINTY_OUTPUT) if n in present]
         return wanted
 
     @property
@@ -84,12 +88,13 @@ class Model(abc.ABC):
     def postprocess(self, outputs: dict[str, np.ndarray], frame_shape: tuple[int, int], index: int = 0):
         """Named outputs of one batch item -> a result object for a frame of `frame_shape` (H, W)."""
         if self.task.kind == "segmentation":
-            logits = outputs.get(LOGITS_OUTPUT)
+            logits, unc = outputs.get(LOGITS_OUTPUT), outputs.get(UNCERTAINTY_OUTPUT)
             return SegmentationResult(
                 task=self.task,
                 mask=outputs[MASK_OUTPUT][index],
                 frame_shape=tuple(frame_shape[:2]),
                 logits=None if logits is None else logits[index],
+                uncertainty=None if unc is None else unc[index],
             )
         return ClassificationResult(
             task=self.task,

@@ -6,17 +6,20 @@ an engine see frames through one preprocessing definition and can't disagree abo
 
 from __future__ import annotations
 
+import math
+
 import torch
 from foodcam.runtime.tasks import TaskSpec
 from torch import nn
 
 
 class DeployWrapper(nn.Module):
-    def __init__(self, model: nn.Module, task: TaskSpec, logits: bool = False) -> None:
+    def __init__(self, model: nn.Module, task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> None:
         super().__init__()
         self.model = model
         self.task = task
         self.logits = logits
+        self.uncertainty = uncertainty  # + per-pixel entropy / log(C) (segmentation): how unsure each pixel is
         # 1/255 folded into the scale: x_norm = x * scale + shift, per RGB channel
         mean = torch.tensor(task.mean, dtype=torch.float32)
         std = torch.tensor(task.std, dtype=torch.float32)
@@ -29,5 +32,10 @@ class DeployWrapper(nn.Module):
         out = self.model(x)
         if self.task.kind == "segmentation":
             mask = out.argmax(1).to(torch.uint8)
-            return (mask, out) if self.logits else mask
+            extra = (out,) if self.logits else ()
+            if self.uncertainty:
+                logp = torch.log_softmax(out, dim=1)
+                ent = -(logp.exp() * logp).sum(1) * (1.0 / math.log(max(2, out.shape[1])))
+                extra += (ent,)
+            return (mask, *extra) if extra else mask
         return tuple(torch.softmax(out[h.name], dim=1) for h in self.task.heads)
