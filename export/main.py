@@ -93,10 +93,20 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         paths = calibration_images(calib, args.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
-        graph = quantize_int8(fp32, reader, args.calib_method)
-        check_graph(graph, "INT8 graph")
-        info = {"int8": check_qdq(graph), "quantization": QUANTIZATION,
-                "calibration": {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}}
+        calibration = {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}
+        if getattr(args, "target", "tensorrt") == "cpu":
+            from foodcam.export.gate import open_split
+            from foodcam.export.int8_select import choose_cpu_form
+
+            dataset = open_split(task, args.data, args.split) if args.data and task.kind == "segmentation" else None
+            print("INT8 (cpu): making, gating and timing every CPU form (export/int8_cpu.py)")
+            graph, record = choose_cpu_form(fp32, task, reader, args.calib_method, frames, frames_from, dataset,
+                                            args.max_drop)
+            info = {"int8_cpu": record, "quantization": record["quantization"], "calibration": calibration}
+        else:
+            graph = quantize_int8(fp32, reader, args.calib_method)
+            check_graph(graph, "INT8 graph")
+            info = {"int8": check_qdq(graph), "quantization": QUANTIZATION, "calibration": calibration}
     smoke_run(graph, f"{precision.upper()} graph")
     info["vs_fp32"] = {**graph_vs_graph(task, fp32, graph, frames, precision), "source": frames_from}
     print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
@@ -185,6 +195,8 @@ def main(args) -> int:
     else:
         report = not_gated(artifact, precision)
     report["parity"] = export["parity"]
+    if "int8_cpu" in export:
+        report["int8_cpu"] = export["int8_cpu"]
     _stamp(graph, task, precision, source, metrics, {**export, "gate": _verdict(report)})
     save_onnx(graph, artifact)
     md = write_report(artifact, report)[1]

@@ -51,6 +51,8 @@ def to_markdown(report: dict) -> str:
         lines += ["", f"Export parity (PyTorch vs ONNX Runtime, {parity.get('source', '')}): "
                       f"{_pct(parity.get('agreement'))}% agreement, max |Δ {parity.get('scores') or 'score'}| "
                       f"{_num(diff, '.2e')}"]
+    if report.get("int8_cpu"):
+        lines += ["", *int8_forms_table(report["int8_cpu"])]
     gate = report.get("gate") or {}
     if gate.get("ran"):
         lines += ["", f"Gate: {gate['metric']} drop vs FP32 ≤ {gate['max_drop_points']:.2f} points on "
@@ -58,6 +60,19 @@ def to_markdown(report: dict) -> str:
     else:
         lines += ["", f"No accuracy gate ran: {gate.get('why', 'no --data given')}."]
     return "\n".join(lines) + "\n"
+
+
+def int8_forms_table(record: dict) -> list[str]:
+    """`--target cpu`: every INT8 form made, its speed against FP32 and its gate verdict; the chosen one in bold."""
+    t = record.get("timing", {})
+    lines = [f"INT8 forms for ONNX Runtime CPU ({t.get('threads')} threads, median of {t.get('iters')} calls; "
+             f"FP32 {record['fp32_ms_p50']:.2f} ms):", "",
+             "| form | size | ms p50 | vs FP32 | mIoU drop (pts) | status |", "|---|---|---|---|---|---|"]
+    for r in record["forms"]:
+        name = f"**{r['form']}**" if r["form"] == record["form"] else r["form"]
+        lines.append(f"| {name} | {_size(r.get('size_bytes'))} | {r['ms_p50']:.2f} | "
+                     f"{_num(r.get('speedup_vs_fp32'), '.2f')}x | {_num(r.get('drop_points'), '+.2f')} | {_status(r)} |")
+    return lines
 
 
 def _status(r: dict) -> str:
