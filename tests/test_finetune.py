@@ -22,7 +22,8 @@ def _args(**kw) -> argparse.Namespace:
 def test_defaults_from_scratch_and_from_a_checkpoint(kitchen_ckpt):
     a = _args()
     assert resolve_defaults(a) is None
-    assert (a.model, a.imgsz, a.epochs, a.lr) == tuple(SCRATCH_DEFAULTS[k] for k in ("model", "imgsz", "epochs", "lr"))
+    assert (a.imgsz, a.epochs, a.lr) == tuple(SCRATCH_DEFAULTS[k] for k in ("imgsz", "epochs", "lr"))
+    assert a.model is None  # the engine's default model
     saved = read_checkpoint(kitchen_ckpt)
     b = _args(from_ckpt=str(kitchen_ckpt))
     ckpt = resolve_defaults(b)

@@ -185,22 +185,25 @@ def _is_better(score: float, best: float | None) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
+    from foodcam.train.finetune import resolve_defaults
     from foodcam.train.torch_model import resolve_device
 
+    start_from = resolve_defaults(args)  # unset options; with --from, the checkpoint's model and schedule
+    if getattr(args, "model", None) is None:
+        args.model = "unet"
     device = resolve_device(args.device)
     info = ddp.init_distributed(device.type)
     try:
-        return _run(args, device, info)
+        return _run(args, device, info, start_from)
     finally:
         ddp.cleanup()
 
 
-def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> int:
+def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
-    from foodcam.train.finetune import finetune_spec, freeze_encoder, load_weights, resolve_defaults
+    from foodcam.train.finetune import finetune_spec, freeze_encoder, load_weights
 
-    start_from = resolve_defaults(args)  # fills unset options; the --from checkpoint when fine-tuning
     if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or args.lr <= 0:
         raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive")
     if not info.main:  # one voice: only rank 0 logs and prints

@@ -23,14 +23,14 @@ from torch import nn
 
 log = logging.getLogger("foodcam.train")
 
-SCRATCH_DEFAULTS = {"model": "unet", "imgsz": 256, "epochs": 30, "lr": 2e-3}
+SCRATCH_DEFAULTS = {"imgsz": 256, "epochs": 30, "lr": 2e-3}  # --model: the engine's default model
 FINETUNE_EPOCHS = 12
 FINETUNE_LR_FACTOR = 0.2
 
 
 def resolve_defaults(args: argparse.Namespace) -> dict | None:
-    """Fill unset --model/--imgsz/--epochs/--lr; with --from, from the checkpoint. Returns the checkpoint dict
-    (task as a TaskSpec) when fine-tuning, else None."""
+    """Fill unset --imgsz/--epochs/--lr (and --model with --from) from scratch or fine-tune defaults. Returns the
+    checkpoint dict (task as a TaskSpec) when fine-tuning, else None."""
     src = getattr(args, "from_ckpt", None)
     if not src:
         for key, value in SCRATCH_DEFAULTS.items():
