@@ -86,22 +86,32 @@ def _find_image(name: str, folders: list[Path]) -> Path | None:
     return None
 
 
-def _layers(mask_rgb: np.ndarray, colours: dict[tuple[int, int, int], str], path: Path,
-            problems: Problems) -> list[Shape]:
-    """One shape per label colour present in the mask; unknown colours are errors."""
-    flat = mask_rgb.reshape(-1, 3).astype(np.int32)
-    codes = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
+def _codes(path: Path) -> np.ndarray:
+    """The mask as one int per pixel: r << 16 | g << 8 | b (palette PNGs expanded)."""
+    rgb = read_image(path)[:, :, ::-1].astype(np.int32)
+    return (rgb[:, :, 0] << 16) | (rgb[:, :, 1] << 8) | rgb[:, :, 2]
+
+
+def _layers(mask_path: Path, colours: dict[tuple[int, int, int], str], where: Path,
+            problems: Problems) -> tuple[tuple[int, int], list[Shape]] | None:
+    """(mask size, one shape per label colour present); unknown colours are errors. The shapes read the mask
+    again when drawn, so an import of many large masks holds one at a time."""
+    try:
+        codes = _codes(mask_path)
+    except FoodcamError as e:
+        problems.error(where, str(e))
+        return None
     present, counts = np.unique(codes, return_counts=True)
     known = {(r << 16) | (g << 8) | b: name for (r, g, b), name in colours.items()}
     unknown = [(int(c), int(n)) for c, n in zip(present, counts) if int(c) not in known]
     if unknown:
         shown = ", ".join(f"({c >> 16},{(c >> 8) & 255},{c & 255}) x{n}" for c, n in unknown[:4])
-        problems.error(path, f"{sum(n for _, n in unknown)} pixels have colours not in labelmap.txt: {shown}"
+        problems.error(where, f"{sum(n for _, n in unknown)} pixels have colours not in labelmap.txt: {shown}"
                        + (f" and {len(unknown) - 4} more" if len(unknown) > 4 else ""))
-        return []
-    shape = mask_rgb.shape[:2]
-    grid = codes.reshape(shape)
-    return [Shape(known[int(c)], (lambda h, w, c=int(c): grid == c), f"colour {known[int(c)]}") for c in present]
+        return None
+    shapes = [Shape(known[int(c)], (lambda h, w, c=int(c): _codes(mask_path) == c), f"colour {known[int(c)]}")
+              for c in present]
+    return codes.shape[:2], shapes
 
 
 def read_cvat(root: Path, problems: Problems, images: str | Path | None = None) -> list[Item]:
@@ -122,16 +132,13 @@ def read_cvat(root: Path, problems: Problems, images: str | Path | None = None) 
         if not mask_path.is_file():
             problems.error(where, "class mask missing (listed in ImageSets/Segmentation)")
             continue
-        try:
-            mask = read_image(mask_path)[:, :, ::-1]  # BGR -> RGB, palette PNGs expanded
-        except FoodcamError as e:
-            problems.error(where, str(e))
-            continue
+        layers = _layers(mask_path, colours, where, problems)
         image = _find_image(name, folders)
         if image is None:
             problems.error(where, f"no image {name}.* in " + " or ".join(str(f) for f in folders)
                            + " (export with 'Save images' or pass --images DIR)")
-        items.append(Item(safe_stem(name), where, image, mask.shape[:2], _layers(mask, colours, where, problems)))
+        if layers is not None:
+            items.append(Item(safe_stem(name), where, image, *layers))
     if not items and not problems.errors:
         problems.error(root, "no class masks listed or found")
     return items
