@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import (
+    CollectSink,
     HttpSink,
     Rotation,
     ScoreSink,
     Sink,
     Sinks,
     WindowSink,
+    check_collectable,
     display_problem,
     events_sink,
     save_sink,
@@ -28,10 +30,10 @@ from foodcam.runtime.imageio import write_text_atomic
 log = logging.getLogger("foodcam.camera")
 
 
-def make_outputs(args, source: Source, info: dict | None = None) -> list[Sink]:
+def make_outputs(args, source: Source, info: dict | None = None, model=None) -> list[Sink]:
     """The outputs asked for on the command line (--save, --events, --serve, --show, with --rotate/--keep;
-    camera/cli.py adds them to a verb), each validated before the first frame. `info`: what the live page shows
-    besides the stats."""
+    --collect; camera/cli.py adds them to a verb), each validated before the first frame. `info`: what the live
+    page shows besides the stats; `model`: the model run (--collect-by uncertain checks its outputs)."""
     sinks: list[Sink] = []
     rotation = Rotation.parse(getattr(args, "rotate", None), getattr(args, "keep", None))
     if rotation is not None and not rotation.rotates and not any("%" in t for t in args.save or []):
@@ -42,6 +44,10 @@ def make_outputs(args, source: Source, info: dict | None = None) -> list[Sink]:
         sinks.append(save_sink(target, fps=source.fps, rotation=rotation))
     if args.events:
         sinks.append(events_sink(args.events, interval=args.events_interval, rotation=rotation))
+    if getattr(args, "collect", None):
+        check_collectable(model, args.collect_by)
+        sinks.append(CollectSink(args.collect, every=args.collect_every, mode=args.collect_by,
+                                 max_frames=args.collect_max, source=describe(args.source)))
     if args.serve:
         sinks.append(HttpSink(args.serve, info={"source": describe(args.source), "model": str(args.model),
                                                 **(info or {})}))
@@ -93,7 +99,7 @@ def run(args) -> dict:
         sinks = stack.enter_context(
             Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))
         sinks.add(ScoreSink())  # scores frames that carry ground truth (synth://), ignores the rest
-        for sink in make_outputs(args, source):
+        for sink in make_outputs(args, source, model=model):
             sinks.add(sink)
         log.info("running %s on %s", model, describe(args.source))
         pipeline = Pipeline(source, model, sinks)
@@ -125,6 +131,9 @@ def format_outputs(s: dict) -> list[str]:
     lines = []
     if s.get("events"):
         lines.append("  events: " + ", ".join(f"{k} {v}" for k, v in s["events"].items()))
+    if "collected" in s:
+        c = s["collected"]
+        lines.append(f"  collected {c['frames']} frames for labelling in {c['path']} (by {c['by']}, 1 in {c['every']})")
     for key in ("video", "images", "events_file"):
         if key in s:
             o = s[key]

@@ -13,6 +13,7 @@ SOURCES_HELP = """sources:
 outputs (any number at once):
   --save out.mp4 | --save 'out/%%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
   --rotate 100MB --keep 10   out.000001-<start time>.mp4 ... the 10 newest kept (also for --events)
+  --collect frames/ [--collect-every 30] [--collect-by uncertain]   frames worth labelling
 
 every flag can come from a YAML file: --config run.yaml (keys = flag names; the command line overrides)
 """
@@ -59,6 +60,12 @@ def add_output_args(p: argparse.ArgumentParser) -> None:
                    help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
     p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
                    help="window on the display; without one: warn and go on (auto) or fail (require)")
+    p.add_argument("--collect", metavar="DIR", help="save frames worth labelling into DIR (+ DIR/index.jsonl)")
+    p.add_argument("--collect-every", type=int, default=30, metavar="N", help="one frame per N frames (default 30)")
+    p.add_argument("--collect-by", choices=["every", "uncertain"], default="every",
+                   help="every: the first of each N; uncertain: the least sure of each N (mean per-pixel entropy; "
+                        "model exported with --uncertainty or --logits)")
+    p.add_argument("--collect-max", type=int, default=None, metavar="K", help="stop collecting after K frames")
 
 
 def register(sub) -> None:

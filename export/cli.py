@@ -22,10 +22,16 @@ def register(sub) -> None:
     p.add_argument("--opset", type=int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
     p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx)")
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
+    p.add_argument("--target", choices=["tensorrt", "cpu"], default="tensorrt",
+                   help="int8: tensorrt = symmetric S8S8 Q/DQ (what TensorRT builds from); cpu = the ONNX Runtime CPU "
+                        "form (U8S8 Q/DQ or QOperator, per-channel/tensor, reduce_range) with the least CPU time per "
+                        "frame among those that pass the gate")
     p.add_argument("--calib", default=None, help="int8: folder of real frames for calibration")
     p.add_argument("--calib-count", type=int, default=64)
     p.add_argument("--calib-method", choices=["entropy", "percentile", "minmax"], default="percentile")
     p.add_argument("--logits", action="store_true", help="also output raw class scores")
+    p.add_argument("--uncertainty", action="store_true",
+                   help="segmentation: also output per-pixel entropy / log(C) (float, 0..1) for `run --collect-by uncertain`")
     p.add_argument("--dynamic-batch", action="store_true")
     p.add_argument("--no-simplify", action="store_true")
     p.add_argument("--data", default=None, help="labelled dataset folder for parity and the accuracy gate")

@@ -94,11 +94,22 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         paths = calibration_images(calib, args.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
-        graph = quantize_int8(fp32, reader, args.calib_method)
-        check_graph(graph, "INT8 graph")
-        info = {"int8": check_qdq(graph), "quantization": QUANTIZATION,
-                "calibration": {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}}
-    enforce_trt_graph(graph, f"{precision.upper()} graph")
+        calibration = {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}
+        if getattr(args, "target", "tensorrt") == "cpu":
+            from foodcam.export.gate import open_split
+            from foodcam.export.int8_select import choose_cpu_form
+
+            dataset = open_split(task, args.data, args.split) if args.data and task.kind == "segmentation" else None
+            print("INT8 (cpu): making, gating and timing every CPU form (export/int8_cpu.py)")
+            graph, record = choose_cpu_form(fp32, task, reader, args.calib_method, frames, frames_from, dataset,
+                                            args.max_drop)
+            info = {"int8_cpu": record, "quantization": record["quantization"], "calibration": calibration}
+        else:
+            graph = quantize_int8(fp32, reader, args.calib_method)
+            check_graph(graph, "INT8 graph")
+            info = {"int8": check_qdq(graph), "quantization": QUANTIZATION, "calibration": calibration}
+    if not (precision == "int8" and getattr(args, "target", "tensorrt") == "cpu"):  # CPU forms are not for TensorRT
+        enforce_trt_graph(graph, f"{precision.upper()} graph")
     smoke_run(graph, f"{precision.upper()} graph")
     info["vs_fp32"] = {**graph_vs_graph(task, fp32, graph, frames, precision), "source": frames_from}
     print(_describe_parity(info["vs_fp32"], f"{precision.upper()} vs FP32 (ONNX Runtime CPU)"))
@@ -109,7 +120,9 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
     """The FP32 deployment graph, checked against PyTorch on `frames`; (graph, export record)."""
     import torch
 
-    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch)
+    uncertainty = bool(getattr(args, "uncertainty", False)) and task.has_segmentation
+    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch,
+                         uncertainty=uncertainty)
     check_graph(graph)
     simplified = False
     if not args.no_simplify:
@@ -125,7 +138,8 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
         )
     export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "simplified": simplified,
+              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "uncertainty": uncertainty,
+              "simplified": simplified,
               "parity": parity}
     return graph, export
 
@@ -186,6 +200,8 @@ def main(args) -> int:
     else:
         report = not_gated(artifact, precision)
     report["parity"] = export["parity"]
+    if "int8_cpu" in export:
+        report["int8_cpu"] = export["int8_cpu"]
     _stamp(graph, task, precision, source, metrics, {**export, "gate": _verdict(report)})
     save_onnx(graph, artifact)
     md = write_report(artifact, report)[1]

@@ -31,10 +31,10 @@ MIN_OPSET, MAX_OPSET = 13, 20  # 13: per-channel Q/DQ; 20: the newest TensorRT 1
 BATCH_DIM = "N"
 
 
-def output_names(task: TaskSpec, logits: bool = False) -> list[str]:
-    """Graph output names, per head in task order: "mask" [+ "logits"] for the segmentation head, the head's
-    name for each per-image head (probabilities). DeployWrapper returns them in this order."""
-    return deployment_outputs(task, logits)
+def output_names(task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> list[str]:
+    """Graph output names, per head in task order: "mask" [+ "logits"] [+ "uncertainty"] for the segmentation
+    head, the head's name for each per-image head (probabilities). DeployWrapper returns them in this order."""
+    return deployment_outputs(task, logits, uncertainty)
 
 
 def check_opset(opset: int) -> int:
@@ -50,13 +50,14 @@ def export_graph(
     opset: int = 17,
     logits: bool = False,
     dynamic_batch: bool = False,
+    uncertainty: bool = False,
 ) -> onnx.ModelProto:
     """Trace `DeployWrapper(model, task)` to an ONNX graph in memory (not yet checked or simplified)."""
     opset = check_opset(opset)
-    wrapper = DeployWrapper(model, task, logits=logits).eval()
+    wrapper = DeployWrapper(model, task, logits=logits, uncertainty=uncertainty).eval()
     h, w = task.input_size
     dummy = torch.zeros((1, int(h), int(w), 3), dtype=torch.uint8)
-    names = output_names(task, logits)
+    names = output_names(task, logits, uncertainty)
     dynamic_axes = {n: {0: BATCH_DIM} for n in [INPUT_NAME, *names]} if dynamic_batch else None
     buf = io.BytesIO()
     try:
@@ -170,18 +171,26 @@ def expose_logits(proto: onnx.ModelProto) -> tuple[onnx.ModelProto, str | None]:
     if node is None or node.op_type != "ArgMax":
         return proto, None
     scores = node.input[0]
+    elem = _elem_type(proto, scores, producer.get(scores))
+    if elem not in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16):
+        return proto, None  # quantized scores (an INT8 QOperator graph's QLinearConv): only the mask compares
     probe = onnx.ModelProto()
     probe.CopyFrom(proto)
-    probe.graph.output.append(onnx.helper.make_tensor_value_info(scores, _elem_type(proto, scores), None))
+    probe.graph.output.append(onnx.helper.make_tensor_value_info(scores, elem, None))
     return probe, scores
 
 
-def _elem_type(proto: onnx.ModelProto, name: str) -> int:
-    """Element type of tensor `name` (FP16 graphs keep FP32 scores only if ArgMax was kept in FP32)."""
+def _elem_type(proto: onnx.ModelProto, name: str, node: onnx.NodeProto | None = None) -> int:
+    """Element type of tensor `name` (FP16 graphs keep FP32 scores only if ArgMax was kept in FP32; a
+    QuantizeLinear / QLinear* producer, which shape inference may not know, gives its zero point's type)."""
     inferred = onnx.shape_inference.infer_shapes(proto)
     for vi in list(inferred.graph.value_info) + list(inferred.graph.output):
         if vi.name == name and vi.type.tensor_type.elem_type:
             return vi.type.tensor_type.elem_type
+    if node is not None and (node.op_type == "QuantizeLinear" or node.op_type.startswith("QLinear")):
+        zero_points = {t.name: t.data_type for t in proto.graph.initializer}
+        if node.input and node.input[-1] in zero_points:
+            return zero_points[node.input[-1]]
     return onnx.TensorProto.FLOAT
 
 

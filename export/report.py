@@ -47,6 +47,8 @@ def to_markdown(report: dict) -> str:
         lines += ["", f"Export parity (PyTorch vs ONNX Runtime, {parity.get('source', '')}): "
                       f"{pct(parity.get('agreement'))}% agreement, max |Δ {parity.get('scores') or 'score'}| "
                       f"{num(diff, '.2e')}"]
+    if report.get("int8_cpu"):
+        lines += ["", *int8_forms_table(report["int8_cpu"])]
     gate = report.get("gate") or {}
     if gate.get("ran"):
         lines += ["", f"Gate: {gate['metric']} drop vs FP32 ≤ {gate['max_drop_points']:.2f} points on "
@@ -54,6 +56,22 @@ def to_markdown(report: dict) -> str:
     else:
         lines += ["", f"No accuracy gate ran: {gate.get('why', 'no --data given')}."]
     return "\n".join(lines) + "\n"
+
+
+def int8_forms_table(record: dict) -> list[str]:
+    """`--target cpu`: every INT8 form made, its speed against FP32 and its gate verdict; the chosen one in bold."""
+    t = record.get("timing", {})
+    lines = [f"INT8 forms for ONNX Runtime CPU (medians of {t.get('iters')} calls: wall ms on {t.get('threads')} "
+             f"threads, CPU ms per frame on 1 thread; FP32 {record['fp32_ms_p50']:.2f} / "
+             f"{record['fp32_cpu_ms_1thread']:.2f} ms). The chosen form (bold) does the least work of those that "
+             "passed the gate.", "",
+             "| form | size | ms p50 | CPU ms / frame | FP32 CPU ms / this | mIoU drop (pts) | status |",
+             "|---|---|---|---|---|---|---|"]
+    for r in record["forms"]:
+        name = f"**{r['form']}**" if r["form"] == record["form"] else r["form"]
+        lines.append(f"| {name} | {_size(r.get('size_bytes'))} | {r['ms_p50']:.2f} | {r['cpu_ms_1thread']:.2f} | "
+                     f"{num(r.get('speedup_vs_fp32'), '.2f')}x | {num(r.get('drop_points'), '+.2f')} | {_status(r)} |")
+    return lines
 
 
 def _status(r: dict) -> str:

@@ -3,6 +3,8 @@
 Input is always the camera frame as uint8 NHWC BGR at the model's input size; normalisation,
 layout and colour swap happen inside the model. Outputs are already decoded:
   segmentation: "mask" uint8 (N, H, W) [+ "logits" float (N, C, H, W) when exported with --logits]
+                [+ "uncertainty" float (N, H, W): per-pixel entropy of the class probabilities / log(C), in
+                   0..1, when exported with --uncertainty]
   classifiers:  one float (N, K) probability output per head, named after the head (softmax; sigmoid
                 for a multilabel head).
 A multi-task model (foodseg) has both: "mask" and one probability output per per-image head.
@@ -22,16 +24,18 @@ from foodcam.runtime.tasks import TaskSpec
 INPUT_NAME = "images"
 MASK_OUTPUT = "mask"
 LOGITS_OUTPUT = "logits"
+UNCERTAINTY_OUTPUT = "uncertainty"
 METADATA_KEY = "foodcam"  # ONNX metadata_props key holding the versioned JSON description
 
 
-def deployment_outputs(task: TaskSpec, logits: bool = False) -> list[str]:
-    """Output names of a deployment model, per head in task order: "mask" [+ "logits"] for the segmentation
-    head, the head's name for each per-image head (probabilities)."""
+def deployment_outputs(task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> list[str]:
+    """Output names of a deployment model, per head in task order: "mask" [+ "logits"] [+ "uncertainty"] for
+    the segmentation head, the head's name for each per-image head (probabilities)."""
     names: list[str] = []
     for h in task.heads:
         if h.kind == "segmentation":
-            names += [MASK_OUTPUT, LOGITS_OUTPUT] if logits else [MASK_OUTPUT]
+            names += [MASK_OUTPUT, *([LOGITS_OUTPUT] if logits else []),
+                      *([UNCERTAINTY_OUTPUT] if uncertainty else [])]
         else:
             names.append(h.name)
     return names
@@ -75,13 +79,14 @@ class Model(abc.ABC):
         return self.required_outputs
 
     def select_outputs(self, present: list[str], what: str) -> list[str]:
-        """The outputs to fetch: those the task needs (an error naming `what` when absent) + logits if exported."""
+        """The outputs to fetch: those the task needs (an error naming `what` when absent) + logits and
+        uncertainty when exported."""
         wanted = self.required_outputs
         absent = [name for name in wanted if name not in present]
         if absent:
             raise FoodcamError(f"{what} outputs {present} lack {absent} required by task {self.task.name!r}")
-        if self.task.has_segmentation and LOGITS_OUTPUT in present:
-            wanted = wanted + [LOGITS_OUTPUT]
+        if self.task.has_segmentation:
+            wanted = wanted + [n for n in (LOGITS_OUTPUT, UNCERTAINTY_OUTPUT) if n in present]
         return wanted
 
     @property
@@ -99,13 +104,14 @@ class Model(abc.ABC):
         """Named outputs of one batch item -> a result object for a frame of `frame_shape` (H, W)."""
         probs = {h.name: outputs[h.name][index] for h in self.task.image_heads}
         if self.task.has_segmentation:
-            logits = outputs.get(LOGITS_OUTPUT)
+            logits, unc = outputs.get(LOGITS_OUTPUT), outputs.get(UNCERTAINTY_OUTPUT)
             return SegmentationResult(
                 task=self.task,
                 mask=outputs[MASK_OUTPUT][index],
                 frame_shape=tuple(frame_shape[:2]),
                 logits=None if logits is None else logits[index],
                 probs=probs,
+                uncertainty=None if unc is None else unc[index],
             )
         return ClassificationResult(task=self.task, probs=probs, frame_shape=tuple(frame_shape[:2]))
 

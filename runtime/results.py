@@ -34,6 +34,14 @@ class ImageLabels:
         return self.present(head) if self.task.head(head).kind == "multilabel" else self.top(head, k)
 
 
+def normalised_entropy(logits: np.ndarray) -> np.ndarray:
+    """(C, h, w) class scores -> (h, w) entropy of their softmax divided by log(C): 0 sure .. 1 uniform."""
+    z = logits.astype(np.float32) - logits.max(axis=0, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+    ent = -(np.exp(logp) * logp).sum(axis=0)
+    return ent / np.float32(np.log(max(2, logits.shape[0])))
+
+
 @dataclass
 class SegmentationResult(ImageLabels):
     """Class mask at model resolution, and on demand at the frame's own resolution; per-image heads of a
@@ -44,6 +52,7 @@ class SegmentationResult(ImageLabels):
     frame_shape: tuple[int, int]  # (H, W) of the frame it came from
     logits: np.ndarray | None = None  # (C, h, w) raw scores when the model exports them
     probs: dict[str, np.ndarray] = field(default_factory=dict)  # per-image head -> (K,) probabilities
+    uncertainty: np.ndarray | None = None  # (h, w) entropy / log(C) in 0..1 when the model exports it
     _full: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -56,6 +65,16 @@ class SegmentationResult(ImageLabels):
                 else cv2.resize(self.mask, (w, h), interpolation=cv2.INTER_NEAREST)
             )
         return self._full
+
+    @property
+    def mean_uncertainty(self) -> float | None:
+        """Mean per-pixel entropy of the class probabilities, normalised to 0 (sure) .. 1 (uniform): from the
+        model's "uncertainty" output, else from its logits; None when it exports neither."""
+        if self.uncertainty is not None:
+            return float(np.mean(self.uncertainty, dtype=np.float64))
+        if self.logits is not None:
+            return float(normalised_entropy(self.logits).mean(dtype=np.float64))
+        return None
 
     @property
     def shares(self) -> dict[str, float]:

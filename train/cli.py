@@ -37,6 +37,12 @@ def _lr(text: str):
         raise argparse.ArgumentTypeError(f"{text!r}: expected a learning rate (e.g. 2e-3) or 'find'") from None
 
 
+def _data_import(args):
+    from foodcam.train.data.imports import main
+
+    return main(args)
+
+
 def _train(args):
     from foodcam.train.engine import main
 
@@ -81,22 +87,40 @@ def register(sub) -> None:
     c.add_argument("root", help="dataset folder (for foodseg/coco also the zip's outer folder)")
     c.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
     c.set_defaults(func=_data)
+    c = dsub.add_parser("import", help="annotations from CVAT, LabelMe or COCO -> the kitchen mask format")
+    c.add_argument("format", choices=["cvat", "labelme", "coco"],
+                   help="cvat (Segmentation mask 1.1 export), labelme (JSON per image), coco (instances JSON)")
+    c.add_argument("src", help="cvat: the export .zip or folder; labelme: a .json or a folder of them; coco: the .json")
+    c.add_argument("--out", required=True, help="dataset folder to write (adds new stems; never overwrites)")
+    c.add_argument("--map", default=None, metavar="LABEL=TARGET,...",
+                   help="label -> stirrer|pan|food|background|ignore|void, '*=TARGET' for all others "
+                        "(defaults: spatula, spoon, ladle, whisk, chopsticks... = stirrer; wok, pot = pan; hand = background)")
+    c.add_argument("--split", default="auto", choices=["train", "val", "test", "auto"],
+                   help="auto: seeded shuffle, train 62.5%% / val 19.5%% / test 18%% (at least one val)")
+    c.add_argument("--images", default=None, help="cvat/coco: folder with the images when the export lacks them")
+    c.add_argument("--seed", type=int, default=0, help="shuffle seed of --split auto")
+    c.add_argument("--line-width", type=int, default=10, help="labelme: width of line/linestrip shapes in pixels")
+    c.set_defaults(func=_data_import)
 
     p = sub.add_parser("train", help="train a model for a task")
     p.add_argument("task", choices=["kitchen", "freshness", "foodseg", "foodrec"])
     p.add_argument("--data", required=True, help="dataset folder (foodseg/foodrec: FoodSeg103 or COCO layout)")
     p.add_argument("--model", default=None,
                    help="kitchen: thinseg (default) | unet | lraspp | deeplabv3; freshness, foodrec: mobilenetv3 "
-                        "(default) | resnet18 | resnet50; foodseg: foodseg-edge (default) | foodseg-edge-small | foodseg-r50")
+                        "(default) | resnet18 | resnet50; foodseg: foodseg-edge (default) | foodseg-edge-small | "
+                        "foodseg-r50; with --from: the checkpoint's")
     p.add_argument("--task", dest="variant", default="multi", choices=["single-seg", "single-labels", "multi"],
                    help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
     p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
                    "(e.g. a single-seg run's best.pt)")
-    p.add_argument("--imgsz", type=int, default=256, help="square input size")
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--imgsz", type=int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
+    p.add_argument("--epochs", type=int, default=None, help="default 30; with --from: 12")
     p.add_argument("--batch", type=int, default=8)
-    p.add_argument("--lr", type=_lr, default=2e-3, help="learning rate, or 'find' for a short LR sweep "
-                   "(lr_find.png) whose suggestion is used")
+    p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
+                   "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")
+    p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
+                   help="fine-tune this checkpoint: its weights, task and architecture, a short schedule")
+    p.add_argument("--freeze-encoder", action="store_true", help="with --from: keep the backbone fixed, train the rest")
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--width", type=float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")

@@ -191,8 +191,10 @@ DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "
 
 
 def main(args: argparse.Namespace) -> int:
+    from foodcam.train.finetune import resolve_defaults
     from foodcam.train.torch_model import resolve_device
 
+    start_from = resolve_defaults(args)  # unset options; with --from, the checkpoint's model and schedule
     if getattr(args, "model", None) is None:
         args.model = DEFAULT_MODELS.get(args.task)
         if args.model is None:
@@ -200,14 +202,16 @@ def main(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     info = ddp.init_distributed(device.type)
     try:
-        return _run(args, device, info)
+        return _run(args, device, info, start_from)
     finally:
         ddp.cleanup()
 
 
-def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> int:
+def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
+    from foodcam.train.finetune import finetune_spec, freeze_encoder, load_weights
+
     if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
         raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
     if not info.main:  # one voice: only rank 0 logs and prints
@@ -218,7 +222,10 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
         torch.backends.cudnn.benchmark = True
     seed_everything(args.seed + info.rank)
 
-    spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
+    if start_from is not None:
+        spec = finetune_spec(start_from, args.imgsz)
+    else:
+        spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
     task = make_train_task(spec, args)
     spec = task.spec  # a task may take its class list from the data (freshness: the fruit found)
     resume = _resume_state(out, args) if args.resume else None
@@ -239,14 +246,21 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
                               generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
 
-    options = dict(width=args.width, freeze=getattr(args, "freeze", False),
-                   finetune_last=getattr(args, "finetune_last", False))
-    arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
+    if start_from is not None:
+        arch_kwargs = dict(start_from["arch"].get("kwargs", {}))
+    else:
+        options = dict(width=args.width, freeze=getattr(args, "freeze", False),
+                       finetune_last=getattr(args, "finetune_last", False))
+        arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
+    if start_from is not None and resume is None:
+        load_weights(model, start_from, args.from_ckpt)
     if getattr(args, "init_from", None) and resume is None:
         from foodcam.train.lr_find import init_from_checkpoint
 
         init_from_checkpoint(model, args.init_from)
+    if getattr(args, "freeze_encoder", False):
+        freeze_encoder(model)
     model = model.to(device, memory_format=torch.channels_last)
     criterion = task.criterion(train_ds).to(device)
     if args.lr == "find":
@@ -282,7 +296,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo) -> 
     base = {"task": spec.to_dict(), "arch": {"name": args.model, "kwargs": arch_kwargs}, "config": config}
     if info.main:
         out.mkdir(parents=True, exist_ok=True)
-        what = f"resuming at epoch {start}" if resume is not None else "training"
+        what = (f"resuming at epoch {start}" if resume is not None
+                else f"fine-tuning {args.from_ckpt} (lr {args.lr:.2g})" if start_from is not None else "training")
         print(f"{what}: {args.model} {arch_kwargs} on {args.task} at {args.imgsz}x{args.imgsz}, "
               f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
               f"{f' x{info.world} processes' if info.enabled else ''}"

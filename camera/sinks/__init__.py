@@ -1,4 +1,5 @@
-"""Outputs of a run, several at once: video file, image sequence, JSON Lines events, window, HTTP live view.
+"""Outputs of a run, several at once: video file, image sequence, JSON Lines events, window, HTTP live view,
+frames collected for labelling.
 
 `Sinks([...]).render(frame, result)` draws the annotated frame once and gives it to every sink;
 a sink that fails is reported once and disabled, the others carry on.
@@ -7,6 +8,7 @@ a sink that fails is reported once and disabled, the others carry on.
 from __future__ import annotations
 
 from foodcam.camera.sinks.base import Rendered, Sink, Sinks
+from foodcam.camera.sinks.collect import CollectSink, check_collectable
 from foodcam.camera.sinks.events import EventsSink
 from foodcam.camera.sinks.http import HttpSink
 from foodcam.camera.sinks.images import ImageSequenceSink
@@ -17,8 +19,9 @@ from foodcam.camera.sinks.window import WindowSink, display_problem
 from foodcam.runtime.errors import FoodcamError
 
 __all__ = [
-    "Rendered", "Sink", "Sinks", "EventsSink", "HttpSink", "ImageSequenceSink", "ScoreSink", "VideoSink",
-    "WindowSink", "display_problem", "save_sink", "events_sink", "Rotation", "RotatingSink",
+    "Rendered", "Sink", "Sinks", "CollectSink", "check_collectable", "EventsSink", "HttpSink",
+    "ImageSequenceSink", "ScoreSink", "VideoSink", "WindowSink", "display_problem", "save_sink", "events_sink",
+    "Rotation", "RotatingSink",
 ]
 
 

@@ -85,7 +85,7 @@ def run(args) -> dict:
             log.warning("actuator %s not connected yet; deciding anyway, commands are missed until it is",
                         actuator.kind)
         source = stack.enter_context(open_line_source(args.source, realtime=args.realtime))
-        outputs = make_outputs(args, source, info={"line_name": line.name})
+        outputs = make_outputs(args, source, info={"line_name": line.name}, model=model)
         log.info("sorting line %s: %s on %s", line.name, model, describe(args.source))
         summary = sort(model, source, line, actuator, audit, outputs, args.max_frames, args.max_seconds,
                        sim_latency=sim_latency)

@@ -6,17 +6,20 @@ an engine see frames through one preprocessing definition and can't disagree abo
 
 from __future__ import annotations
 
+import math
+
 import torch
 from foodcam.runtime.tasks import TaskSpec
 from torch import nn
 
 
 class DeployWrapper(nn.Module):
-    def __init__(self, model: nn.Module, task: TaskSpec, logits: bool = False) -> None:
+    def __init__(self, model: nn.Module, task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> None:
         super().__init__()
         self.model = model
         self.task = task
         self.logits = logits
+        self.uncertainty = uncertainty  # + per-pixel entropy / log(C) (segmentation): how unsure each pixel is
         # 1/255 folded into the scale: x_norm = x * scale + shift, per RGB channel
         mean = torch.tensor(task.mean, dtype=torch.float32)
         std = torch.tensor(task.std, dtype=torch.float32)
@@ -24,8 +27,8 @@ class DeployWrapper(nn.Module):
         self.register_buffer("shift", (-mean / std).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, images: torch.Tensor):
-        """Outputs in `export.onnx_export.output_names` order: per head, segmentation -> mask [+ logits],
-        classification -> softmax, multilabel -> sigmoid. A network may return a plain tensor when its
+        """Outputs in `export.onnx_export.output_names` order: per head, segmentation -> mask [+ logits]
+        [+ uncertainty], classification -> softmax, multilabel -> sigmoid. A network may return a plain tensor when its
         task has one segmentation head, else {head name: logits}."""
         # uint8 -> float first: TensorRT's parser takes a UINT8 tensor only through Cast (export/graph_rules.py)
         x = images.float().permute(0, 3, 1, 2).flip(1)  # NHWC BGR uint8 -> NCHW RGB float
@@ -41,6 +44,9 @@ class DeployWrapper(nn.Module):
                 outs.append(logits.argmax(1).to(torch.float32).to(torch.uint8))
                 if self.logits:
                     outs.append(logits)
+                if self.uncertainty:  # per-pixel entropy / log(C): 0 sure .. 1 uniform
+                    logp = torch.log_softmax(logits, dim=1)
+                    outs.append(-(logp.exp() * logp).sum(1) * (1.0 / math.log(max(2, logits.shape[1]))))
             elif h.kind == "multilabel":
                 outs.append(torch.sigmoid(logits))
             else:

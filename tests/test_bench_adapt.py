@@ -1,0 +1,44 @@
+"""`python -m foodcam.benchmarks.adapt` at a tiny size: nested few-shot subsets, fine-tune vs scratch, the table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from foodcam.benchmarks.adapt import main, make_subset
+from foodcam.runtime.errors import FoodcamError
+from foodcam.train.data.kitchen import KitchenFolder
+
+
+def test_subsets_are_nested_and_share_val(kitchen_data, tmp_path):
+    a = make_subset(kitchen_data, 2, tmp_path / "a", seed=0)
+    b = make_subset(kitchen_data, 5, tmp_path / "b", seed=0)
+    sa, sb = KitchenFolder(a, "train").stems, KitchenFolder(b, "train").stems
+    assert len(sa) == 2 and len(sb) == 5 and set(sa) <= set(sb)
+    assert KitchenFolder(a, "val").stems == KitchenFolder(kitchen_data, "val").stems
+    with pytest.raises(FoodcamError, match="has only"):
+        make_subset(kitchen_data, 10_000, tmp_path / "c")
+
+
+@pytest.mark.slow
+def test_adaptation_curve_table(kitchen_ckpt, kitchen_data, tmp_path, capsys):
+    out = tmp_path / "adapt"
+    assert main(["--base", str(kitchen_ckpt), "--data", str(kitchen_data), "--shots", "2", "4", "--epochs", "1",
+                 "--out", str(out)]) == 0
+    report = json.loads((out / "adapt.json").read_text())
+    assert [r["shots"] for r in report["rows"]] == [0, 2, 4]
+    base = report["rows"][0]["base"]
+    assert 0.0 < base["miou"] <= 1.0 and set(base["iou"]) == {"stirrer", "pan", "food"}
+    for r in report["rows"][1:]:
+        for kind in ("finetune", "scratch"):
+            assert 0.0 <= r[kind]["miou"] <= 1.0 and r[kind]["train_s"] > 0
+        assert (out / "runs" / f"finetune_{r['shots']:03d}" / "last.pt").is_file()
+        assert (out / "runs" / f"scratch_{r['shots']:03d}" / "last.pt").is_file()
+    md = (out / "adapt.md").read_text()
+    assert "| 0 (base, not fine-tuned) |" in md and md.count("\n| 2 |") + md.count("\n| 4 |") == 2
+    assert (out / "adapt.png").read_bytes()[:4] == b"\x89PNG"
+    # one epoch from the trained base beats one epoch from random weights on the same two frames
+    ft, sc = report["rows"][1]["finetune"]["miou"], report["rows"][1]["scratch"]["miou"]
+    assert ft > sc
+    assert main(["--base", str(kitchen_ckpt), "--data", str(kitchen_data), "--shots", "0", "--out", str(out)]) == 2
+    assert "--shots and --epochs must be positive" in capsys.readouterr().err

@@ -1,0 +1,95 @@
+"""`foodcam train TASK --from CKPT`: fine-tune a trained checkpoint on new data (a user's own kitchen).
+
+What carries over from CKPT: its weights, its task description (classes, colours, normalisation, input size)
+and its architecture with the exact kwargs it was built with. What changes is the schedule: unless given,
+--epochs is FINETUNE_EPOCHS and --lr is FINETUNE_LR_FACTOR x the checkpoint's own learning rate (warm-up and
+cosine decay as in any run). `--freeze-encoder` keeps the model's backbone fixed (weights and BatchNorm
+statistics): only the decoder/head learns, which suits a handful of labelled frames.
+
+Options left unset on the command line are None; `resolve_defaults` fills them from scratch or fine-tune
+defaults, so an explicit `--epochs 30` is always honoured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import types
+from pathlib import Path
+
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
+from torch import nn
+
+log = logging.getLogger("foodcam.train")
+
+SCRATCH_DEFAULTS = {"imgsz": 256, "epochs": 30, "lr": 2e-3}  # --model: the engine's default model
+FINETUNE_EPOCHS = 12
+FINETUNE_LR_FACTOR = 0.2
+
+
+def resolve_defaults(args: argparse.Namespace) -> dict | None:
+    """Fill unset --imgsz/--epochs/--lr (and --model with --from) from scratch or fine-tune defaults. Returns the
+    checkpoint dict (task as a TaskSpec) when fine-tuning, else None."""
+    src = getattr(args, "from_ckpt", None)
+    if not src:
+        for key, value in SCRATCH_DEFAULTS.items():
+            if getattr(args, key, None) is None:
+                setattr(args, key, value)
+        if getattr(args, "freeze_encoder", False):
+            raise FoodcamError("--freeze-encoder needs --from CKPT (an encoder worth keeping)")
+        return None
+    from foodcam.train.checkpoint import read_checkpoint
+
+    ckpt = read_checkpoint(src)
+    task = TaskSpec.from_dict(ckpt["task"])
+    if task.name != args.task:
+        raise FoodcamError(f"--from {src}: a {task.name!r} checkpoint cannot be fine-tuned as {args.task!r}")
+    if args.init or getattr(args, "init_from", None):
+        raise FoodcamError("--from and --init/--init-from both give starting weights: use one")
+    arch = ckpt.get("arch", {})
+    if args.model is not None and args.model != arch.get("name"):
+        raise FoodcamError(f"--model {args.model}: --from {src} is a {arch.get('name')!r} model (leave --model out)")
+    args.model = arch["name"]
+    if args.imgsz is None:
+        args.imgsz = int(task.input_size[0])
+    if args.epochs is None:
+        args.epochs = FINETUNE_EPOCHS
+    if args.lr is None:
+        base = float(ckpt.get("config", {}).get("lr") or SCRATCH_DEFAULTS["lr"])
+        args.lr = base * FINETUNE_LR_FACTOR
+    ckpt["task"] = task
+    return ckpt
+
+
+def finetune_spec(ckpt: dict, imgsz: int) -> TaskSpec:
+    """The checkpoint's task description at the training size."""
+    return ckpt["task"].with_input_size(imgsz, imgsz)
+
+
+def load_weights(model: nn.Module, ckpt: dict, src: str | Path) -> None:
+    """The checkpoint's weights into a model of its architecture; a clear error when they do not fit."""
+    try:
+        model.load_state_dict(ckpt["state_dict"])
+    except RuntimeError as e:
+        first = str(e).strip().splitlines()[0]
+        raise FoodcamError(f"--from {src}: its weights do not fit the model ({first})") from None
+
+
+def _frozen_train(self: nn.Module, mode: bool = True) -> nn.Module:
+    return nn.Module.train(self, False)  # BatchNorm keeps its running statistics, dropout stays off
+
+
+def freeze_encoder(model: nn.Module) -> tuple[int, int]:
+    """Freeze `model.backbone`: no gradients, always in eval mode. (frozen, total) parameter counts."""
+    backbone = getattr(model, "backbone", None)
+    if not isinstance(backbone, nn.Module):
+        raise FoodcamError(f"--freeze-encoder: {type(model).__name__} has no backbone to freeze")
+    for p in backbone.parameters():
+        p.requires_grad_(False)
+    backbone.train = types.MethodType(_frozen_train, backbone)  # model.train() reaches it through children()
+    backbone.train(False)
+    frozen = sum(p.numel() for p in backbone.parameters())
+    total = sum(p.numel() for p in model.parameters())
+    log.info("--freeze-encoder: %d of %d parameters frozen", frozen, total)
+    return frozen, total
