@@ -69,21 +69,9 @@ def make_forms(fp32_path: Path, out: Path, calib: Path, count: int, method: str)
 
 def time_rows(paths: dict[str, Path], threads: int, iters: int, rounds: int, warmup: int = 5) -> dict[str, dict]:
     """ms per frame of each file: `rounds` rounds of `iters` calls, rows in turns; median and per-round medians."""
-    import onnxruntime as ort
+    from foodcam.export.int8_select import cpu_session
 
-    sessions = {}
-    for name, path in paths.items():
-        so = ort.SessionOptions()
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        so.intra_op_num_threads = int(threads)
-        so.log_severity_level = 3
-        sess = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
-        inp = sess.get_inputs()[0]
-        shape = [1 if not isinstance(d, int) or d < 1 else d for d in inp.shape]
-        x = {inp.name: np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)}
-        for _ in range(warmup):
-            sess.run(None, x)
-        sessions[name] = (sess, x)
+    sessions = {name: cpu_session(path, threads, warmup) for name, path in paths.items()}
     samples: dict[str, list[float]] = {n: [] for n in paths}
     cpu: dict[str, list[float]] = {n: [] for n in paths}
     per_round: dict[str, list[float]] = {n: [] for n in paths}

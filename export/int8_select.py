@@ -25,10 +25,8 @@ TIMING_ITERS = 30
 TIMING_WARMUP = 5
 
 
-def time_onnx(path: str | Path, threads: int = TIMING_THREADS, iters: int = TIMING_ITERS,
-              warmup: int = TIMING_WARMUP, cpu: bool = False) -> float:
-    """Median ms of one frame (batch 1) on ORT CPU with graph optimisation ALL, as `foodcam run` opens models:
-    wall time, or with `cpu` this process's CPU time per call."""
+def cpu_session(path: str | Path, threads: int, warmup: int = TIMING_WARMUP):
+    """(ONNX Runtime CPU session opened as `foodcam run` opens models, a fixed uint8 batch-1 feed), warmed up."""
     import onnxruntime as ort
 
     so = ort.SessionOptions()
@@ -41,6 +39,14 @@ def time_onnx(path: str | Path, threads: int = TIMING_THREADS, iters: int = TIMI
     x = {inp.name: np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)}
     for _ in range(warmup):
         sess.run(None, x)
+    return sess, x
+
+
+def time_onnx(path: str | Path, threads: int = TIMING_THREADS, iters: int = TIMING_ITERS,
+              warmup: int = TIMING_WARMUP, cpu: bool = False) -> float:
+    """Median ms of one frame (batch 1) on ORT CPU with graph optimisation ALL, as `foodcam run` opens models:
+    wall time, or with `cpu` this process's CPU time per call."""
+    sess, x = cpu_session(path, threads, warmup)
     clock = time.process_time if cpu else time.perf_counter
     samples = []
     for _ in range(max(1, iters)):
