@@ -15,9 +15,9 @@ import numpy as np
 import torch
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
-from foodcam.train.augment import normalise, resize_frame, resize_mask
+from foodcam.train.augment import normalise
+from foodcam.train.datasets import SegmentationDataset
 from foodcam.train.foodseg_metrics import labels_from_mask
-from torch.utils.data import Dataset
 
 log = logging.getLogger("foodcam.train")
 
@@ -52,25 +52,19 @@ class SkippingSplit:
         return getattr(self.split, name)
 
 
-class FoodDataset(Dataset):
+class FoodDataset(SegmentationDataset):
+    """A foodseg split for training: the segmentation dataset's resize + augmentation, then targets per head
+    (the class mask, and each multi-label head's foods present in the mask)."""
+
     def __init__(self, split, task: TaskSpec, transform=None) -> None:
-        self.folder = SkippingSplit(split)  # `folder`: what train.datasets.class_frequencies reads
+        # `folder`: what train.datasets.class_frequencies reads
+        super().__init__(SkippingSplit(split), task.input_size, task.mean, task.std, transform=transform)
         self.task = task
-        self.size = tuple(task.input_size)
-        self.transform = transform
         self.label_heads = [h for h in task.image_heads if h.kind == "multilabel"]
         self.num_foods = len(split.classes) - 1
 
-    def __len__(self) -> int:
-        return len(self.folder)
-
     def __getitem__(self, i: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        bgr, mask = self.folder.load(i)
-        rgb = resize_frame(bgr, self.size)[:, :, ::-1]
-        mask = resize_mask(mask, self.size)
-        if self.transform is not None:
-            out = self.transform(image=np.ascontiguousarray(rgb), mask=mask)
-            rgb, mask = out["image"], out["mask"]
+        rgb, mask = self.sample(i)
         x = torch.from_numpy(normalise(rgb, self.task.mean, self.task.std))
         targets: dict[str, torch.Tensor] = {}
         if self.task.has_segmentation:
