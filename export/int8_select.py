@@ -56,6 +56,15 @@ def time_onnx(path: str | Path, threads: int = TIMING_THREADS, iters: int = TIMI
     return float(statistics.median(samples))
 
 
+def masks_vs_fp32(task, fp32: onnx.ModelProto, graph: onnx.ModelProto, frames: list) -> dict:
+    """Mask agreement of a CPU form with FP32 on the check frames. Masks only: ORT's INT8 graphs may take the
+    ArgMax straight from uint8 scores, so there are no float logits to compare."""
+    from foodcam.export.parity import GraphModel, compare
+
+    ref, cand = GraphModel(fp32, task), GraphModel(graph, task, "int8")
+    return compare(task, frames, ref.preprocess, ref.infer, cand.infer, None, None)
+
+
 def measure(path: Path, dataset, reference: dict | None, limit: float, threads: int, iters: int) -> dict:
     """One row: size, ms, and (with labelled data) mIoU, drop vs the reference and the gate's verdict."""
     from foodcam.export.gate import evaluate_onnx, mask_agreement, verdict
@@ -78,7 +87,6 @@ def choose_cpu_form(fp32: onnx.ModelProto, task, reader, method: str, frames: li
     from foodcam.export.gate import DEFAULT_MAX_DROP, evaluate_onnx
     from foodcam.export.int8_cpu import FORMS_BY_NAME, check_cpu_form, quantize_cpu_forms
     from foodcam.export.onnx_export import save_onnx, smoke_run
-    from foodcam.export.parity import graph_vs_graph
 
     limit = DEFAULT_MAX_DROP["int8"] if max_drop is None else float(max_drop)
     graphs = quantize_cpu_forms(fp32, reader, method)
@@ -91,7 +99,7 @@ def choose_cpu_form(fp32: onnx.ModelProto, task, reader, method: str, frames: li
             form = FORMS_BY_NAME[name]
             smoke_run(graph, f"INT8 {name} graph")
             structure = check_cpu_form(graph, form)
-            vs = graph_vs_graph(task, fp32, graph, frames, "int8")
+            vs = masks_vs_fp32(task, fp32, graph, frames)
             path = save_onnx(graph, Path(tmp, f"{name}.onnx"))
             row = {"form": name, **form.describe(), "structure": structure, "vs_fp32": {**vs, "source": frames_from},
                    **measure(path, dataset, reference, limit, threads, iters)}

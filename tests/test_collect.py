@@ -130,5 +130,5 @@ def test_run_collects_every_nth_frame_from_a_folder(tmp_path, kitchen_data):
                  "--collect", tmp_path / "c", "--collect-every", 5)
     assert rc == 0
     rows = _index(tmp_path / "c")
-    # the tiny model exports logits: each record carries their mean normalised entropy
-    assert len(rows) == 2 and all(0.0 <= r["uncertainty"] <= 1.0 for r in rows) and "shares" in rows[0]
+    assert len(rows) == 2 and "shares" in rows[0]
+    assert 0.0 < rows[0]["uncertainty"] < 1.0  # the tiny model exports logits: entropy computed from them
