@@ -47,9 +47,45 @@ def _onnx_via_tensorrt(path: Path, options: dict) -> Model:
     return _construct(TensorRTModel, engine, options)
 
 
-def open_model(path: str | Path, backend: str | None = None, **options) -> Model:
-    """Open a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file on bad input."""
+def check_artifact(path: str | Path, verify: bool = False) -> dict:
+    """What can be checked without a runtime: metadata, recorded size (+ sha256 with `verify`), ONNX weights
+    free of NaN/Inf. Returns the metadata (ONNX) or sidecar (engine)."""
+    from foodcam.runtime import integrity
+
     p = Path(path)
+    if p.suffix.lower() in ENGINE_SUFFIXES:
+        from foodcam.runtime.backends.tensorrt import read_sidecar
+
+        sidecar = read_sidecar(p)
+        integrity.check_plan(p, sidecar, verify)
+        return sidecar
+    from foodcam.runtime.backends.onnx_meta import read_metadata
+
+    meta = read_metadata(p)
+    integrity.check_onnx(p, meta, verify)
+    integrity.check_weights_finite(p)
+    return meta
+
+
+def open_model(path: str | Path, backend: str | None = None, *, verify: bool = False, self_test: bool = True,
+               **options) -> Model:
+    """Open a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file on bad input.
+
+    Every open checks the recorded size and (ONNX) that the weights hold no NaN/Inf, then runs one test frame
+    (runtime.selftest); `verify=True` also compares the full sha256 recorded at export / build."""
+    model = _open(Path(path), backend, verify, options)
+    if self_test:
+        from foodcam.runtime.selftest import self_test as run_self_test
+
+        try:
+            run_self_test(model)
+        except BaseException:
+            model.close()
+            raise
+    return model
+
+
+def _open(p: Path, backend: str | None, verify: bool, options: dict) -> Model:
     if not p.is_file():
         raise FoodcamError(f"{p}: no such model file")
     suffix = p.suffix.lower()
@@ -63,8 +99,10 @@ def open_model(path: str | Path, backend: str | None = None, **options) -> Model
             raise FoodcamError(f"{p}: a TensorRT engine runs with the tensorrt backend only, not {backend!r}")
         from foodcam.runtime.backends.tensorrt import TensorRTModel
 
+        check_artifact(p, verify)
         return _construct(TensorRTModel, p, options)
     if suffix == ".onnx":
+        check_artifact(p, verify)
         if name in TENSORRT_NAMES:
             return _onnx_via_tensorrt(p, dict(options))
         from foodcam.runtime.backends.onnxrt import OnnxRuntimeModel

@@ -11,10 +11,13 @@ CHECKPOINT_SUFFIXES = (".pt", ".pth")
 DEPLOY_SUFFIXES = (".onnx", ".engine", ".plan")
 
 
-def load_model(path: str | Path, device: str | None = None, **options) -> Model:
+def load_model(path: str | Path, device: str | None = None, *, verify: bool = False, self_test: bool = True,
+               **options) -> Model:
     """Open `path` by its suffix: .pt/.pth -> TorchModel; .onnx/.engine/.plan -> runtime.open.open_model.
 
     `device` is 'cpu', 'cuda' or 'cuda:N' (None: the GPU when present). Other options go to the backend.
+    Every model is checked at open (runtime.selftest; a checkpoint's structure and weights in
+    train.checkpoint); `verify` compares the sha256 an ONNX / engine recorded at export.
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -24,12 +27,20 @@ def load_model(path: str | Path, device: str | None = None, **options) -> Model:
     if not p.is_file():
         raise FoodcamError(f"{p}: no such model file")
     if suffix in CHECKPOINT_SUFFIXES:
+        from foodcam.runtime.selftest import self_test as run_self_test
         from foodcam.train.torch_model import TorchModel
 
-        return TorchModel(p, device=device, **options)
+        model = TorchModel(p, device=device, **options)
+        if self_test:
+            try:
+                run_self_test(model)
+            except BaseException:
+                model.close()
+                raise
+        return model
     from foodcam.runtime.open import open_model
 
-    return open_model(p, **_backend_options(suffix, device), **options)
+    return open_model(p, **_backend_options(suffix, device), verify=verify, self_test=self_test, **options)
 
 
 def _backend_options(suffix: str, device: str | None) -> dict:
