@@ -47,6 +47,7 @@ def register(sub) -> None:
     p.add_argument("--source", required=True, help="source URI (see below)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
     p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and analytics events")
     p.add_argument("--events-interval", type=float, default=None, metavar="S",

@@ -193,7 +193,7 @@ def main(args) -> int:
     from foodcam.train.artifacts import load_model
 
     weights = Path(args.weights)
-    model = load_model(weights, device=getattr(args, "device", None))
+    model = load_model(weights, device=getattr(args, "device", None), verify=getattr(args, "verify", False))
     with model:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
