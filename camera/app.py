@@ -75,7 +75,8 @@ def run(args) -> dict:
 
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(
-            open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size))
+            open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size,
+                        retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
         # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
         # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
         threads = {"threads": args.threads} if args.threads else {}
