@@ -98,8 +98,13 @@ def _open(p: Path, backend: str | None, verify: bool, options: dict) -> Model:
         if name not in (None, *TENSORRT_NAMES):
             raise FoodcamError(f"{p}: a TensorRT engine runs with the tensorrt backend only, not {backend!r}")
         from foodcam.runtime.backends.tensorrt import TensorRTModel
+        from foodcam.runtime.backends.trt_build import import_tensorrt
 
         check_artifact(p, verify)
+        try:
+            import_tensorrt()
+        except FoodcamError as e:
+            raise FoodcamError(f"{p}: {e}") from None
         return _construct(TensorRTModel, p, options)
     if suffix == ".onnx":
         check_artifact(p, verify)
