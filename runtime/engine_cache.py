@@ -31,9 +31,11 @@ def cache_key(onnx_sha256: str, tensorrt: str, gpu: str, compute_capability: str
 
 
 def _sidecar_matches(sidecar: Path, expected: dict) -> bool:
+    from foodcam.runtime.jsonsafe import load_json
+
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(sidecar.read_bytes(), sidecar, "sidecar")
+    except (OSError, FoodcamError):
         return False
     return isinstance(data, dict) and all(str(data.get(k)) == str(v) for k, v in expected.items())
 

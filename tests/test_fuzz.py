@@ -15,6 +15,7 @@ import time
 import numpy as np
 import pytest
 from foodcam.benchmarks.compare import compare_reports, format_comparison, load_report
+from foodcam.benchmarks.plan import describe_artifact
 from foodcam.benchmarks.report import SCHEMA as BENCH_SCHEMA
 from foodcam.camera.sorting.trigger import UdpTrigger, parse_state
 from foodcam.runtime.backends.onnx_meta import make_metadata, parse_metadata_json
@@ -92,6 +93,7 @@ def onnx_bases(tmp_path_factory):
 
 
 def _run_model(path, verify: bool) -> None:
+    describe_artifact(path, "onnx", verify)  # what `foodcam bench` reads first
     with open_model(path, backend="cpu", threads=1, verify=verify) as model:
         frame = np.random.default_rng(0).integers(0, 256, (30, 40, 3), np.uint8)
         result = model.predict(frame)
@@ -135,8 +137,14 @@ def test_fuzz_engine_sidecars(tmp_path):
         sidecar.write_bytes(mutate_bytes(fz.rng, text) if fz.rng.random() < 0.4
                             else json.dumps(mutate_obj(fz.rng, base)).encode())
         # no TensorRT here: a sidecar that passes every check ends in the one-line "install TensorRT" error
-        fz.case(f"sidecar#{i}", open_model, engine, verify=fz.rng.random() < 0.5, name="m.engine")
+        verify = fz.rng.random() < 0.5
+        fz.case(f"sidecar#{i}", _open_engine, engine, verify, name="m.engine")
     fz.check()
+
+
+def _open_engine(engine, verify: bool) -> None:
+    describe_artifact(engine, "tensorrt", verify)
+    open_model(engine, verify=verify)
 
 
 BENCH_ROW = {"model": "r/model.onnx", "name": "model.onnx", "format": "onnx", "precision": "fp32",

@@ -72,6 +72,9 @@ def validate_metadata(meta: object, where: str | Path) -> dict:
     if not isinstance(meta.get("task"), dict):
         raise FoodcamError(f"{where}: foodcam metadata has no task description")
     task_from_metadata(meta, where)
+    for key in ("source", "metrics", "export", "integrity"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            raise FoodcamError(f"{where}: foodcam metadata {key!r} is {type(meta[key]).__name__}, expected an object")
     precision = meta.get("precision", "fp32")
     if precision not in PRECISIONS:
         raise FoodcamError(f"{where}: precision {precision!r} in metadata is not one of {', '.join(PRECISIONS)}")
