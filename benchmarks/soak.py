@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -115,7 +116,17 @@ def run(args) -> dict:
         raise FoodcamError(f"--minutes {args.minutes} / --interval {args.interval}: expected positive numbers")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    kitchen_path, fruit_path = _models(args, out)
+    with tempfile.TemporaryDirectory(prefix="foodcam-soak-") as tmp:  # stand-in models live only for the run
+        kitchen_path, fruit_path = _models(args, Path(tmp))
+        report = _soak(args, out, kitchen_path, fruit_path)
+    report["models"] = [args.kitchen_model or "stand-in kitchen graph (benchmarks/soak_models.py)",
+                        args.fruit_model or "stand-in freshness graph (benchmarks/soak_models.py)"]
+    write_json_atomic(out / "soak.json", report)
+    plot(report["samples"], args.warmup, out / "soak.png")
+    return report
+
+
+def _soak(args, out: Path, kitchen_path: Path, fruit_path: Path) -> dict:
     seconds = args.minutes * 60
     soak = Soak(args)
     t0 = time.monotonic()
@@ -141,12 +152,8 @@ def run(args) -> dict:
                  samples[-1]["kitchen_fps"], samples[-1]["sort_fps"])
         if done:
             break
-    report = {"minutes": args.minutes, "interval_s": args.interval, "warmup_s": args.warmup,
-              "models": [str(kitchen_path), str(fruit_path)], "errors": soak.errors,
-              "summary": summarize(samples, args.warmup), "samples": samples}
-    write_json_atomic(out / "soak.json", report)
-    plot(samples, args.warmup, out / "soak.png")
-    return report
+    return {"minutes": args.minutes, "interval_s": args.interval, "warmup_s": args.warmup,
+            "errors": soak.errors, "summary": summarize(samples, args.warmup), "samples": samples}
 
 
 def _csv(samples: list[dict]) -> str:
