@@ -57,5 +57,10 @@ def load_json(text: str | bytes, where: object, what: str = "JSON", max_depth: i
 
 
 def finite_number(x: object) -> bool:
-    """A real int or float (not bool) that is finite."""
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    """A real int or float (not bool) that is finite as a float (10**400 is not: it overflows one)."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False

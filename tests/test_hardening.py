@@ -50,6 +50,7 @@ BAD_TASKS = {
     "colours as strings": {**KITCHEN.to_dict(), "heads": [{**KITCHEN.to_dict()["heads"][0],
                                                             "colours": ["red", "green", "blue"]}]},
     "NaN mean": {**KITCHEN.to_dict(), "mean": [float("nan"), 0.4, 0.4]},
+    "mean beyond a float": {**KITCHEN.to_dict(), "mean": [10**400, 0.4, 0.4]},  # found by the long fuzz run
     "zero std": {**FRESHNESS.to_dict(), "std": [0, 0.2, 0.2]},
     "unknown head kind": {**FRESHNESS.to_dict(), "heads": [{"name": "x", "kind": "boxes", "classes": ["a"]}]},
 }
