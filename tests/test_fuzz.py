@@ -314,6 +314,9 @@ def test_fuzz_checkpoints(checkpoint_bytes, tmp_path, one_torch_thread):
                     c.pop(fz.rng.choice(("task", "arch", "state_dict")))
             else:
                 c = _mutate_state(fz, ckpt)
-            torch.save(c, path)
+            try:
+                torch.save(c, path)
+            except RecursionError:  # torch.save itself cannot write a 600-deep structure: not an input
+                continue
         fz.case(f"checkpoint#{i}", _run_checkpoint, path, name=str(path))
     fz.check()
