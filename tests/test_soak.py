@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from foodcam.benchmarks.soak import main, summarize
 
 
+@pytest.mark.slow
 def test_soak_runs_both_loops_and_writes_csv_json_png(tmp_path):
     assert main(["--minutes", "0.2", "--interval", "3", "--warmup", "3", "--out", str(tmp_path)]) == 0
     rows = list(csv.DictReader((tmp_path / "soak.csv").open()))
