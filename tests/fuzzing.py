@@ -3,7 +3,7 @@
 Mutators change a structure (a task description, a report, a checkpoint dict) or the bytes of a file;
 `Fuzz.case(label, fn)` runs one input and sorts the outcome: accepted (fn returned), rejected (a
 FoodcamError with a one-line message naming the input) or a finding (any other exception, a multi-line
-or anonymous message, or a case that runs past HANG_S). `Fuzz.check()` fails the test with the findings.
+or anonymous message, or a case that runs past CPU_S of CPU / WALL_S of wall time). `Fuzz.check()` fails the test with the findings.
 
     FOODCAM_FUZZ=N   N cases per kind instead of each test's default (a long run: FOODCAM_FUZZ=2000)
 """
@@ -19,7 +19,10 @@ import traceback
 
 from foodcam.runtime.errors import FoodcamError
 
-HANG_S = 60  # a case running longer than this is a hang
+# A case is a hang when it uses CPU_S seconds of CPU (a runaway loop) or WALL_S of wall time (a deadlock);
+# CPU time, not wall time, so a shared, contended machine does not turn slow cases into findings.
+CPU_S = float(os.environ.get("FOODCAM_FUZZ_CPU_S", 30))
+WALL_S = int(os.environ.get("FOODCAM_FUZZ_WALL_S", 600))
 
 
 def count(default: int) -> int:
@@ -142,8 +145,9 @@ class Fuzz:
     def case(self, label: str, fn, *args, name: str | None = None, **kwargs):
         """Run fn(*args, **kwargs); a FoodcamError must be one line and contain `name` (default: label)."""
         name = label if name is None else name
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(HANG_S)
+        old = signal.signal(signal.SIGALRM, _alarm), signal.signal(signal.SIGPROF, _alarm)
+        signal.alarm(WALL_S)
+        signal.setitimer(signal.ITIMER_PROF, CPU_S)
         try:
             result = fn(*args, **kwargs)
         except FoodcamError as e:
@@ -154,7 +158,7 @@ class Fuzz:
             self.rejected += 1
             return None
         except _Hang:
-            self.findings.append(f"{label}: still running after {HANG_S} s")
+            self.findings.append(f"{label}: still running after {CPU_S:g} s of CPU or {WALL_S} s")
             return None
         except Exception as e:  # noqa: BLE001 - every other exception is a finding
             where = traceback.extract_tb(e.__traceback__)[-1]
@@ -162,7 +166,9 @@ class Fuzz:
             return None
         finally:
             signal.alarm(0)
-            signal.signal(signal.SIGALRM, old)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGALRM, old[0])
+            signal.signal(signal.SIGPROF, old[1])
         self.accepted += 1
         return result
 
