@@ -56,6 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--round-iters", type=int, default=20, help="timed calls per artifact per round")
     p.add_argument("--timeout", type=_positive_float, default=1800.0, help="seconds allowed per row's worker")
     p.add_argument("--out", default=None, help="report folder (default benchmarks/results/<machine>/)")
+    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
                    help="compare two bench.json reports row by row instead of measuring")
     p.add_argument("--threshold", type=float, default=0.05, help="--compare: flag ratios beyond this fraction")

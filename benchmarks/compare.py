@@ -6,27 +6,62 @@ flagged "faster" or "slower" beyond the threshold (default 5 %), "same" within i
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from foodcam.benchmarks.plan import row_key
 from foodcam.benchmarks.report import SCHEMA, text_table
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.jsonsafe import finite_number, load_json
 
 DEFAULT_THRESHOLD = 0.05
 
 
 def load_report(path: str | Path) -> dict:
+    """A bench.json, checked field by field (every field --compare reads); FoodcamError naming file and row."""
     p = Path(path)
     if not p.is_file():
         raise FoodcamError(f"{p}: no such benchmark report")
     try:
-        report = json.loads(p.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise FoodcamError(f"{p}: not a JSON benchmark report ({e})") from None
+        data = p.read_bytes()
+    except OSError as e:
+        raise FoodcamError(f"{p}: cannot read the benchmark report ({e.strerror})") from None
+    report = load_json(data, p, "benchmark report")
     if not isinstance(report, dict) or report.get("schema") != SCHEMA or not isinstance(report.get("rows"), list):
         raise FoodcamError(f"{p}: not a foodcam benchmark report (expected schema {SCHEMA!r} from `foodcam bench`)")
+    machine = report.get("machine")
+    if machine is not None and not isinstance(machine, str):
+        raise FoodcamError(f"{p}: 'machine' is {type(machine).__name__}, expected a string")
+    for i, row in enumerate(report["rows"]):
+        _check_row(row, f"{p}: rows[{i}]")
     return report
+
+
+def _check_row(row: object, at: str) -> None:
+    if not isinstance(row, dict):
+        raise FoodcamError(f"{at} is {type(row).__name__}, expected an object")
+    for key in ("name", "format", "backend"):
+        if not isinstance(row.get(key), str) or not row[key]:
+            raise FoodcamError(f"{at}: {key!r} is {row.get(key)!r:.40}, expected a non-empty string")
+    for key in ("precision", "status"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise FoodcamError(f"{at}: {key!r} is {row[key]!r:.40}, expected a string or null")
+    size = row.get("imgsz")
+    if size is not None and not (isinstance(size, list) and 1 <= len(size) <= 2
+                                 and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)):
+        raise FoodcamError(f"{at}: 'imgsz' is {size!r:.40}, expected null or [height, width] positive integers")
+    batch = row.get("batch")
+    if batch is not None and not (isinstance(batch, int) and not isinstance(batch, bool) and batch > 0):
+        raise FoodcamError(f"{at}: 'batch' is {batch!r:.40}, expected null or a positive integer")
+    latency = row.get("latency_ms")
+    if latency is not None:
+        if not isinstance(latency, dict):
+            raise FoodcamError(f"{at}: 'latency_ms' is {type(latency).__name__}, expected an object")
+        median = latency.get("median")
+        if median is not None and not (finite_number(median) and median > 0):
+            raise FoodcamError(f"{at}: latency_ms.median is {median!r:.40}, expected a positive number of ms")
+    miou = row.get("miou")
+    if miou is not None and not finite_number(miou):
+        raise FoodcamError(f"{at}: 'miou' is {miou!r:.40}, expected a number or null")
 
 
 def _median(row: dict) -> float | None:
@@ -35,7 +70,7 @@ def _median(row: dict) -> float | None:
 
 def compare_reports(old: dict, new: dict, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """{"rows": [{key, old_ms, new_ms, ratio, verdict, miou_old, miou_new}], "only_old", "only_new", counts}."""
-    if threshold < 0:
+    if not finite_number(threshold) or threshold < 0:
         raise FoodcamError(f"--threshold {threshold}: expected a non-negative fraction, e.g. 0.05")
     olds = {row_key(r): r for r in old["rows"]}
     news = {row_key(r): r for r in new["rows"]}

@@ -78,8 +78,13 @@ def unavailable(fmt: str, backend: str) -> str | None:
     return None
 
 
-def describe_artifact(path: Path, fmt: str) -> dict:
-    """precision and source checkpoint hash, read from the artifact without loading a runtime."""
+def describe_artifact(path: Path, fmt: str, verify: bool = False) -> dict:
+    """precision and source checkpoint hash, read from the artifact without loading a runtime.
+    verify: also the recorded size and full sha256 of an ONNX / engine (runtime.open.check_artifact)."""
+    if verify and fmt != "pytorch":
+        from foodcam.runtime.open import check_artifact
+
+        check_artifact(path, verify=True)
     if fmt == "pytorch":
         from foodcam.runtime.backends.onnx_meta import file_sha256
 
@@ -108,7 +113,7 @@ def unique_names(paths: list[Path]) -> list[str]:
 
 
 def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[int] | None = None,
-              batches: list[int] | None = None) -> list[dict]:
+              batches: list[int] | None = None, verify: bool = False) -> list[dict]:
     """The rows to measure, in argument order; each with status None (to run) or skipped/failed + reason."""
     if not models:
         raise FoodcamError("--models: give at least one .pt, .onnx or .engine file")
@@ -145,7 +150,7 @@ def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[
             status, reason = "failed", f"{path}: no such file"
         else:
             try:
-                base.update(describe_artifact(path, fmt))
+                base.update(describe_artifact(path, fmt, verify))
             except FoodcamError as e:
                 status, reason = "failed", str(e)
         for backend in runs:

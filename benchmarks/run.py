@@ -216,7 +216,7 @@ def main(args) -> int:
     if not args.models:
         raise FoodcamError("give --models A B ... to measure, or --compare OLD.json NEW.json")
     settings = settings_from(args)
-    rows = plan_rows(args.models, args.backends, args.imgsz, args.batch)
+    rows = plan_rows(args.models, args.backends, args.imgsz, args.batch, verify=getattr(args, "verify", False))
     info = system_info()
     machine = machine_slug(info)
     out_dir = Path(args.out) if args.out else default_out(machine)

@@ -90,11 +90,13 @@ def run(args) -> dict:
 
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(
-            open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size))
+            open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size,
+                        retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
         # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
         # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
         threads = {"threads": args.threads} if args.threads else {}
-        model = stack.enter_context(open_model(args.model, backend=args.backend, spin=False, **threads))
+        model = stack.enter_context(open_model(args.model, backend=args.backend, spin=False,
+                                               verify=getattr(args, "verify", False), **threads))
         options = {"pan_roi": args.pan_roi} if args.pan_roi else {}
         sinks = stack.enter_context(
             Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))

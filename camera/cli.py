@@ -75,12 +75,19 @@ def register(sub) -> None:
     p.add_argument("--source", required=True, help="source URI (see below)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    p.add_argument("--verify", action="store_true",
+                   help="also compare the model file's full sha256 with the one recorded at export/build")
     add_output_args(p)
     p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
     p.add_argument("--alpha", type=float, default=0.5, help="mask opacity over the frame, 0..1")
     p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")
     p.add_argument("--pan-roi", type=_roi, default=None, metavar="CX,CY,RX,RY",
                    help="pan region for food coverage, fractions of width/height (default 0.5,0.5,0.4,0.4)")
+    p.add_argument("--retry", action=argparse.BooleanOptionalAction, default=None,
+                   help="keep trying a source that is not up yet, with backoff, logging each attempt "
+                        "(default: on for cameras and streams, off for files)")
+    p.add_argument("--retry-for", type=float, default=None, metavar="S",
+                   help="with --retry: give up after S seconds (default: keep trying)")
     p.add_argument("--loop", action="store_true", help="repeat a file or image sequence")
     p.add_argument("--realtime", action="store_true", help="play files at their frame rate, dropping frames when behind")
     p.add_argument("--fps", type=float, default=None, help="camera frame rate to request (files: the rate to assume)")

@@ -71,7 +71,7 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
         for n, line in enumerate(f, 1):
             try:
                 out.append(json.loads(line))
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise FoodcamError(f"{path}:{n}: not a complete JSON line") from None
     return out
 

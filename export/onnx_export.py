@@ -148,10 +148,22 @@ def get_metadata(proto: onnx.ModelProto) -> dict:
 
 
 def save_onnx(proto: onnx.ModelProto, path: str | Path) -> Path:
-    """Write atomically: a failed or interrupted export never leaves a partial .onnx behind."""
+    """Write atomically: a failed or interrupted export never leaves a partial .onnx behind.
+
+    A graph carrying foodcam metadata gets the length and sha256 of its serialized graph (its weights) added
+    to that metadata (`integrity`, checked by runtime.open_model; the full hash with --verify)."""
     path = Path(path)
+    data = proto.SerializeToString(deterministic=True)
+    if any(p.key == METADATA_KEY for p in proto.metadata_props):
+        from foodcam.runtime.integrity import INTEGRITY_KEY, onnx_record
+
+        record = onnx_record(data)
+        set_metadata(proto, {**get_metadata(proto), INTEGRITY_KEY: record})
+        data = proto.SerializeToString(deterministic=True)
+        if onnx_record(data) != record:
+            raise FoodcamError(f"{path}: the graph serialized differently twice; its integrity record would be wrong")
     with atomic_path(path) as tmp:
-        tmp.write_bytes(proto.SerializeToString())
+        tmp.write_bytes(data)
     return path
 
 

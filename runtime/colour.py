@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import IGNORE_INDEX, Head
 
 
@@ -27,7 +28,8 @@ def decode_colour_mask(mask_bgr: np.ndarray, head: Head, max_dist: float = 100.0
     Each pixel takes the nearest class colour (tolerates JPEG artefacts and anti-aliased edges);
     pixels farther than `max_dist` (Euclidean, 0..255 RGB) from all colours get IGNORE_INDEX.
     """
-    assert head.colours, f"head {head.name} has no colours"
+    if not head.colours:
+        raise FoodcamError(f"head {head.name!r} has no class colours: its masks cannot be colour-decoded")
     px = mask_bgr[:, :, ::-1].reshape(-1, 3).astype(np.int32)
     cols = np.asarray(head.colours, np.int32)
     d2 = ((px[:, None, :] - cols[None, :, :]) ** 2).sum(-1)

@@ -41,9 +41,11 @@ def expected_sidecar(onnx_sha256: str, precision: str, env: dict, options: dict)
 
 
 def sidecar_matches(sidecar: Path, expected: dict) -> bool:
+    from foodcam.runtime.jsonsafe import load_json
+
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(sidecar.read_bytes(), sidecar, "sidecar")
+    except (OSError, FoodcamError):
         return False
     if not isinstance(data, dict) or not isinstance(data.get("build"), dict):
         return False

@@ -56,6 +56,23 @@ class InputSpec:
         return int(self.shape[2])
 
 
+def check_frame(frame: object, where: str) -> np.ndarray:
+    """A camera frame as BGR uint8 (H, W, 3); FoodcamError naming `where` for anything that is not an image."""
+    if not isinstance(frame, np.ndarray):
+        raise FoodcamError(f"{where}: a frame must be a numpy image array, got {type(frame).__name__}")
+    ok_shape = frame.ndim == 2 or (frame.ndim == 3 and frame.shape[2] in (1, 3, 4))
+    if not ok_shape or frame.shape[0] < 1 or frame.shape[1] < 1 or frame.dtype.kind not in "uifb":
+        raise FoodcamError(f"{where}: a frame must be an (H, W, 3) BGR image (or gray / BGRA), "
+                           f"got {frame.dtype} {frame.shape}")
+    if frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3:
+        return frame
+    if frame.dtype.kind == "f" and not np.isfinite(frame).all():
+        raise FoodcamError(f"{where}: the frame holds NaN/Inf pixels")
+    from foodcam.runtime.imageio import to_bgr8
+
+    return to_bgr8(frame.astype(np.uint8) if frame.dtype == bool else frame)
+
+
 class Model(abc.ABC):
     """A loaded model artifact. Subclasses implement `infer`; the rest is shared."""
 
@@ -94,7 +111,8 @@ class Model(abc.ABC):
         return str(self.meta.get("precision", "fp32"))
 
     def preprocess(self, frame_bgr: np.ndarray) -> np.ndarray:
-        """Frame of any size -> (1, H, W, 3) uint8 at the model's input size."""
+        """Frame of any size -> (1, H, W, 3) uint8 at the model's input size (gray, BGRA, 16-bit converted)."""
+        frame_bgr = check_frame(frame_bgr, self.path)
         h, w = self.input_spec.height, self.input_spec.width
         if frame_bgr.shape[:2] != (h, w):
             frame_bgr = cv2.resize(frame_bgr, (w, h), interpolation=cv2.INTER_LINEAR)

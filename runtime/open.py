@@ -52,10 +52,46 @@ def _onnx_via_tensorrt(path: Path, options: dict) -> Model:
     return _construct(TensorRTModel, engine, options)
 
 
-def open_model(path: str | Path, backend: str | None = None, device: str | None = None, **options) -> Model:
-    """Open a checkpoint, a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file
-    on bad input."""
+def check_artifact(path: str | Path, verify: bool = False) -> dict:
+    """What can be checked without a runtime: metadata, recorded size (+ sha256 with `verify`), ONNX weights
+    free of NaN/Inf. Returns the metadata (ONNX) or sidecar (engine)."""
+    from foodcam.runtime import integrity
+
     p = Path(path)
+    if p.suffix.lower() in ENGINE_SUFFIXES:
+        from foodcam.runtime.backends.tensorrt import read_sidecar
+
+        sidecar = read_sidecar(p)
+        integrity.check_plan(p, sidecar, verify)
+        return sidecar
+    from foodcam.runtime.backends.onnx_meta import read_metadata
+
+    meta = read_metadata(p)
+    integrity.check_onnx(p, meta, verify)
+    integrity.check_weights_finite(p)
+    return meta
+
+
+def open_model(path: str | Path, backend: str | None = None, device: str | None = None, *, verify: bool = False,
+               self_test: bool = True, **options) -> Model:
+    """Open a checkpoint, a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file
+    on bad input.
+
+    Every open of an ONNX / engine checks the recorded size and (ONNX) that the weights hold no NaN/Inf;
+    every model then runs one test frame (runtime.selftest); `verify=True` also compares the full sha256 recorded at export / build."""
+    model = _open(Path(path), backend, device, verify, options)
+    if self_test:
+        from foodcam.runtime.selftest import self_test as run_self_test
+
+        try:
+            run_self_test(model)
+        except BaseException:
+            model.close()
+            raise
+    return model
+
+
+def _open(p: Path, backend: str | None, device: str | None, verify: bool, options: dict) -> Model:
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         raise FoodcamError(f"{p}: unknown model file kind {suffix or '(no suffix)'!r}; expected one of "
@@ -73,8 +109,15 @@ def open_model(path: str | Path, backend: str | None = None, device: str | None 
         if name not in (None, *TENSORRT_NAMES):
             raise FoodcamError(f"{p}: a TensorRT engine runs with the tensorrt backend only, not {backend!r}")
         from foodcam.runtime.backends.tensorrt import TensorRTModel
+        from foodcam.runtime.backends.trt_build import import_tensorrt
 
+        check_artifact(p, verify)
+        try:
+            import_tensorrt()
+        except FoodcamError as e:
+            raise FoodcamError(f"{p}: {e}") from None
         return _construct(TensorRTModel, p, options)
+    check_artifact(p, verify)
     if name in TENSORRT_NAMES:
         return _onnx_via_tensorrt(p, dict(options))
     from foodcam.runtime.backends.onnxrt import OnnxRuntimeModel

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 
 
@@ -18,7 +19,9 @@ class ImageLabels:
     def top(self, head: str, k: int = 1) -> list[tuple[str, float]]:
         """The k most probable classes of `head`, most probable first."""
         classes = self.task.head(head).classes
-        p = self.probs[head]
+        p = np.asarray(self.probs[head]).reshape(-1)
+        if p.size != len(classes):
+            raise FoodcamError(f"head {head!r}: {p.size} probabilities for {len(classes)} classes")
         order = np.argsort(-p, kind="stable")[:k]
         return [(classes[i], float(p[i])) for i in order]
 

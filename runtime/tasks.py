@@ -154,33 +154,37 @@ class TaskSpec:
         return d
 
     @staticmethod
-    def from_dict(d: dict) -> TaskSpec:
+    def from_dict(d: dict, where: object = "") -> TaskSpec:
+        """A TaskSpec from its JSON form, validated first (runtime.task_check); errors name `where`."""
+        from foodcam.runtime.task_check import check_task_dict
+
+        prefix = f"{where}: " if where != "" else ""
+        if not isinstance(d, dict):
+            check_task_dict(d, where)  # raises: not an object
         schema = d.get("schema")
         if schema != SCHEMA_VERSION:
-            raise FoodcamError(f"task description schema {schema!r} is not supported (expected {SCHEMA_VERSION})")
-        try:
-            heads = tuple(
-                Head(
-                    name=h["name"],
-                    kind=h["kind"],
-                    classes=tuple(h["classes"]),
-                    colours=tuple(tuple(c) for c in h["colours"]) if h.get("colours") else None,
-                    threshold=h.get("threshold"),
-                )
-                for h in d["heads"]
+            raise FoodcamError(f"{prefix}task description schema {schema!r} is not supported (expected {SCHEMA_VERSION})")
+        check_task_dict(d, where)
+        heads = tuple(
+            Head(
+                name=h["name"],
+                kind=h["kind"],
+                classes=tuple(h["classes"]),
+                colours=tuple(tuple(int(v) for v in c) for c in h["colours"]) if h.get("colours") else None,
+                threshold=h.get("threshold"),
             )
-            return TaskSpec(
-                name=d["name"],
-                heads=heads,
-                input_size=tuple(d["input_size"]),
-                mean=tuple(d["mean"]),
-                std=tuple(d["std"]),
-                resize=d.get("resize", "stretch"),
-                description=d.get("description", ""),
-                extra=dict(d.get("extra", {})),
-            )
-        except (KeyError, TypeError) as e:
-            raise FoodcamError(f"task description is malformed: missing or bad field {e}") from None
+            for h in d["heads"]
+        )
+        return TaskSpec(
+            name=d["name"],
+            heads=heads,
+            input_size=(int(d["input_size"][0]), int(d["input_size"][1])),
+            mean=tuple(float(v) for v in d["mean"]),
+            std=tuple(float(v) for v in d["std"]),
+            resize=d.get("resize", "stretch"),
+            description=d.get("description", ""),
+            extra=dict(d.get("extra", {})),
+        )
 
 
 KITCHEN = TaskSpec(

@@ -89,7 +89,10 @@ def test_labelme_shapes_are_drawn_as_labelme_draws_them(tmp_path):
     np.testing.assert_array_equal(mask, want)
     # the JPEG is copied byte for byte, not re-encoded
     assert (out / "train" / "images" / "frame.jpg").read_bytes() == (src / "frame.jpg").read_bytes()
-    assert scan_dataset(out, progress=False)["errors"] == 0
+    # this one frame is drawn mostly with tools (stirrer 16 % of pixels, food 12 %), so the data check's
+    # red/blue-swap heuristic (train/data/kitchen.py) fires on it; nothing else may be wrong
+    problems = scan_dataset(out, progress=False)["problems"]
+    assert [p for p in problems if "red/blue swapped" not in p["message"]] == []
 
 
 def test_labelme_embedded_image_data_and_windows_paths(tmp_path):

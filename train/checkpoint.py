@@ -43,15 +43,80 @@ def read_checkpoint(path: str | Path) -> dict:
     return ckpt
 
 
+def check_structure(ckpt: dict, path: str | Path) -> tuple[TaskSpec, str, dict, dict]:
+    """(task, arch name, arch kwargs, state_dict) of a read checkpoint, each checked; FoodcamError naming `path`."""
+    missing = [k for k in ("task", "arch", "state_dict") if k not in ckpt]
+    if missing:
+        raise FoodcamError(f"{path}: checkpoint has no {', '.join(repr(k) for k in missing)} (a damaged or foreign file)")
+    task = TaskSpec.from_dict(ckpt["task"], path)
+    arch = ckpt["arch"]
+    if not isinstance(arch, dict) or not isinstance(arch.get("name"), str):
+        raise FoodcamError(f"{path}: checkpoint 'arch' is {_show(arch)}, expected {{'name': str, 'kwargs': {{...}}}}")
+    kwargs = arch.get("kwargs") or {}
+    plain = (int, float, str, bool, type(None))
+    if not isinstance(kwargs, dict) or not all(isinstance(k, str) and isinstance(v, plain) for k, v in kwargs.items()):
+        raise FoodcamError(f"{path}: checkpoint arch kwargs {_show(kwargs)}: expected names mapped to numbers/strings")
+    sd = ckpt["state_dict"]
+    if not isinstance(sd, dict) or not sd or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                                     for k, v in sd.items()):
+        raise FoodcamError(f"{path}: checkpoint 'state_dict' is not a non-empty mapping of names to tensors")
+    return task, arch["name"], kwargs, sd
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_against(name: str, task: TaskSpec, kwargs: dict, sd: dict, path: str | Path) -> None:
+    """Build the architecture on the meta device (no memory) and compare every tensor name and shape."""
+    from foodcam.train.models import build_model
+
+    try:
+        with torch.device("meta"):
+            shell = build_model(name, task, **kwargs)
+    except FoodcamError as e:
+        raise FoodcamError(f"{path}: {e}") from None
+    except Exception as e:  # a builder given nonsense kwargs raises whatever it raises
+        raise FoodcamError(f"{path}: arch {name!r} with kwargs {_show(kwargs)} cannot be built "
+                           f"({type(e).__name__}: {' '.join(str(e).split())[:100]})") from None
+    want = shell.state_dict()
+    absent = [k for k in want if k not in sd]
+    extra = [k for k in sd if k not in want]
+    if absent or extra:
+        what = f"missing {absent[:2]}" if absent else f"unexpected {extra[:2]}"
+        raise FoodcamError(f"{path}: state_dict does not fit arch {name!r}: {len(absent)} missing, "
+                           f"{len(extra)} unexpected tensors ({what})")
+    for k, t in want.items():
+        if tuple(sd[k].shape) != tuple(t.shape):
+            raise FoodcamError(f"{path}: state_dict tensor {k!r} is {tuple(sd[k].shape)}, arch {name!r} "
+                               f"needs {tuple(t.shape)}")
+
+
+def check_finite(sd: dict, path: str | Path) -> None:
+    """Corrupted weights (NaN / Inf) are refused instead of predicting garbage silently."""
+    for k, t in sd.items():
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            bad = int((~torch.isfinite(t)).sum())
+            raise FoodcamError(f"{path}: corrupted weights: tensor {k!r} holds {bad} NaN/Inf value(s)")
+
+
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tuple[torch.nn.Module, dict]:
-    """(model in eval mode on `device`, checkpoint dict with `task` as a TaskSpec)."""
+    """(model in eval mode on `device`, checkpoint dict with `task` as a TaskSpec).
+
+    The structure is checked before the model is built: keys, task description, arch name and kwargs,
+    every tensor's name and shape (against the architecture built on the meta device) and finiteness."""
     from foodcam.train.models import build_model
 
     ckpt = read_checkpoint(path)
-    task = TaskSpec.from_dict(ckpt["task"])
-    model = build_model(ckpt["arch"]["name"], task, **ckpt["arch"].get("kwargs", {}))
-    model.load_state_dict(ckpt["state_dict"])
+    task, name, kwargs, sd = check_structure(ckpt, path)
+    _check_against(name, task, kwargs, sd, path)
+    check_finite(sd, path)
+    model = build_model(name, task, **kwargs)
+    try:
+        model.load_state_dict(sd)
+    except RuntimeError as e:  # dtype surprises that the shape check cannot see
+        raise FoodcamError(f"{path}: state_dict does not load ({' '.join(str(e).split())[:120]})") from None
     model.to(device).eval()
     ckpt["task"] = task
     return model, ckpt
-

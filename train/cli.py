@@ -146,6 +146,7 @@ def register(sub) -> None:
     p.add_argument("--split", default="val")
     p.add_argument("--out", default=None, help="folder for metrics.json and confusion.png (default: beside weights)")
     p.add_argument("--device", default=None)
+    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("predict", help="colour-coded masks (or labels) for an image, folder or glob")
@@ -157,4 +158,5 @@ def register(sub) -> None:
     p.add_argument("--topk", type=int, default=2, help="classification heads: top-k labels printed per head "
                    "(multi-label heads print every class over their threshold)")
     p.add_argument("--device", default=None)
+    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.set_defaults(func=_predict)

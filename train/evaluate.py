@@ -240,7 +240,7 @@ def main(args) -> int:
     from foodcam.runtime.open import open_model
 
     weights = Path(args.weights)
-    model = open_model(weights, device=getattr(args, "device", None))
+    model = open_model(weights, device=getattr(args, "device", None), verify=getattr(args, "verify", False))
     with model:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}

@@ -143,7 +143,8 @@ def main(args) -> int:
     if not paths:
         raise FoodcamError(f"{args.source}: no images found (looked for {', '.join(IMAGE_EXTS)})")
     out = Path(args.out)
-    with open_model(args.weights, device=getattr(args, "device", None)) as model:
+    with open_model(args.weights, device=getattr(args, "device", None),
+                    verify=getattr(args, "verify", False)) as model:
         out.mkdir(parents=True, exist_ok=True)
         if model.task.has_segmentation:
             written, failed = predict_segmentation(model, paths, out, args.overlay, float(args.alpha),

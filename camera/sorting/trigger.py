@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -34,27 +35,35 @@ log = logging.getLogger("foodcam.sorting")
 WORDS = {"1": True, "0": False, "blocked": True, "clear": False}
 
 
+MAX_MESSAGE = 256  # bytes: the longest well-formed message is ~20; anything longer is malformed unread
+_FLAT_OBJECT = re.compile(r'\{[^{}\[\]]*\}')  # one JSON object with no nesting inside
+
+
 def parse_state(payload: bytes | str) -> bool | None:
     """True (blocked), False (clear), or None (malformed) for one datagram or line.
 
-    Accepts JSON {"beam": "blocked"|"clear"} or {"state": 1|0}, and plain 1/0 or blocked/clear text."""
+    Accepts JSON {"beam": "blocked"|"clear"} or {"state": 1|0}, and plain 1/0 or blocked/clear text.
+    Never raises and never recurses: anything over MAX_MESSAGE bytes, or that is not a plain word or one
+    flat JSON object, is malformed before any JSON parser sees it (one datagram of 1,500 `[` characters
+    used to raise RecursionError and kill the receiving thread)."""
     try:
-        text = payload.decode("utf-8") if isinstance(payload, bytes) else str(payload)
-    except UnicodeDecodeError:
-        return None
-    text = text.strip()
-    if text.lower() in WORDS:
-        return WORDS[text.lower()]
-    try:
+        if len(payload) > MAX_MESSAGE:
+            return None
+        text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else str(payload)
+        text = text.strip()
+        if text.lower() in WORDS:
+            return WORDS[text.lower()]
+        if not _FLAT_OBJECT.fullmatch(text):
+            return None
         msg = json.loads(text)
-    except ValueError:
+        if isinstance(msg, dict) and len(msg) == 1:
+            if msg.get("beam") in ("blocked", "clear"):
+                return msg["beam"] == "blocked"
+            state = msg.get("state")
+            if state in (0, 1) and not isinstance(state, float):
+                return bool(state)
+    except (ValueError, TypeError, UnicodeDecodeError):
         return None
-    if isinstance(msg, dict) and len(msg) == 1:
-        if msg.get("beam") in ("blocked", "clear"):
-            return msg["beam"] == "blocked"
-        state = msg.get("state")
-        if state in (0, 1) and not isinstance(state, float):
-            return bool(state)
     return None
 
 

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from foodcam.camera.sources import capture
 from foodcam.camera.sources.base import FileSource, Grabber, LiveSource, Source
 from foodcam.camera.sources.images import ImageGrabber
+from foodcam.camera.sources.retry import retry_open
 from foodcam.camera.sources.synth import SynthGrabber
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import is_image, parse_size
@@ -126,15 +127,44 @@ def make_grabber(spec: SourceURI, fps: float | None = None, size: tuple[int, int
 
 
 def open_source(uri: str | int, loop: bool = False, realtime: bool = False, fps: float | None = None,
-                size: tuple[int, int] | None = None) -> Source:
-    """Open a frame source by URI (see the module doc). Close it, or use it as a context manager."""
+                size: tuple[int, int] | None = None, retry: bool | None = False,
+                retry_for: float | None = None) -> Source:
+    """Open a frame source by URI (see the module doc). Close it, or use it as a context manager.
+
+    retry: keep trying to open a source that is not up yet, with backoff, logging each attempt
+    (camera.sources.retry); None chooses by kind: on for live sources (cameras, streams), off for files.
+    retry_for: give up after this many seconds (None: keep trying until stopped)."""
+    if retry is None:
+        try:
+            retry = parse_uri(uri).live
+        except FoodcamError:
+            retry = False  # a missing file: not a live source
+    if not retry:
+        return _wrap(*_grabber(uri, fps, size), loop, realtime, opened=False)
+    if "://" not in str(uri) and not str(uri).strip().isdigit():  # a file path: wait for it to appear, too
+        spec, grabber = retry_open(lambda: _opened(*_grabber(uri, fps, size)), describe(uri), give_up_after=retry_for)
+    else:  # a malformed URI or a missing GStreamer fails at once; only the open is retried
+        spec, grabber = _grabber(uri, fps, size)
+        retry_open(grabber.open, describe(uri), give_up_after=retry_for)
+    return _wrap(spec, grabber, loop, realtime, opened=True)
+
+
+def _grabber(uri, fps: float | None, size: tuple[int, int] | None) -> tuple[SourceURI, Grabber]:
     spec = parse_uri(uri)
-    grabber = make_grabber(spec, fps=fps, size=size)
+    return spec, make_grabber(spec, fps=fps, size=size)
+
+
+def _opened(spec: SourceURI, grabber: Grabber) -> tuple[SourceURI, Grabber]:
+    grabber.open()
+    return spec, grabber
+
+
+def _wrap(spec: SourceURI, grabber: Grabber, loop: bool, realtime: bool, opened: bool) -> Source:
     if spec.live:
-        return LiveSource(grabber, paced=spec.kind == "synth" and bool(grabber.fps), reconnect=True)
+        return LiveSource(grabber, paced=spec.kind == "synth" and bool(grabber.fps), reconnect=True, opened=opened)
     if realtime:
-        return LiveSource(grabber, paced=True, reconnect=False, loop=loop)
-    return FileSource(grabber, loop=loop)
+        return LiveSource(grabber, paced=True, reconnect=False, loop=loop, opened=opened)
+    return FileSource(grabber, loop=loop, opened=opened)
 
 
 def describe(uri: str | int) -> str:

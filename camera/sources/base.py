@@ -99,10 +99,11 @@ class Source:
 class FileSource(Source):
     """Every frame of a file or image sequence, in order, read when asked; `loop` starts over at the end."""
 
-    def __init__(self, grabber: Grabber, loop: bool = False) -> None:
+    def __init__(self, grabber: Grabber, loop: bool = False, opened: bool = False) -> None:
         super().__init__(grabber)
         self.loop = loop
-        grabber.open()
+        if not opened:  # opened: the caller opened it already (camera.sources.retry)
+            grabber.open()
         self._pass_frames = 0
 
     def read(self, timeout: float | None = None) -> Frame | None:
@@ -134,7 +135,7 @@ class LiveSource(Source):
     live = True
 
     def __init__(self, grabber: Grabber, paced: bool = False, reconnect: bool = True, loop: bool = False,
-                 backoff: float = 0.1, backoff_max: float = 5.0) -> None:
+                 backoff: float = 0.1, backoff_max: float = 5.0, opened: bool = False) -> None:
         super().__init__(grabber)
         self.reconnect, self.loop = reconnect, loop
         self.link = Reconnect(self.uri, log, backoff, backoff_max)
@@ -142,7 +143,8 @@ class LiveSource(Source):
         self._latest: Frame | None = None
         self._taken = True  # the latest frame was read (or there is none)
         self._stop = threading.Event()
-        grabber.open()  # a wrong URI fails here, loudly; later failures are retried
+        if not opened:  # opened: the caller opened it already (camera.sources.retry)
+            grabber.open()  # a wrong URI fails here, loudly; later failures are retried
         self._opened = True
         self.pace = (grabber.fps or 30.0) if paced else None
         self._worker = Worker(f"source {self.uri}", self._run, self._stop).start()

@@ -20,6 +20,7 @@ import mmap
 from pathlib import Path
 
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.jsonsafe import load_json
 from foodcam.runtime.model import METADATA_KEY
 from foodcam.runtime.tasks import TaskSpec
 
@@ -71,6 +72,9 @@ def validate_metadata(meta: object, where: str | Path) -> dict:
     if not isinstance(meta.get("task"), dict):
         raise FoodcamError(f"{where}: foodcam metadata has no task description")
     task_from_metadata(meta, where)
+    for key in ("source", "metrics", "export", "integrity"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            raise FoodcamError(f"{where}: foodcam metadata {key!r} is {type(meta[key]).__name__}, expected an object")
     precision = meta.get("precision", "fp32")
     if precision not in PRECISIONS:
         raise FoodcamError(f"{where}: precision {precision!r} in metadata is not one of {', '.join(PRECISIONS)}")
@@ -78,18 +82,12 @@ def validate_metadata(meta: object, where: str | Path) -> dict:
 
 
 def task_from_metadata(meta: dict, where: str | Path) -> TaskSpec:
-    try:
-        return TaskSpec.from_dict(meta["task"])
-    except FoodcamError as e:
-        raise FoodcamError(f"{where}: {e}") from None
+    return TaskSpec.from_dict(meta.get("task") if isinstance(meta, dict) else None, where)
 
 
 def parse_metadata_json(text: str | bytes, where: str | Path) -> dict:
-    try:
-        meta = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise FoodcamError(f"{where}: foodcam metadata is not valid JSON ({e})") from None
-    return validate_metadata(meta, where)
+    """Metadata JSON (ONNX metadata_props or an engine sidecar) -> validated dict; limits in runtime.jsonsafe."""
+    return validate_metadata(load_json(text, where, "foodcam metadata"), where)
 
 
 # --- protobuf wire format ----------------------------------------------------------------------------------
@@ -135,15 +133,15 @@ def _fields(buf, pos: int, end: int):
         yield number, wire, value
 
 
-def _scan_model(buf, size: int) -> tuple[dict[str, str], int]:
-    """(metadata_props, ir_version) of a serialized ModelProto; _WireError when it is not one."""
+def _scan_model(buf, size: int) -> tuple[dict[str, str], int, tuple[int, int]]:
+    """(metadata_props, ir_version, graph byte range) of a serialized ModelProto; _WireError when it is not one."""
     props: dict[str, str] = {}
-    ir_version, has_graph, has_opset = None, False, False
+    ir_version, has_graph, has_opset, graph = None, False, False, (0, 0)
     for number, wire, value in _fields(buf, 0, size):
         if number == _IR_VERSION and wire == 0:
             ir_version = value
         elif number == _GRAPH and wire == 2:
-            has_graph = True
+            has_graph, graph = True, value
         elif number == _OPSET_IMPORT and wire == 2:
             has_opset = True
         elif number == _METADATA_PROPS and wire == 2:
@@ -155,11 +153,16 @@ def _scan_model(buf, size: int) -> tuple[dict[str, str], int]:
             props[key] = val
     if ir_version is None or not has_graph or not has_opset:
         raise _WireError("no ir_version, graph or opset_import")
-    return props, int(ir_version)
+    return props, int(ir_version), graph
 
 
 def read_onnx_props(path: str | Path) -> dict[str, str]:
     """All metadata_props of an ONNX file; FoodcamError for a missing, empty, garbage or truncated file."""
+    return scan_onnx(path)[0]
+
+
+def scan_onnx(path: str | Path) -> tuple[dict[str, str], tuple[int, int]]:
+    """(metadata_props, byte range of the serialized graph) of an ONNX file; FoodcamError as read_onnx_props."""
     p = Path(path)
     if not p.is_file():
         raise FoodcamError(f"{p}: no such ONNX file")
@@ -168,10 +171,10 @@ def read_onnx_props(path: str | Path) -> dict[str, str]:
         raise FoodcamError(f"{p}: empty file, not an ONNX model")
     with open(p, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
         try:
-            props, _ = _scan_model(buf, size)
+            props, _, graph = _scan_model(buf, size)
         except (_WireError, UnicodeDecodeError):
             raise FoodcamError(f"{p}: not an ONNX model (garbage bytes or a truncated protobuf)") from None
-    return props
+    return props, graph
 
 
 def read_metadata(path: str | Path) -> dict:

@@ -32,6 +32,7 @@ from foodcam.runtime.backends import check_input_layout, is_dynamic
 from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata, task_from_metadata
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_bytes_atomic, write_text_atomic
+from foodcam.runtime.integrity import plan_record
 
 log = logging.getLogger("foodcam.tensorrt")
 
@@ -333,6 +334,7 @@ def build_engine_file(
         "precision": precision,
         "onnx": onnx.name,
         "onnx_sha256": file_sha256(onnx),
+        "integrity": plan_record(plan),  # size checked at every open, sha256 with --verify (runtime.integrity)
         "build_seconds": round(seconds, 2),
         "build": {
             **options, "strongly_typed": strongly_typed, "batch_profile": profile,
