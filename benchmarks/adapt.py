@@ -24,9 +24,24 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path, write_json_atomic, write_text_atomic
 
 
+MONITOR_VAL = 8  # val frames the training itself looks at each epoch; the scores use every frame of DATA/val
+
+
+def _link(items, out: Path) -> None:
+    for sub in ("images", "masks"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for _, image, mask in items:
+        for src, sub in ((image, "images"), (mask, "masks")):
+            dst = out / sub / src.name
+            if not dst.exists():
+                os.symlink(src.resolve(), dst)
+
+
 def make_subset(data: Path, n: int, out: Path, seed: int = 0) -> Path:
     """OUT with train/ = symlinks to the first N labelled frames of DATA/train in a seeded shuffled order (so the
-    sets are nested: the 10 frames include the 5), val/ = a link to DATA/val."""
+    sets are nested: the 10 frames include the 5), val/ = the first MONITOR_VAL frames of DATA/val. The training's
+    per-epoch check on val/ only draws its curve (every run is scored on its last checkpoint over all of DATA/val),
+    so it is kept small: on the whole split it cost more than the few-shot training itself."""
     import numpy as np
     from foodcam.train.data.kitchen import KitchenFolder
 
@@ -34,15 +49,8 @@ def make_subset(data: Path, n: int, out: Path, seed: int = 0) -> Path:
     if n > len(folder):
         raise FoodcamError(f"--shots {n}: {data / 'train'} has only {len(folder)} labelled frames")
     order = np.random.default_rng(seed).permutation(len(folder))
-    for sub in ("images", "masks"):
-        (out / "train" / sub).mkdir(parents=True, exist_ok=True)
-    for _, image, mask in (folder.items[int(i)] for i in order[:n]):
-        for src, sub in ((image, "images"), (mask, "masks")):
-            dst = out / "train" / sub / src.name
-            if not dst.exists():
-                os.symlink(src.resolve(), dst)
-    if not (out / "val").exists():
-        os.symlink((data / "val").resolve(), out / "val", target_is_directory=True)
+    _link((folder.items[int(i)] for i in order[:n]), out / "train")
+    _link(KitchenFolder(data, "val").items[:MONITOR_VAL], out / "val")
     return out
 
 
