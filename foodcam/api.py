@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.outcomes import BenchResult, EvalResult, ExportResult, Outcome, RunSummary
 from foodcam.runtime.errors import FoodcamError
 from foodcam.verbargs import call_verb
