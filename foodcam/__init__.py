@@ -12,13 +12,13 @@ the Python API mirrors them (docs/python.md):
 
 import os as _os
 
-from foodcam.shipped import shipped
+from foodcam.shipped import shipped, shipped_examples
 from foodcam.version import __version__
 
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.
 _os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-__all__ = ["__version__", "load", "run", "shipped", "FoodcamModel", "FoodcamError"]
+__all__ = ["__version__", "load", "run", "shipped", "shipped_examples", "FoodcamModel", "FoodcamError"]
 
 # public name -> module holding it, imported on first access (PEP 562)
 _LAZY = {"load": "foodcam.api", "run": "foodcam.api", "FoodcamModel": "foodcam.api",

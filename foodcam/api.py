@@ -47,7 +47,7 @@ class FoodcamModel:
             raise FoodcamError(f"foodcam.load(): expected a model file path (.pt, .onnx, .engine), got "
                                f"{type(path).__name__}")
         self.path = Path(path)
-        self.device, self._backend_choice = device, backend
+        self.device, self._backend_choice, self._threads = device, backend, options.get("threads")
         self.model = open_model(self.path, backend=backend, device=device, **options)
 
     # what the model is -------------------------------------------------------------------------------
@@ -158,9 +158,11 @@ class FoodcamModel:
 def run(source: str, model, **flags) -> RunSummary:
     """`foodcam run --source SOURCE --model MODEL [--save ... --events ... --serve ... --max-frames N]`:
     the same loop (camera/app.py), its exit summary returned. `model`: a path or a `foodcam.load` model (its
-    file runs; the loop opens it itself). save= takes a path or a list; serve=True serves on 127.0.0.1:8080."""
+    file runs with its backend and threads; the loop opens it itself). save= takes a path or a list;
+    serve=True serves on 127.0.0.1:8080."""
     if isinstance(model, FoodcamModel):
         flags.setdefault("backend", model._backend_choice)
+        flags.setdefault("threads", model._threads)
         model = model.path
     rc, args = call_verb("run", "foodcam.run()", source=source, model=model, **flags)
     return RunSummary(args.result or {}, rc)

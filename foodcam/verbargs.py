@@ -65,7 +65,7 @@ def namespace(verb: str, where: str, kwargs: dict) -> argparse.Namespace:
         value = _plain(value)
         if isinstance(value, list) and len(value) == 2 and action.nargs is None and action.dest == "size":
             value = f"{value[0]}x{value[1]}"  # size=(W, H) as well as "WxH"
-        values[action.dest] = _convert(action, value, f"{where}: {action.dest}=")
+        values[action.dest] = _convert(action, value, f"{where}: {action.dest}")
     for group in parser._mutually_exclusive_groups:
         given = [a.dest for a in group._group_actions if a.dest in values]
         if len(given) > 1:

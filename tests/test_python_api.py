@@ -164,7 +164,7 @@ def test_missing_model_file_is_one_line(tmp_path):
 def test_unknown_or_bad_keyword_names_it(model, tmp_path):
     with pytest.raises(FoodcamError, match=r"unexpected keyword max_frame=.*did you mean max_frames="):
         foodcam.run("synth://kitchen", model, max_frame=3)
-    with pytest.raises(FoodcamError, match="visualize="):
+    with pytest.raises(FoodcamError, match=r"visualize: 'sparkles' is not one of overlay"):
         foodcam.run("synth://kitchen", model, visualize="sparkles", max_frames=1)
     with pytest.raises(FoodcamError, match="iters= and seconds="):
         model.bench(iters=3, seconds=1.0, out=tmp_path)
