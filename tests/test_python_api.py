@@ -95,6 +95,19 @@ def test_list_file_folder_glob_and_batch(model, tmp_path):
         assert all(np.array_equal(r.mask, m) for r, m in zip(got, want))
 
 
+def test_predict_gives_the_masks_the_cli_writes(seg, model, tmp_path):
+    from foodcam.runtime.colour import colorize
+    from foodcam.runtime.imageio import read_image
+
+    src = tmp_path / "in"
+    for i in range(2):
+        write_image(src / f"f{i}.png", frame(seed=10 + i))
+    assert cli("predict", "--weights", seg, "--source", src, "--out", tmp_path / "out") == 0
+    for res in model.predict(src):
+        written = read_image(tmp_path / "out" / f"{Path(res.source).stem}.png")
+        assert np.array_equal(colorize(res.mask_full, KITCHEN.seg_head), written)
+
+
 @pytest.mark.parametrize("bad, named", [
     (np.zeros((8, 8, 3), np.float32), "float32"),
     (np.zeros((8, 8, 5), np.uint8), "(8, 8, 5)"),
