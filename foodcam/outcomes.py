@@ -83,7 +83,7 @@ class BenchResult(Outcome):
 
     def _line(self) -> str:
         rows = self.rows
-        ran = [r for r in rows if r.get("status") == "ok" or r.get("latency_ms")]
+        ran = [r for r in rows if r.get("status") in ("ran", "validated")]  # benchmarks/comparisons.py RAN
         return f"{len(rows)} rows ({len(ran)} measured) on {self.data.get('machine')}; wrote {self.out}"
 
 

@@ -301,3 +301,4 @@ def test_bench_gives_what_the_cli_gives(seg, tmp_path):
     key = ("name", "backend", "status", "batch", "imgsz")
     assert [tuple(r.get(k) for k in key) for r in got.rows] == [tuple(r.get(k) for k in key) for r in want["rows"]]
     assert got["settings"] == want["settings"]
+    assert got.rows[0]["status"] in ("ran", "validated") and f"{len(want['rows'])} rows (1 measured)" in repr(got)
