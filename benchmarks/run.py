@@ -235,6 +235,7 @@ def main(args) -> int:
         "load_average": {"start": load_start, "end": load_average()},
     }
     paths = write_reports(report, out_dir)
+    args.result = {"report": report, "paths": paths, "out": out_dir}  # foodcam/api.py
     write_text_atomic(out_dir / "raw" / "samples.json", json.dumps(samples) + "\n")
     print(console_summary(report))
     print("wrote " + ", ".join(str(p) for p in paths.values()))

@@ -150,6 +150,7 @@ def format_outputs(s: dict) -> list[str]:
 
 def main(args) -> int:
     summary = run(args)
+    args.result = summary  # foodcam/api.py
     print(format_summary(summary), flush=True)
     if args.summary:
         write_text_atomic(args.summary, json.dumps(summary, indent=2, default=str) + "\n")

@@ -208,6 +208,7 @@ def main(args) -> int:
     _stamp(graph, task, precision, source, metrics, {**export, "gate": _verdict(report)})
     save_onnx(graph, artifact)
     md = write_report(artifact, report)[1]
+    args.result = {"onnx": artifact, "reference": reference, "report": report, "report_md": md}  # foodcam/api.py
     gate = report["gate"]
     if not gate["ran"]:
         print(f"no accuracy gate ran ({gate['why']}); status: exported; report {md}")

@@ -1,6 +1,39 @@
-"""foodcam: the `foodcam` command. Each package registers its own verbs; this file only dispatches."""
+"""foodcam: food vision from training to the edge. The `foodcam` command dispatches to each package's verbs;
+the Python API mirrors them (docs/python.md):
+
+    import foodcam
+    model = foodcam.load(foodcam.shipped("kitchen", "onnx"))   # .pt, .onnx or .engine alike
+    result = model.predict("frame.jpg")                           # or a BGR array, a list, a folder
+    overlay = result.plot()                                       # BGR uint8 image with the mask drawn
+    summary = foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)
+
+`import foodcam` stays cheap: the API (and with it OpenCV, ONNX Runtime or PyTorch) loads on first use.
+"""
 
 import os as _os
 
+from foodcam.shipped import shipped, shipped_examples
+from foodcam.version import __version__
+
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.
 _os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+
+__all__ = ["__version__", "load", "run", "shipped", "shipped_examples", "FoodcamModel", "FoodcamError"]
+
+# public name -> module holding it, imported on first access (PEP 562)
+_LAZY = {"load": "foodcam.api", "run": "foodcam.api", "FoodcamModel": "foodcam.api",
+         "FoodcamError": "foodcam.runtime.errors"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'foodcam' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -10,6 +10,7 @@ import sys
 
 from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.runtime.errors import FoodcamError
+from foodcam.version import __version__
 
 # package cli modules, in the order their verbs are listed in --help
 VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli",
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     broken install or a bug: FoodcamError naming it, never a verb silently missing from --help."""
     parser = argparse.ArgumentParser(prog="foodcam", description="Food vision from training to the edge.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging and full tracebacks")
+    parser.add_argument("--version", action="version", version=f"foodcam {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     sub.required = True
     for name in VERB_MODULES:

@@ -22,3 +22,16 @@ def shipped(task: str, kind: str = "onnx") -> Path:
     if not path.is_file():
         raise FoodcamError(f"{path}: the shipped {task} model is missing from this installation")
     return path
+
+
+def shipped_examples(task: str | None = None) -> list[Path]:
+    """The example photos shipped with foodcam (app/examples/, kitchen frames first): all, or those of `task`
+    ('kitchen' frames, 'freshness' fruit photos)."""
+    from foodcam.app.examples import example_paths
+
+    if task not in (None, *TASKS):
+        raise FoodcamError(f"no shipped examples for task {task!r} (shipped: {', '.join(TASKS)})")
+    paths = example_paths()
+    if task is not None:
+        paths = [p for p in paths if p.name.startswith("kitchen") == (task == "kitchen")]
+    return paths

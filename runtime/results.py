@@ -36,6 +36,40 @@ class ImageLabels:
         """What a head says: the classes present (multilabel) or the top-k (classification)."""
         return self.present(head) if self.task.head(head).kind == "multilabel" else self.top(head, k)
 
+    def _heads_text(self) -> list[str]:
+        parts = []
+        for h in self.task.image_heads:
+            if h.name in self.probs:
+                said = self.decisions(h.name, 1)
+                parts.append(f"{h.name}: " + (", ".join(f"{c} {p:.2f}" for c, p in said[:3]) or "-")
+                             + (" ..." if len(said) > 3 else ""))
+        return parts
+
+    def _repr(self, parts: list[str]) -> str:
+        """One line: task, frame size, what was found, latency; never an array."""
+        h, w = self.frame_shape
+        latency = getattr(self, "latency_ms", None)
+        where = getattr(self, "source", None)
+        return (f"{type(self).__name__}({self.task.name}, {w}x{h}, " + "; ".join(parts or ["-"])
+                + (f", {latency:.1f} ms" if latency is not None else "") + (f", {where}" if where else "") + ")")
+
+    def plot(self, image: np.ndarray | None = None, mode: str = "overlay", alpha: float = 0.5,
+             legend: bool = True) -> np.ndarray:
+        """The result drawn on its frame as `foodcam run` draws it (camera/overlay.py): a new BGR uint8 image.
+        `image`: the frame (default: the one `foodcam.load(...).predict` kept); mode overlay | mask | side-by-side."""
+        from foodcam.camera.overlay import Visualizer  # drawing lives with the camera loop; imported on use
+        from foodcam.runtime.model import check_frame
+
+        frame = image if image is not None else getattr(self, "image", None)
+        if frame is None:
+            raise FoodcamError("plot(): this result keeps no frame; pass it: result.plot(image)")
+        frame = check_frame(frame, "plot(image)")
+        if frame.shape[:2] != tuple(self.frame_shape):
+            raise FoodcamError(f"plot(image): the frame is {frame.shape[1]}x{frame.shape[0]}, the result was made "
+                               f"for {self.frame_shape[1]}x{self.frame_shape[0]}")
+        info = {"latency_ms": getattr(self, "latency_ms", None)}
+        return Visualizer(self.task, mode=mode, alpha=alpha, legend=legend).draw(frame, self, info)
+
 
 def normalised_entropy(logits: np.ndarray) -> np.ndarray:
     """(C, h, w) class scores -> (h, w) entropy of their softmax divided by log(C): 0 sure .. 1 uniform."""
@@ -45,7 +79,7 @@ def normalised_entropy(logits: np.ndarray) -> np.ndarray:
     return ent / np.float32(np.log(max(2, logits.shape[0])))
 
 
-@dataclass
+@dataclass(repr=False)
 class SegmentationResult(ImageLabels):
     """Class mask at model resolution, and on demand at the frame's own resolution; per-image heads of a
     multi-task model (e.g. the ingredient list of foodseg) in `probs`."""
@@ -57,6 +91,16 @@ class SegmentationResult(ImageLabels):
     probs: dict[str, np.ndarray] = field(default_factory=dict)  # per-image head -> (K,) probabilities
     uncertainty: np.ndarray | None = None  # (h, w) entropy / log(C) in 0..1 when the model exports it
     _full: np.ndarray | None = field(default=None, repr=False)
+    # set by the Python API's predict (foodcam/api.py): the frame (for plot()), where it came from, its latency
+    image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    source: str | None = field(default=None, compare=False)
+    latency_ms: float | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        present = sorted(((n, s) for n, s in self.shares.items() if s > 0), key=lambda kv: -kv[1])
+        shown = [f"{n} {100 * s:.0f}%" for n, s in present[:5]] + (["..."] if len(present) > 5 else [])
+        h, w = self.mask.shape[:2]
+        return self._repr([f"mask {w}x{h}: " + (", ".join(shown) or "-"), *self._heads_text()])
 
     @property
     def mask_full(self) -> np.ndarray:
@@ -88,13 +132,19 @@ class SegmentationResult(ImageLabels):
         return {name: float(c) / total for name, c in zip(head.classes, counts)}
 
 
-@dataclass
+@dataclass(repr=False)
 class ClassificationResult(ImageLabels):
     """Probabilities per named head (softmax for classification heads, sigmoid for multilabel ones)."""
 
     task: TaskSpec
     probs: dict[str, np.ndarray]  # head name -> (K,) probabilities
     frame_shape: tuple[int, int]
+    image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    source: str | None = field(default=None, compare=False)
+    latency_ms: float | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        return self._repr(self._heads_text())
 
     def label(self, head: str) -> str:
         return self.top(head, 1)[0][0]

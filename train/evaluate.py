@@ -246,6 +246,7 @@ def main(args) -> int:
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
     out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
     write_json_atomic(out / "metrics.json", report)
+    args.result = {"metrics": report, "json": out / "metrics.json", "out": out}  # foodcam/api.py
     if model.task.name in NAMED_EVALUATORS:
         from foodcam.train.foodrec_task import format_recognition
         from foodcam.train.foodseg_eval import format_food

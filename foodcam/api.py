@@ -1,0 +1,202 @@
+"""The Python API: each CLI verb as a call taking the same arguments (flag names with `_` for `-`) and
+returning objects instead of printing only. docs/python.md shows every call.
+
+    model = foodcam.load("model.onnx")        # .pt, .onnx, .engine: runtime/open.py's open_model
+    model.predict(image | [images] | "img.jpg" | "folder/")   -> SegmentationResult / ClassificationResult (list)
+    model.eval(data, split="val")             # foodcam eval   -> EvalResult (metrics.json as a mapping)
+    model.export(precision="fp16", data=...)  # foodcam export -> ExportResult (.path, .reference, .status)
+    model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
+    foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
+
+eval, export, bench and run go through the verb's own parser and handler (foodcam/verbargs.py), so defaults,
+checks and files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from foodcam.outcomes import BenchResult, EvalResult, ExportResult, Outcome, RunSummary
+from foodcam.runtime.errors import FoodcamError
+from foodcam.verbargs import call_verb
+
+WHAT_TO_PASS = ("a uint8 image array (BGR HxWx3 as cv2.imread gives, grey HxW or HxWx1, BGRA HxWx4; "
+                "rgb=True for RGB/RGBA), a list of them, an image file, a folder or a glob")
+
+
+def load(path: str | os.PathLike, backend: str | None = None, device: str | None = None, **options) -> FoodcamModel:
+    """Open a checkpoint (.pt), a deployment ONNX or a TensorRT engine: `foodcam.load("kitchen.onnx")`.
+    backend / device / options as `open_model` (runtime/open.py): backend "cpu", "cuda", "tensorrt"...;
+    device "cpu", "cuda:0"; threads=N for ONNX Runtime."""
+    return FoodcamModel(path, backend=backend, device=device, **options)
+
+
+class FoodcamModel:
+    """A loaded model with the CLI's verbs as methods. `.model` is the runtime `Model` (infer, preprocess...)."""
+
+    def __init__(self, path: str | os.PathLike, backend: str | None = None, device: str | None = None,
+                 **options) -> None:
+        from foodcam.runtime.open import open_model
+
+        if not isinstance(path, (str, os.PathLike)):
+            raise FoodcamError(f"foodcam.load(): expected a model file path (.pt, .onnx, .engine), got "
+                               f"{type(path).__name__}")
+        self.path = Path(path)
+        self.device, self._backend_choice, self._threads = device, backend, options.get("threads")
+        self.model = open_model(self.path, backend=backend, device=device, **options)
+
+    # what the model is -------------------------------------------------------------------------------
+    @property
+    def task(self):
+        return self.model.task
+
+    @property
+    def backend(self) -> str:
+        return self.model.backend
+
+    @property
+    def input_size(self) -> tuple[int, int]:
+        """(width, height) frames are resized to."""
+        return self.model.input_spec.width, self.model.input_spec.height
+
+    @property
+    def classes(self) -> list[str] | dict[str, list[str]]:
+        """The class names: a list for a single-head model, else head name -> classes."""
+        heads = self.task.heads
+        return list(heads[0].classes) if len(heads) == 1 else {h.name: list(h.classes) for h in heads}
+
+    def __repr__(self) -> str:
+        heads = "; ".join(f"{h.name} [{', '.join(h.classes[:6])}{', ...' if len(h.classes) > 6 else ''}]"
+                          for h in self.task.heads)
+        w, h = self.input_size
+        return (f"FoodcamModel({self.task.name} {self.task.kind}: {heads}, input {w}x{h}, "
+                f"{self.backend} {self.model.precision}, {self.path})")
+
+    def close(self) -> None:
+        self.model.close()
+
+    def __enter__(self) -> FoodcamModel:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # predict -----------------------------------------------------------------------------------------
+    def predict(self, source, rgb: bool = False):
+        """One result for one image (array or file); a list for a list, a batch array (N,H,W,C), a folder or a
+        glob. Each result keeps its frame (`result.plot()`), `source` (file name) and `latency_ms`."""
+        if isinstance(source, np.ndarray) and source.ndim == 4:
+            return [self._one(_frame(f, f"predict(): image {i}", rgb), None) for i, f in enumerate(source)]
+        if isinstance(source, np.ndarray):
+            return self._one(_frame(source, "predict()", rgb), None)
+        if isinstance(source, (str, os.PathLike)):
+            paths = _image_paths(source)
+            if paths is None:  # one file
+                return self._read_one(Path(source), rgb)
+            return [self._read_one(p, rgb) for p in paths]
+        if isinstance(source, Sequence) and not isinstance(source, (bytes, bytearray)):
+            out = []
+            for i, item in enumerate(source):
+                if isinstance(item, np.ndarray):
+                    out.append(self._one(_frame(item, f"predict(): item {i}", rgb), None))
+                elif isinstance(item, (str, os.PathLike)):
+                    out.append(self._read_one(Path(item), rgb))
+                else:
+                    raise FoodcamError(f"predict(): item {i} is a {type(item).__name__}; pass {WHAT_TO_PASS}")
+            return out
+        raise FoodcamError(f"predict(): got a {type(source).__name__}; pass {WHAT_TO_PASS}")
+
+    def _read_one(self, path: Path, rgb: bool):
+        from foodcam.runtime.imageio import read_image
+
+        return self._one(read_image(path), str(path))  # files are decoded as BGR whatever `rgb` says
+
+    def _one(self, frame: np.ndarray, source: str | None):
+        t0 = time.perf_counter()
+        res = self.model.predict(frame)
+        res.latency_ms = 1000.0 * (time.perf_counter() - t0)
+        res.image, res.source = frame, source
+        return res
+
+    # the verbs ---------------------------------------------------------------------------------------
+    def eval(self, data: str | os.PathLike, split: str = "val", **flags) -> EvalResult:
+        """`foodcam eval --weights THIS --data DATA --split SPLIT [--out ...]`: metrics.json (and its plots)
+        written, the metrics returned."""
+        if self.device is not None:
+            flags.setdefault("device", self.device)
+        rc, args = call_verb("eval", "eval()", weights=self.path, data=data, split=split, **flags)
+        r = args.result
+        return EvalResult(r["metrics"], r["json"], r["out"], rc)
+
+    def export(self, precision: str = "fp32", **flags) -> ExportResult:
+        """`foodcam export --weights THIS --precision P [--data ... --out ... --calib ...]` from a checkpoint;
+        the deployment ONNX written (and gated with data=), its report returned (`status` failed when the
+        accuracy gate failed: the CLI's exit 1)."""
+        if self.path.suffix.lower() not in (".pt", ".pth"):
+            raise FoodcamError(f"export(): {self.path} is a {self.path.suffix} file; export starts from the PyTorch "
+                               "checkpoint (.pt) it was made from: foodcam.load('best.pt').export(...)")
+        rc, args = call_verb("export", "export()", weights=self.path, precision=precision, **flags)
+        r = args.result
+        return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
+
+    def bench(self, **flags) -> BenchResult:
+        """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
+        (bench.json/csv/md) written and returned."""
+        models = [self.path, *[m for m in flags.pop("models", None) or [] if Path(m) != self.path]]
+        rc, args = call_verb("bench", "bench()", models=models, **flags)
+        r = args.result
+        if r is None:  # compare=: a comparison printed, no report
+            return Outcome({}, rc)
+        return BenchResult(r["report"], r["paths"], r["out"], rc)
+
+
+def run(source: str, model, **flags) -> RunSummary:
+    """`foodcam run --source SOURCE --model MODEL [--save ... --events ... --serve ... --max-frames N]`:
+    the same loop (camera/app.py), its exit summary returned. `model`: a path or a `foodcam.load` model (its
+    file runs with its backend and threads; the loop opens it itself). save= takes a path or a list;
+    serve=True serves on 127.0.0.1:8080."""
+    if isinstance(model, FoodcamModel):
+        flags.setdefault("backend", model._backend_choice)
+        flags.setdefault("threads", model._threads)
+        model = model.path
+    rc, args = call_verb("run", "foodcam.run()", source=source, model=model, **flags)
+    return RunSummary(args.result or {}, rc)
+
+
+def _frame(img: np.ndarray, where: str, rgb: bool) -> np.ndarray:
+    """An image array as the BGR uint8 (H, W, 3) frame models take; FoodcamError saying what to pass."""
+    import cv2
+
+    ok = img.ndim == 2 or (img.ndim == 3 and img.shape[2] in (1, 3, 4))
+    if img.dtype != np.uint8 or not ok or img.size == 0:
+        hint = " (scale 0..1 floats with (img * 255).astype(np.uint8))" if img.dtype.kind == "f" else ""
+        raise FoodcamError(f"{where}: got a {img.dtype} array of shape {img.shape}; pass {WHAT_TO_PASS}{hint}")
+    if img.ndim == 2 or img.shape[2] == 1:
+        return cv2.cvtColor(np.ascontiguousarray(img.reshape(img.shape[:2])), cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_RGBA2BGR if rgb else cv2.COLOR_BGRA2BGR)
+    return cv2.cvtColor(img, cv2.COLOR_RGB2BGR) if rgb else np.ascontiguousarray(img)
+
+
+def _image_paths(source: str | os.PathLike) -> list[Path] | None:
+    """None for one image file; the images of a folder or glob; FoodcamError when it names nothing."""
+    from foodcam.runtime.imageio import list_images
+
+    s = str(source)
+    if "://" in s:
+        raise FoodcamError(f"predict(): {s} is a stream; run it with foodcam.run({s!r}, model, ...)")
+    p = Path(s)
+    if p.is_file():
+        return None
+    try:
+        paths = list_images(s)
+    except FoodcamError:
+        raise FoodcamError(f"predict(): {s}: no such file, folder or glob; pass {WHAT_TO_PASS}") from None
+    if not paths:
+        raise FoodcamError(f"predict(): {s}: no images there (looked for .jpg, .png, .bmp, .tif, .webp)")
+    return paths

@@ -1,0 +1,119 @@
+"""What the Python API's verbs return: the verb's own report as a read-only mapping, with a one-line repr and
+the paths it wrote as attributes. `dict(result)` (or `result.data`) is the same dict the verb writes as JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+
+class Outcome(Mapping):
+    """A verb's report (a dict) plus the files it wrote; read like a dict, printed as one line."""
+
+    def __init__(self, data: dict, rc: int = 0) -> None:
+        self.data, self.rc = data, rc
+
+    def __getitem__(self, key: str):
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._line()})"
+
+    def _line(self) -> str:
+        return ", ".join(sorted(self.data)[:8])
+
+
+def _num(v, fmt: str = ".3f") -> str:
+    return format(v, fmt) if isinstance(v, (int, float)) else "-"
+
+
+class EvalResult(Outcome):
+    """`foodcam eval`'s metrics.json (mIoU, per-class IoU / per-head accuracy...) and where it went."""
+
+    def __init__(self, data: dict, json_path: Path, out: Path, rc: int = 0) -> None:
+        super().__init__(data, rc)
+        self.json, self.out = Path(json_path), Path(out)
+
+    def _line(self) -> str:
+        d = self.data
+        if "miou" in d:
+            score = f"mIoU {_num(d['miou'])}"
+        elif "heads" in d:
+            score = ", ".join(f"{h} acc {_num(r.get('accuracy'))}" for h, r in d["heads"].items()
+                              if isinstance(r, dict))
+        else:
+            score = ", ".join(f"{k} {_num(v)}" for k, v in d.items() if isinstance(v, float))[:120]
+        return f"{d.get('task', '?')} on {d.get('data')} ({d.get('split')}): {score or '-'}; wrote {self.json}"
+
+
+class ExportResult(Outcome):
+    """`foodcam export`'s report (status, gate, parity...): `path` the artifact, `reference` its FP32 ONNX,
+    `report_md` the markdown report; `status` exported / validated / failed."""
+
+    def __init__(self, report: dict, path: Path, reference: Path, report_md: Path, rc: int = 0) -> None:
+        super().__init__(report, rc)
+        self.path, self.reference, self.report_md = Path(path), Path(reference), Path(report_md)
+
+    @property
+    def status(self) -> str:
+        return str(self.data.get("status", "?"))
+
+    def _line(self) -> str:
+        extra = f", reference {self.reference}" if self.reference != self.path else ""
+        return f"{self.data.get('precision', '?')} {self.status}: {self.path}{extra}"
+
+
+class BenchResult(Outcome):
+    """`foodcam bench`'s report (rows per artifact x backend x size x batch, comparisons, system info) and
+    its files: `paths` {"json", "csv", "md"[, "png"]}."""
+
+    def __init__(self, report: dict, paths: dict, out: Path, rc: int = 0) -> None:
+        super().__init__(report, rc)
+        self.paths, self.out = {k: Path(v) for k, v in paths.items()}, Path(out)
+
+    @property
+    def rows(self) -> list[dict]:
+        return list(self.data.get("rows", []))
+
+    def _line(self) -> str:
+        rows = self.rows
+        ran = [r for r in rows if r.get("status") in ("ran", "validated")]  # benchmarks/comparisons.py RAN
+        return f"{len(rows)} rows ({len(ran)} measured) on {self.data.get('machine')}; wrote {self.out}"
+
+
+class RunSummary(Outcome):
+    """`foodcam run`'s exit summary: frames, fps, events per kind, files written, failed outputs."""
+
+    @property
+    def frames(self) -> int:
+        return int(self.data.get("frames", 0))
+
+    @property
+    def fps(self) -> float:
+        return float(self.data.get("fps") or 0.0)
+
+    @property
+    def events(self) -> dict[str, int]:
+        return dict(self.data.get("events") or {})
+
+    @property
+    def outputs(self) -> list[Path]:
+        """Every file the run wrote: the video or image pattern, the events file, the collected frames."""
+        found = []
+        for key in ("video", "images", "events_file", "collected"):
+            o = self.data.get(key)
+            if isinstance(o, dict) and (o.get("path") or o.get("pattern")):
+                found.append(Path(o.get("path") or o.get("pattern")))
+        return found
+
+    def _line(self) -> str:
+        events = sum(self.events.values())
+        out = ", ".join(str(p) for p in self.outputs) or "no files"
+        return (f"{self.frames} frames, {self.fps:.1f} fps, {events} events, {out}, "
+                f"stopped by {self.data.get('stopped_by')}")
