@@ -281,3 +281,28 @@ def test_realtime_line_with_udp_ejector(colour_model, tmp_path):
     assert len([r for r in recs if r.get("decision")]) == s["items"]
     assert s["fired"] + s["missed"] == s["rejected"] + s["diverted"]  # each command accounted for once
     assert sorted(m["id"] for m in got) == sorted(r["id"] for r in recs if r["outcome"] == "fired")
+
+
+def test_finished_items_leave_no_state_behind(colour_model, tmp_path):
+    """A line that runs for weeks must not grow per item: once an item's track is over it lives on only as counts
+    and in the audit log (the 60-minute soak grew ~10 KB per item before this)."""
+    from foodcam.camera.actuators import open_actuator
+    from foodcam.camera.sorting.app import open_line_source
+    from foodcam.camera.sorting.line import load_line
+    from foodcam.camera.sorting.sorter import Sorter
+    from foodcam.camera.sorting.stage import SimClock
+    from foodcam.runtime.open import open_model
+
+    line = load_line(_line(tmp_path, travel=0.4, decide_at="line"))
+    act = open_actuator(line.actuator)
+    act.connect()
+    with open_model(colour_model) as model, open_line_source(URI) as src:
+        sorter = Sorter(model, line, act, clock=SimClock(), sim_latency=0.01)
+        for i, frame in enumerate(src):
+            if i == 300:
+                break
+            res = sorter.process(frame.image, frame.index / FPS, frame.truth)
+            assert len(sorter.decided) <= len(res.items)  # only items still in view
+        s = sorter.finish()
+    assert s["items"] >= 8 and s["fired"] == s["rejected"] + s["diverted"]
+    assert not hasattr(sorter, "records")

@@ -15,6 +15,8 @@ from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.result import LineResult
 
+SCORED = ("id", "decision", "outcome", "scheduled_at", "fruit")
+
 
 class LineScoreSink(Sink):
     name = "line score"
@@ -23,7 +25,7 @@ class LineScoreSink(Sink):
         self.line = line
         self.truth_items: dict[int, object] = {}  # every true item seen (ConveyorItem kinematics)
         self.follows: dict[int, Counter] = {}  # track id -> true item ids under it, per frame
-        self.records: dict[int, dict] = {}  # track id -> its final record
+        self.records: dict[int, dict] = {}  # track id -> the SCORED fields of its final record
         self.camera_x: float | None = None
         self.realtime = False
         self.truth_t_last: float | None = None
@@ -42,8 +44,8 @@ class LineScoreSink(Sink):
 
     def write_events(self, events: list[dict]) -> None:
         for e in events:
-            if e.get("event") == "item":
-                self.records[e["id"]] = e
+            if e.get("event") == "item":  # only what the score reads: the full record (votes...) is the audit's
+                self.records[e["id"]] = {k: e.get(k) for k in SCORED}
 
     def summary(self) -> dict:
         if not self.truth_items or self.truth_t_last is None:

@@ -57,8 +57,9 @@ class Sorter:
         self.tracker: ItemTracker | None = None
         self.geometry: LineGeometry | None = None
         self.counts: Counter = Counter()
-        self.records: dict[int, dict] = {}  # item id -> its audit record once final
-        self.decided: dict[int, tuple[str, float | None]] = {}  # item id -> (action, fire_at)
+        # item id -> (action, fire_at) while its track is alive; finished items live on only as counts (and in the
+        # audit log), so a line that runs for weeks holds no per-item state
+        self.decided: dict[int, tuple[str, float | None]] = {}
         self.frames = 0
         self.t_last: float | None = None
         self._events: list[dict] = []  # final records not yet handed to the outputs
@@ -98,6 +99,8 @@ class Sorter:
                     self._decide(tr, latency)
         for tr in ended:
             self._end(tr, latency)
+            with self._lock:
+                self.decided.pop(tr.id, None)
         return self._snapshot(active, t, t if truth_t is None else truth_t)
 
     def finish(self) -> dict:
@@ -220,10 +223,10 @@ class Sorter:
         if error:
             rec["error"] = error
         with self._lock:
-            self.records[tr.id] = rec
             self.counts[outcome] += 1
             if rec.get("decision"):
                 self.counts[rec["decision"]] += 1
+                self.counts["low_confidence"] += bool(rec.get("low_confidence"))
             self._events.append({"event": "item", **rec})
         self.audit.write(rec)
 
@@ -238,21 +241,9 @@ class Sorter:
                 "pending": self.scheduler.pending}
 
     def summary(self) -> dict:
-        with self._lock:
-            recs = list(self.records.values())
-        decided = [r for r in recs if r.get("decision")]
-        s = {
-            "frames": self.frames,
-            "items": len(decided),
-            "rejected": sum(r["decision"] == "reject" for r in decided),
-            "diverted": sum(r["decision"] == "divert" for r in decided),
-            "passed": sum(r["decision"] == "pass" for r in decided),
-            "fired": sum(r["outcome"] == "fired" for r in recs),
-            "missed": sum(r["outcome"] == "missed" for r in recs),
-            "lost": sum(r["outcome"] == "lost" for r in recs),
-            "incomplete": sum(r["outcome"] == "incomplete" for r in recs),
-            "low_confidence": sum(bool(r.get("low_confidence")) for r in decided),
-        }
+        counts = self.counters()
+        counts.pop("pending")
+        s = {"frames": self.frames, **counts, "low_confidence": self.counts["low_confidence"]}
         if self.tracker is not None:
             s.update(self.tracker.stats())
         return s
