@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.argtypes import fraction, positive_float, positive_int
+
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
@@ -49,23 +51,23 @@ def add_output_args(p: argparse.ArgumentParser) -> None:
     """The outputs of the frame loop, the same for every verb that runs it (run, sort)."""
     p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
     p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and events")
-    p.add_argument("--events-interval", type=float, default=None, metavar="S",
+    p.add_argument("--events-interval", type=positive_float, default=None, metavar="S",
                    help="write a stats record every S seconds instead of one per frame")
     p.add_argument("--rotate", metavar="SIZE|TIME", default=None,
                    help="long runs: start a new numbered --save video / --events file at this size or age "
                         "(100MB, 1h, or 100MB,1h)")
-    p.add_argument("--keep", type=int, default=None, metavar="N",
+    p.add_argument("--keep", type=positive_int, default=None, metavar="N",
                    help="keep only the N newest rotated files (or images of a %%d --save pattern); older ones are deleted")
     p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
                    help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
     p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
                    help="window on the display; without one: warn and go on (auto) or fail (require)")
     p.add_argument("--collect", metavar="DIR", help="save frames worth labelling into DIR (+ DIR/index.jsonl)")
-    p.add_argument("--collect-every", type=int, default=30, metavar="N", help="one frame per N frames (default 30)")
+    p.add_argument("--collect-every", type=positive_int, default=30, metavar="N", help="one frame per N frames (default 30)")
     p.add_argument("--collect-by", choices=["every", "uncertain"], default="every",
                    help="every: the first of each N; uncertain: the least sure of each N (mean per-pixel entropy; "
                         "model exported with --uncertainty or --logits)")
-    p.add_argument("--collect-max", type=int, default=None, metavar="K", help="stop collecting after K frames")
+    p.add_argument("--collect-max", type=positive_int, default=None, metavar="K", help="stop collecting after K frames")
 
 
 def register(sub) -> None:
@@ -74,25 +76,25 @@ def register(sub) -> None:
     p.add_argument("--model", required=True, help="deployment .onnx or TensorRT .engine")
     p.add_argument("--source", required=True, help="source URI (see below)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
     p.add_argument("--verify", action="store_true",
                    help="also compare the model file's full sha256 with the one recorded at export/build")
     add_output_args(p)
     p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
-    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity over the frame, 0..1")
+    p.add_argument("--alpha", type=fraction, default=0.5, help="mask opacity over the frame, 0..1")
     p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")
     p.add_argument("--pan-roi", type=_roi, default=None, metavar="CX,CY,RX,RY",
                    help="pan region for food coverage, fractions of width/height (default 0.5,0.5,0.4,0.4)")
     p.add_argument("--retry", action=argparse.BooleanOptionalAction, default=None,
                    help="keep trying a source that is not up yet, with backoff, logging each attempt "
                         "(default: on for cameras and streams, off for files)")
-    p.add_argument("--retry-for", type=float, default=None, metavar="S",
+    p.add_argument("--retry-for", type=positive_float, default=None, metavar="S",
                    help="with --retry: give up after S seconds (default: keep trying)")
     p.add_argument("--loop", action="store_true", help="repeat a file or image sequence")
     p.add_argument("--realtime", action="store_true", help="play files at their frame rate, dropping frames when behind")
-    p.add_argument("--fps", type=float, default=None, help="camera frame rate to request (files: the rate to assume)")
+    p.add_argument("--fps", type=positive_float, default=None, help="camera frame rate to request (files: the rate to assume)")
     p.add_argument("--size", type=_size, default=None, help="camera resolution to request, WxH")
-    p.add_argument("--max-frames", type=int, default=None)
-    p.add_argument("--max-seconds", type=float, default=None)
+    p.add_argument("--max-frames", type=positive_int, default=None)
+    p.add_argument("--max-seconds", type=positive_float, default=None)
     p.add_argument("--summary", metavar="FILE", help="also write the exit summary as JSON")
     p.set_defaults(func=_run)
