@@ -80,7 +80,8 @@ class FfmpegWriter:
         self.target, self.codec = target, f"H.264 ({encoder} via ffmpeg)"
         tune = ["-tune", "zerolatency", "-preset", "ultrafast"] if encoder == "libx264" and live else \
             ["-preset", "veryfast"] if encoder == "libx264" else []
-        out = ["-movflags", "+faststart"] if fmt in ("mp4", "mov") else []
+        # flush_packets: the file grows as frames are encoded (what --rotate SIZE measures), not in 32 KB steps
+        out = ["-flush_packets", "1"] + (["-movflags", "+faststart"] if fmt in ("mp4", "mov") else [])
         out += ["-rtsp_transport", "tcp"] if fmt == "rtsp" else []
         cmd = [binary, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:g}", "-i", "pipe:0",
