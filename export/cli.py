@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foodcam.argtypes import int_range, nonnegative_float, nonnegative_int, positive_float, positive_int
+from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_float, positive_int
 
 
 def _export(args):
@@ -38,7 +38,8 @@ def register(sub) -> None:
     p.add_argument("--no-simplify", action="store_true")
     p.add_argument("--data", default=None, help="labelled dataset folder for parity and the accuracy gate")
     p.add_argument("--split", default="val")
-    p.add_argument("--max-drop", type=nonnegative_float, default=None, help="allowed metric drop vs FP32, points (fp16 0.2, int8 1.0)")
+    p.add_argument("--max-drop", type=finite_float, default=None,
+                   help="allowed metric drop vs FP32, points (fp16 0.2, int8 1.0; negative: demand a gain)")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("build", help="ONNX -> TensorRT engine (plain plan + sidecar JSON)")
