@@ -20,7 +20,7 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 PIPELINE = ("( videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=160,height=120,framerate=15/1 "
             "! jpegenc quality=60 ! rtpjpegpay name=pay0 pt=26 )")
-RECORD = "( rtph264depay name=depay0 ! h264parse ! video/x-h264,stream-format=byte-stream ! filesink location={out} )"
+RECORD = "( rtph264depay name=depay0 ! h264parse ! video/x-h264,stream-format=byte-stream ! filesink location={out} buffer-mode=unbuffered sync=false )"
 
 
 def main() -> None:

@@ -179,18 +179,23 @@ def test_rtsp_publishes_h264_to_a_recording_server(tmp_path):
     try:
         assert server.stdout.readline().strip() == "ready"
         sink = StreamSink(f"rtsp://127.0.0.1:{port}/test", fps=10)
-        for f in frames(20, (64, 48)):
+        end = time.monotonic() + 60
+        for f in frames(10_000, (64, 48)):  # a live stream: frames at about its rate until the server has some
             sink.write(f)
+            time.sleep(0.05)
+            if sink.frames >= 20 and ({7, 8, 5} <= nal_types(received) or time.monotonic() > end):
+                break
         sink.close()
-        end = time.monotonic() + 10
-        while time.monotonic() < end and not (received.exists() and received.stat().st_size > 0):
-            time.sleep(0.1)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    data = received.read_bytes()
-    nal_types = {data[i + 4] & 0x1F for i in range(len(data) - 4) if data[i:i + 4] == b"\0\0\0\1"}
-    assert {7, 8, 5} <= nal_types  # H.264 SPS, PPS and an IDR slice arrived at the server
+    assert {7, 8, 5} <= nal_types(received)  # H.264 SPS, PPS and an IDR slice arrived at the server
+
+
+def nal_types(path: Path) -> set[int]:
+    """The NAL unit types of an Annex B H.264 byte stream (7 SPS, 8 PPS, 5 IDR slice)."""
+    data = path.read_bytes() if path.exists() else b""
+    return {data[i + 4] & 0x1F for i in range(len(data) - 4) if data[i:i + 4] == b"\0\0\0\1"}
 
 
 @pytest.mark.skipif(encoders.ffmpeg_h264(encoders.ffmpeg_binary()) is None, reason="no ffmpeg with an H.264 encoder")
