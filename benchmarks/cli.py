@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_float, positive_int
+
 EPILOG = """examples:
   foodcam bench --models runs/k/best.pt runs/k/model.onnx runs/k/model.fp16.onnx runs/k/model.int8.onnx \\
                 --backends cpu torch --threads 2 --data data/kitchen --loop-frames 100
@@ -22,44 +24,34 @@ def _bench(args) -> int:
     return main(args)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-        if v <= 0:
-            raise ValueError
-        return v
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive number") from None
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--models", nargs="+", metavar="FILE", help=".pt, .onnx or .engine files")
     p.add_argument("--backends", nargs="+", default=None, choices=["cpu", "cuda", "tensorrt", "torch"],
                    help="backends to try (default: all; rows that cannot run say why)")
-    p.add_argument("--imgsz", nargs="+", type=int, default=None, metavar="N",
+    p.add_argument("--imgsz", nargs="+", type=positive_int, default=None, metavar="N",
                    help="square input sizes (default: each artifact's own; fixed-size ONNX rows at others are skipped)")
-    p.add_argument("--batch", nargs="+", type=int, default=None, metavar="N", help="batch sizes (default 1)")
+    p.add_argument("--batch", nargs="+", type=positive_int, default=None, metavar="N", help="batch sizes (default 1)")
     p.add_argument("--data", default=None, help="labelled dataset folder: adds mIoU by the export gate's evaluation")
     p.add_argument("--split", default="val")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads per model (default: all usable cores)")
-    p.add_argument("--warmup", type=int, default=10, help="untimed calls before timing")
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads per model (default: all usable cores)")
+    p.add_argument("--warmup", type=nonnegative_int, default=10, help="untimed calls before timing")
     timing = p.add_mutually_exclusive_group()
-    timing.add_argument("--iters", type=int, default=None, help="timed calls per row (default 100)")
-    timing.add_argument("--seconds", type=_positive_float, default=None, help="time each row for S seconds instead")
-    p.add_argument("--processes", type=int, default=3,
+    timing.add_argument("--iters", type=positive_int, default=None, help="timed calls per row (default 100)")
+    timing.add_argument("--seconds", type=positive_float, default=None, help="time each row for S seconds instead")
+    p.add_argument("--processes", type=positive_int, default=3,
                    help="fresh worker processes per row, taken in turns across the rows; latency statistics "
                         "pool their calls, and their medians' spread is the run-to-run repeatability")
-    p.add_argument("--loop-frames", type=int, default=100,
+    p.add_argument("--loop-frames", type=nonnegative_int, default=100,
                    help="camera-loop frames per deployable row on synth://<task> (0: no loop)")
     p.add_argument("--loop-source", default=None, help="loop source URI (default synth://<task>?fps=0, unpaced)")
-    p.add_argument("--rounds", type=int, default=5, help="interleaved rounds for the comparisons (0: none)")
-    p.add_argument("--round-iters", type=int, default=20, help="timed calls per artifact per round")
-    p.add_argument("--timeout", type=_positive_float, default=1800.0, help="seconds allowed per row's worker")
+    p.add_argument("--rounds", type=nonnegative_int, default=5, help="interleaved rounds for the comparisons (0: none)")
+    p.add_argument("--round-iters", type=positive_int, default=20, help="timed calls per artifact per round")
+    p.add_argument("--timeout", type=positive_float, default=1800.0, help="seconds allowed per row's worker")
     p.add_argument("--out", default=None, help="report folder (default benchmarks/results/<machine>/)")
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
                    help="compare two bench.json reports row by row instead of measuring")
-    p.add_argument("--threshold", type=float, default=0.05, help="--compare: flag ratios beyond this fraction")
+    p.add_argument("--threshold", type=nonnegative_float, default=0.05, help="--compare: flag ratios beyond this fraction")
 
 
 def register(sub) -> None:

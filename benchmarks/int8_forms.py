@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.fmt import plural
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 
@@ -127,7 +128,7 @@ def run(weights: Path, data: Path, out: Path, calib: Path | None, count: int, me
         _export(weights, data, fp32)
     paths = {"fp32": fp32}
     paths.update(make_forms(fp32, out, calib, count, method))
-    print(f"timing {len(paths)} models: {rounds} rounds x {iters} calls, {threads} threads", flush=True)
+    print(f"timing {len(paths)} models: {rounds} rounds x {iters} calls, {plural(threads, 'thread')}", flush=True)
     timing = time_rows(paths, threads, iters, rounds)
     task = task_from_metadata(read_metadata(fp32), fp32)
     dataset = open_split(task, data, "val")
@@ -152,7 +153,7 @@ def format_markdown(report: dict) -> str:
     head = ["form", "size", "ms p50", "ms p90", "ms best round", "CPU ms p50", "vs FP32 (p50)", "vs FP32 (CPU ms)",
             "val mIoU", "mIoU drop (pts)", "mask agreement", "gate"]
     fp32 = next(r for r in report["rows"] if r["form"] == "fp32")
-    lines = [f"INT8 forms on ONNX Runtime CPU, {report['threads']} threads, {report['rounds']} rounds x "
+    lines = [f"INT8 forms on ONNX Runtime CPU, {plural(report['threads'], 'thread')}, {report['rounds']} rounds x "
              f"{report['iters']} calls in turns; mIoU on {report['val_images']} val frames of `{report['data']}`; "
              f"gate: drop ≤ {report['max_drop_points']:.2f} points", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from foodcam.benchmarks.peak import achieved
 from foodcam.benchmarks.plan import row_key
-from foodcam.runtime.fmt import ms, num, pct
+from foodcam.runtime.fmt import ms, num, pct, plural
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 SCHEMA = "foodcam-bench/1"
@@ -122,7 +122,7 @@ def console_summary(report: dict) -> str:
                      f"{worst['process_spread_pct']:.1f}% (worst: {row_key(worst)})")
     peak = report.get("cpu_peak") or {}
     if peak.get("gflops_s"):
-        lines.append(f"CPU FP32 ceiling (MatMul {peak['n']}x{peak['n']}, {peak['threads']} threads): "
+        lines.append(f"CPU FP32 ceiling (MatMul {peak['n']}x{peak['n']}, {plural(peak['threads'], 'thread')}): "
                      f"{peak['gflops_s']:.1f} GFLOP/s")
     load = (report.get("load_average") or {}).get("start")
     cores = (report.get("system") or {}).get("cores")

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.argtypes import fraction, positive_float, positive_int
+
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
   clip.mp4                   video file          img.jpg | dir/ | 'frames/*.png'   images
-  synth://kitchen?fps=15&size=320x240&seed=0     procedural kitchen with ground truth (summary gets mIoU)
+  synth://NAME?fps=15&size=320x240&seed=0   a procedural scene rendered live, with its ground truth:
+{synth}
 
 outputs (any number at once):
-  --save out.mp4 | --save 'out/%%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
+  --save out.mp4 | --save 'out/%06d.jpg'   --events run.jsonl   --serve 127.0.0.1:8080   --show
+  --save rtsp://host:8554/path   publish H.264 to an RTSP server (RECORD; ffmpeg, or OpenCV's GStreamer)
+  --save rtp://host:5000         send H.264 as RTP over UDP (payload type 96)
+  --serve pages: /  live view    /stream  MJPEG    /snapshot.jpg  the latest frame    /stats  JSON
   --rotate 100MB --keep 10   out.000001-<start time>.mp4 ... the 10 newest kept (also for --events)
   --collect frames/ [--collect-every 30] [--collect-by uncertain]   frames worth labelling
 
+.mp4/.mov/.mkv are H.264 (ffmpeg's libx264/libopenh264, OpenCV's avc1 or GStreamer's x264enc, whichever
+exists; otherwise MPEG-4 Part 2 with a warning); the codec chosen is printed.
 every flag can come from a YAML file: --config run.yaml (keys = flag names; the command line overrides)
 """
+
+
+def synth_sources() -> str:
+    """One line per `synth://` scene in the registry (scenes.FEEDS), for the help text."""
+    try:
+        from foodcam.scenes import FEEDS, SUMMARIES
+    except ImportError as e:  # the scenes need numpy and OpenCV
+        return f"  synth://NAME   (the list needs {getattr(e, 'name', None) or e})"
+    return "\n".join(f"  {'synth://' + name:<26} {SUMMARIES.get(name, '')}".rstrip() for name in FEEDS)
+
+
+class RunHelp(argparse.RawDescriptionHelpFormatter):
+    """Raw epilog; its {synth} line is filled in when help is shown (the scenes import OpenCV)."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and "{synth}" in text:
+            text = text.replace("{synth}", synth_sources())
+        super().add_text(text)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -47,52 +73,54 @@ def _run(args) -> int:
 
 def add_output_args(p: argparse.ArgumentParser) -> None:
     """The outputs of the frame loop, the same for every verb that runs it (run, sort)."""
-    p.add_argument("--save", action="append", metavar="PATH", help="video file, or image pattern with %%d (repeatable)")
+    p.add_argument("--save", action="append", metavar="PATH", help="video file (.mp4: H.264), image pattern with %%d, or stream rtsp://HOST:PORT/PATH | "
+                        "rtp://HOST:PORT (repeatable)")
     p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and events")
-    p.add_argument("--events-interval", type=float, default=None, metavar="S",
+    p.add_argument("--events-interval", type=positive_float, default=None, metavar="S",
                    help="write a stats record every S seconds instead of one per frame")
     p.add_argument("--rotate", metavar="SIZE|TIME", default=None,
                    help="long runs: start a new numbered --save video / --events file at this size or age "
                         "(100MB, 1h, or 100MB,1h)")
-    p.add_argument("--keep", type=int, default=None, metavar="N",
+    p.add_argument("--keep", type=positive_int, default=None, metavar="N",
                    help="keep only the N newest rotated files (or images of a %%d --save pattern); older ones are deleted")
     p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
-                   help="HTTP live view (/, /stream, /stats); default 127.0.0.1:8080")
+                   help="HTTP live view: / page, /stream MJPEG, /snapshot.jpg latest frame, /stats JSON; "
+                        "default 127.0.0.1:8080")
     p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
                    help="window on the display; without one: warn and go on (auto) or fail (require)")
     p.add_argument("--collect", metavar="DIR", help="save frames worth labelling into DIR (+ DIR/index.jsonl)")
-    p.add_argument("--collect-every", type=int, default=30, metavar="N", help="one frame per N frames (default 30)")
+    p.add_argument("--collect-every", type=positive_int, default=30, metavar="N", help="one frame per N frames (default 30)")
     p.add_argument("--collect-by", choices=["every", "uncertain"], default="every",
                    help="every: the first of each N; uncertain: the least sure of each N (mean per-pixel entropy; "
                         "model exported with --uncertainty or --logits)")
-    p.add_argument("--collect-max", type=int, default=None, metavar="K", help="stop collecting after K frames")
+    p.add_argument("--collect-max", type=positive_int, default=None, metavar="K", help="stop collecting after K frames")
 
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
-                       epilog=SOURCES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=SOURCES_HELP, formatter_class=RunHelp)
     p.add_argument("--model", required=True, help="deployment .onnx or TensorRT .engine")
     p.add_argument("--source", required=True, help="source URI (see below)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for inference")
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
     p.add_argument("--verify", action="store_true",
                    help="also compare the model file's full sha256 with the one recorded at export/build")
     add_output_args(p)
     p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
-    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity over the frame, 0..1")
+    p.add_argument("--alpha", type=fraction, default=0.5, help="mask opacity over the frame, 0..1")
     p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")
     p.add_argument("--pan-roi", type=_roi, default=None, metavar="CX,CY,RX,RY",
                    help="pan region for food coverage, fractions of width/height (default 0.5,0.5,0.4,0.4)")
     p.add_argument("--retry", action=argparse.BooleanOptionalAction, default=None,
                    help="keep trying a source that is not up yet, with backoff, logging each attempt "
                         "(default: on for cameras and streams, off for files)")
-    p.add_argument("--retry-for", type=float, default=None, metavar="S",
+    p.add_argument("--retry-for", type=positive_float, default=None, metavar="S",
                    help="with --retry: give up after S seconds (default: keep trying)")
     p.add_argument("--loop", action="store_true", help="repeat a file or image sequence")
     p.add_argument("--realtime", action="store_true", help="play files at their frame rate, dropping frames when behind")
-    p.add_argument("--fps", type=float, default=None, help="camera frame rate to request (files: the rate to assume)")
+    p.add_argument("--fps", type=positive_float, default=None, help="camera frame rate to request (files: the rate to assume)")
     p.add_argument("--size", type=_size, default=None, help="camera resolution to request, WxH")
-    p.add_argument("--max-frames", type=int, default=None)
-    p.add_argument("--max-seconds", type=float, default=None)
+    p.add_argument("--max-frames", type=positive_int, default=None)
+    p.add_argument("--max-seconds", type=positive_float, default=None)
     p.add_argument("--summary", metavar="FILE", help="also write the exit summary as JSON")
     p.set_defaults(func=_run)

@@ -8,8 +8,8 @@
 FROM python:3.11-slim
 
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
-# libglib2.0-0: needed by the OpenCV wheels' video I/O on slim images
-RUN apt-get update && apt-get install -y --no-install-recommends libglib2.0-0 \
+# libglib2.0-0: needed by the OpenCV wheels' video I/O on slim images; ffmpeg: H.264 for --save out.mp4 / rtsp:// / rtp://
+RUN apt-get update && apt-get install -y --no-install-recommends libglib2.0-0 ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 
 COPY . /src

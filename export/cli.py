@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_float, positive_int
+
 
 def _export(args):
     from foodcam.export.main import main
@@ -18,8 +20,8 @@ def _build(args):
 def register(sub) -> None:
     p = sub.add_parser("export", help="checkpoint -> deployment ONNX (fp32 | fp16 | int8 Q/DQ), gated on accuracy")
     p.add_argument("--weights", required=True, help="a foodcam .pt checkpoint")
-    p.add_argument("--imgsz", type=int, nargs=2, metavar=("H", "W"), default=None, help="input size (default: trained size)")
-    p.add_argument("--opset", type=int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
+    p.add_argument("--imgsz", type=positive_int, nargs=2, metavar=("H", "W"), default=None, help="input size (default: trained size)")
+    p.add_argument("--opset", type=positive_int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
     p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx)")
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
     p.add_argument("--target", choices=["tensorrt", "cpu"], default="tensorrt",
@@ -27,7 +29,7 @@ def register(sub) -> None:
                         "form (U8S8 Q/DQ or QOperator, per-channel/tensor, reduce_range) with the least CPU time per "
                         "frame among those that pass the gate")
     p.add_argument("--calib", default=None, help="int8: folder of real frames for calibration")
-    p.add_argument("--calib-count", type=int, default=64)
+    p.add_argument("--calib-count", type=positive_int, default=64)
     p.add_argument("--calib-method", choices=["entropy", "percentile", "minmax"], default="percentile")
     p.add_argument("--logits", action="store_true", help="also output raw class scores")
     p.add_argument("--uncertainty", action="store_true",
@@ -36,17 +38,18 @@ def register(sub) -> None:
     p.add_argument("--no-simplify", action="store_true")
     p.add_argument("--data", default=None, help="labelled dataset folder for parity and the accuracy gate")
     p.add_argument("--split", default="val")
-    p.add_argument("--max-drop", type=float, default=None, help="allowed metric drop vs FP32, points (fp16 0.2, int8 1.0)")
+    p.add_argument("--max-drop", type=finite_float, default=None,
+                   help="allowed metric drop vs FP32, points (fp16 0.2, int8 1.0; negative: demand a gain)")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("build", help="ONNX -> TensorRT engine (plain plan + sidecar JSON)")
     p.add_argument("onnx", help="deployment ONNX from `foodcam export`")
     p.add_argument("--out", default=None, help="output .engine (default: beside the ONNX)")
-    p.add_argument("--workspace", type=float, default=2.0, help="workspace pool limit, GiB")
+    p.add_argument("--workspace", type=positive_float, default=2.0, help="workspace pool limit, GiB")
     p.add_argument("--timing-cache", default=None, help="timing cache file, read and updated")
-    p.add_argument("--opt-level", type=int, default=3, help="builder optimisation level 0-5")
-    p.add_argument("--dla", type=int, default=None, metavar="CORE", help="Jetson DLA core (GPU fallback allowed)")
-    p.add_argument("--max-batch", type=int, default=None,
+    p.add_argument("--opt-level", type=int_range(0, 5), default=3, help="builder optimisation level 0-5")
+    p.add_argument("--dla", type=nonnegative_int, default=None, metavar="CORE", help="Jetson DLA core (GPU fallback allowed)")
+    p.add_argument("--max-batch", type=positive_int, default=None,
                    help="largest batch of a dynamic-batch ONNX (default 8; on a DLA the fixed batch, default 1)")
-    p.add_argument("--device", type=int, default=None, help="CUDA device to build on (default: the current, 0)")
+    p.add_argument("--device", type=nonnegative_int, default=None, help="CUDA device to build on (default: the current, 0)")
     p.set_defaults(func=_build)

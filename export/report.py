@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foodcam.runtime.fmt import num, pct
+from foodcam.runtime.fmt import num, pct, plural
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
 STATUSES = ("exported", "validated", "failed")
@@ -61,8 +61,8 @@ def to_markdown(report: dict) -> str:
 def int8_forms_table(record: dict) -> list[str]:
     """`--target cpu`: every INT8 form made, its speed against FP32 and its gate verdict; the chosen one in bold."""
     t = record.get("timing", {})
-    lines = [f"INT8 forms for ONNX Runtime CPU (medians of {t.get('iters')} calls: wall ms on {t.get('threads')} "
-             f"threads, CPU ms per frame on 1 thread; FP32 {record['fp32_ms_p50']:.2f} / "
+    lines = [f"INT8 forms for ONNX Runtime CPU (medians of {t.get('iters')} calls: wall ms on "
+             f"{plural(t.get('threads'), 'thread')}, CPU ms per frame on 1 thread; FP32 {record['fp32_ms_p50']:.2f} / "
              f"{record['fp32_cpu_ms_1thread']:.2f} ms). The chosen form (bold) does the least work of those that "
              "passed the gate.", "",
              "| form | size | ms p50 | CPU ms / frame | FP32 CPU ms / this | mIoU drop (pts) | status |",

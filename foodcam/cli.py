@@ -8,6 +8,7 @@ import importlib
 import logging
 import sys
 
+from foodcam.argparsing import FoodcamParser
 from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.runtime.errors import FoodcamError
 from foodcam.version import __version__
@@ -30,7 +31,7 @@ INSTALL_HINTS = {
 def build_parser() -> argparse.ArgumentParser:
     """Every verb of every package. The verb modules import nothing heavy, so one that fails to import is a
     broken install or a bug: FoodcamError naming it, never a verb silently missing from --help."""
-    parser = argparse.ArgumentParser(prog="foodcam", description="Food vision from training to the edge.")
+    parser = FoodcamParser(prog="foodcam", description="Food vision from training to the edge.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging and full tracebacks")
     parser.add_argument("--version", action="version", version=f"foodcam {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -66,11 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         name = command_parser(parser, argv)[1]
         print(f"foodcam{' ' + name if name else ''}: error: {e}", file=sys.stderr)
         return 2
+    command = command_parser(parser, argv)
+    if isinstance(command[0], FoodcamParser):
+        command[0].reject_unknown(command[2])  # "foodcam run: error: unrecognized argument --sourc; did you mean..."
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
     except ModuleNotFoundError as e:  # a flag's type needs a module (e.g. --size parses with OpenCV's helpers)
         print(f"foodcam {verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
         return 2
+    if extras:
+        command[0].unrecognized(extras)  # under the command's own usage, not foodcam's
     if config is not None:
         config.finish(args)
     logging.basicConfig(
@@ -81,15 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     except FoodcamError as e:
         if args.verbose:
             raise
-        print(f"foodcam {args.verb}: error: {e}", file=sys.stderr)
+        print(f"foodcam {verb}: error: {e}", file=sys.stderr)  # "data check", not "data"
         return 2
     except ModuleNotFoundError as e:
         if args.verbose:
             raise
-        print(f"foodcam {args.verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
+        print(f"foodcam {verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"foodcam {args.verb}: interrupted", file=sys.stderr)
+        print(f"foodcam {verb}: interrupted", file=sys.stderr)
         return 130
     return int(rc or 0)
 

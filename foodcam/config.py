@@ -20,10 +20,10 @@ parser's defaults (`set_defaults`) before the command line is parsed.
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
+from foodcam.argparsing import did_you_mean
 from foodcam.runtime.errors import FoodcamError
 
 OPTION = "--config"
@@ -78,19 +78,14 @@ def _config_path(parser: argparse.ArgumentParser, rest: list[str]) -> str | None
 
 
 def _load(path: str) -> dict:
-    import yaml
+    from foodcam.camera.config import read_yaml  # the one YAML reader: errors name file:line:column
 
-    p = Path(path)
-    if not p.is_file():
+    if not Path(path).is_file():
         raise FoodcamError(f"{OPTION} {path}: no such file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
+        data, _ = read_yaml(path)
+    except OSError as e:
         raise FoodcamError(f"{path}: cannot read ({e})") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise FoodcamError(f"{path}: not valid YAML{where} ({getattr(e, 'problem', None) or e})") from None
     if not isinstance(data, dict) or not data:
         raise FoodcamError(f"{path}: expected a mapping of flag names to values, e.g. 'model: model.onnx'")
     return data
@@ -187,8 +182,7 @@ def apply_config(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[str,
         action = options.get(key_s)
         if action is None:
             known = sorted({a.option_strings[-1].lstrip("-") for a in options.values() if a.option_strings})
-            close = difflib.get_close_matches(key_s.replace("_", "-"), known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+            hint = did_you_mean(key_s.replace("_", "-"), known) or f"known keys: {', '.join(known)}"
             raise FoodcamError(f"{where}: not a flag of 'foodcam {name}'; {hint}")
         if not action.option_strings:
             raise FoodcamError(f"{where}: {action.dest} is a positional argument; give it on the command line")

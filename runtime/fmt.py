@@ -38,3 +38,8 @@ def ms(x) -> str:
     if missing(x):
         return "-"
     return f"{x:.3f}" if x < 10 else f"{x:.1f}" if x >= 100 else f"{x:.2f}"
+
+
+def plural(n, word: str, many: str | None = None) -> str:
+    """A count and its noun: plural(1, "thread") -> "1 thread", plural(2, "thread") -> "2 threads"."""
+    return f"{num(n)} {word if str(n) == '1' else many or word + 's'}"

@@ -7,5 +7,9 @@ from foodcam.scenes.plate import PlateFeed, PlateScene
 # scene name -> live feed class, for `synth://NAME` sources: Feed(size=(W, H), seed=0).next() -> (bgr, mask)
 FEEDS = {"kitchen": KitchenFeed, "conveyor": ConveyorFeed,  # conveyor: truth is a list of items
          "foodseg": PlateFeed}  # plates of food (24 foods, as `foodcam synth foodseg` renders them)
+# one line per feed for `foodcam run --help` (which lists every FEEDS entry, described here or not)
+SUMMARIES = {"kitchen": "kitchen pan, stirrer and food with ground-truth masks (summary: mIoU); &style=all",
+             "conveyor": "fruit on a sorting conveyor with ground truth per item (for `foodcam sort`)",
+             "foodseg": "plates of food (24 foods) with ground-truth ingredient masks"}
 
-__all__ = ["FEEDS", "ConveyorFeed", "KitchenFeed", "KitchenScene", "PlateFeed", "PlateScene"]
+__all__ = ["FEEDS", "SUMMARIES", "ConveyorFeed", "KitchenFeed", "KitchenScene", "PlateFeed", "PlateScene"]

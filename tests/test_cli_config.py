@@ -59,10 +59,12 @@ def test_sort_reads_the_line_file_name_from_its_config(tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("model: m.onnx\nsource: s\nmax-secnds: 3\n", "key 'max-secnds': not a flag of 'foodcam run'; did you mean 'max-seconds'?"),
     ("model: m.onnx\nsource: s\nsize: 12\n", "key 'size': size '12': expected WxH"),
-    ("model: m.onnx\nsource: s\nmax-frames: many\n", "key 'max-frames': invalid int value 'many'"),
+    ("model: m.onnx\nsource: s\nmax-frames: many\n", "key 'max-frames': expected a whole number >= 1, got 'many'"),
+    ("model: m.onnx\nsource: s\nmax-seconds: .nan\n", "key 'max-seconds': expected a positive number, got 'nan'"),
     ("model: m.onnx\nsource: s\nvisualize: foo\n", "key 'visualize': 'foo' is not one of overlay, mask, side-by-side"),
     ("model: m.onnx\nsource: s\nloop: 3\n", "key 'loop': expected true or false"),
-    ("model: [m.onnx\n", "not valid YAML at line 2"),
+    ("model: [m.onnx\n", ":2:1: not valid YAML (expected ',' or ']'"),  # file:line:column
+    ("model: m.onnx\nsource: s\n  bad: : x\n", ":3:6: not valid YAML (mapping values are not allowed here)"),
     ("- model\n", "expected a mapping of flag names to values"),
     ("model: m.onnx\nsource: s\nconfig: other.yaml\n", "cannot name another config file"),
     ("model: {a: 1}\nsource: s\n", "key 'model': expected a single value"),

@@ -144,12 +144,12 @@ def test_image_sequence_keeps_its_newest_images(tiny, tmp_path):
 
 def test_foodcam_run_rotates_from_the_command_line(tiny_path, tmp_path, capsys):
     rc = main(["run", "--model", str(tiny_path), "--source", "synth://kitchen?fps=0&size=64x48", "--max-frames", "90",
-               "--save", str(tmp_path / "v.mp4"), "--events", str(tmp_path / "ev.jsonl"), "--rotate", "12KB",
+               "--save", str(tmp_path / "v.mp4"), "--events", str(tmp_path / "ev.jsonl"), "--rotate", "4KB",
                "--keep", "2", "--threads", "1", "--summary", str(tmp_path / "s.json")])
     assert rc == 0
     assert len(family(tmp_path, "v", ".mp4")) == 2 and len(family(tmp_path, "ev", ".jsonl")) == 2
     summary = json.loads((tmp_path / "s.json").read_text())
-    assert summary["video"]["frames"] == 90 and summary["video"]["deleted"] >= 1
+    assert summary["video"]["frames"] == 90 and summary["video"]["deleted"] >= 1 and summary["video"]["codec"]
 
 
 @pytest.mark.parametrize("extra, message", [

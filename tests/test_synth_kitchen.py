@@ -88,8 +88,10 @@ def test_synth_cli_writes_and_rejects_bad_count(tmp_path, capsys):
     assert main(["synth", "kitchen", "--out", str(tmp_path / "d"), "--count", "5", "--size", "64x48"]) == 0
     assert str(tmp_path / "d") in capsys.readouterr().out
     assert len(list((tmp_path / "d").glob("*/images/*.jpg"))) == 5
-    assert main(["synth", "kitchen", "--out", str(tmp_path / "e"), "--count", "0"]) == 2
-    assert "--count" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:  # argparse refuses it (foodcam/argtypes.py) before anything runs
+        main(["synth", "kitchen", "--out", str(tmp_path / "e"), "--count", "0"])
+    assert e.value.code == 2 and "--count: expected a whole number >= 1" in capsys.readouterr().err
+    assert not (tmp_path / "e").exists()
 
 
 def test_feed_is_registered_and_deterministic():

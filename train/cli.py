@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.argtypes import (
+    finite_float,
+    fraction,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+)
+
 
 def _size(text: str) -> tuple[int, int]:
     # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
@@ -32,9 +41,9 @@ def _lr(text: str):
     if str(text).strip().lower() == "find":
         return "find"
     try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a learning rate (e.g. 2e-3) or 'find'") from None
+        return positive_float(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive learning rate (e.g. 2e-3) or 'find', got {text!r}") from None
 
 
 def _data_import(args):
@@ -65,8 +74,8 @@ def register(sub) -> None:
     p = sub.add_parser("synth", help="write a procedural dataset in the real data's layout")
     p.add_argument("task", choices=["kitchen", "fruit", "foodseg"], help="which scene to render")
     p.add_argument("--out", required=True, help="output dataset folder")
-    p.add_argument("--count", type=int, default=600, help="number of images in all splits")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--count", type=positive_int, default=600, help="number of images in all splits")
+    p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--size", type=_size, default=None,
                    help="frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
     p.add_argument("--styles", default=None,
@@ -74,7 +83,7 @@ def register(sub) -> None:
                         "closeup) | all (default home)")
     p.add_argument("--format", default="foodseg103", choices=["foodseg103", "coco"],
                    help="foodseg: write the FoodSeg103 layout or the AIcrowd food-recognition (COCO) layout")
-    p.add_argument("--classes", type=int, default=24, help="foodseg: number of food classes (24 distinct foods; "
+    p.add_argument("--classes", type=positive_int, default=24, help="foodseg: number of food classes (24 distinct foods; "
                    "more are colour variants)")
     p.set_defaults(func=_synth)
 
@@ -85,7 +94,7 @@ def register(sub) -> None:
     c.add_argument("task", choices=["kitchen", "freshness", "foodseg", "coco"],
                    help="foodseg: the FoodSeg103 layout; coco: the AIcrowd food-recognition (COCO) layout")
     c.add_argument("root", help="dataset folder (for foodseg/coco also the zip's outer folder)")
-    c.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
+    c.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
     c.set_defaults(func=_data)
     c = dsub.add_parser("import", help="annotations from CVAT, LabelMe or COCO -> the kitchen mask format")
     c.add_argument("format", choices=["cvat", "labelme", "coco"],
@@ -98,8 +107,8 @@ def register(sub) -> None:
     c.add_argument("--split", default="auto", choices=["train", "val", "test", "auto"],
                    help="auto: seeded shuffle, train 62.5%% / val 19.5%% / test 18%% (at least one val)")
     c.add_argument("--images", default=None, help="cvat/coco: folder with the images when the export lacks them")
-    c.add_argument("--seed", type=int, default=0, help="shuffle seed of --split auto")
-    c.add_argument("--line-width", type=int, default=10, help="labelme: width of line/linestrip shapes in pixels")
+    c.add_argument("--seed", type=nonnegative_int, default=0, help="shuffle seed of --split auto")
+    c.add_argument("--line-width", type=positive_int, default=10, help="labelme: width of line/linestrip shapes in pixels")
     c.set_defaults(func=_data_import)
 
     p = sub.add_parser("train", help="train a model for a task")
@@ -113,26 +122,26 @@ def register(sub) -> None:
                    help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
     p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
                    "(e.g. a single-seg run's best.pt)")
-    p.add_argument("--imgsz", type=int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
-    p.add_argument("--epochs", type=int, default=None, help="default 30; with --from: 12")
-    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--imgsz", type=positive_int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
+    p.add_argument("--epochs", type=positive_int, default=None, help="default 30; with --from: 12")
+    p.add_argument("--batch", type=positive_int, default=8)
     p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
                    "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")
     p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
                    help="fine-tune this checkpoint: its weights, task and architecture, a short schedule")
     p.add_argument("--freeze-encoder", action="store_true", help="with --from: keep the backbone fixed, train the rest")
-    p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--width", type=float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
+    p.add_argument("--weight-decay", type=nonnegative_float, default=1e-4)
+    p.add_argument("--width", type=positive_float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
     p.add_argument("--out", required=True, help="run folder (best.pt, last.pt, metrics.csv, curves.png)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=0, help="data loader worker processes")
+    p.add_argument("--seed", type=nonnegative_int, default=0)
+    p.add_argument("--workers", type=nonnegative_int, default=0, help="data loader worker processes")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when present)")
-    p.add_argument("--max-dist", type=float, default=100.0, help="mask colour tolerance (RGB distance)")
-    p.add_argument("--boundary-weight", type=float, default=2.0,
+    p.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
+    p.add_argument("--boundary-weight", type=nonnegative_float, default=2.0,
                    help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
-    p.add_argument("--class-weight-power", type=float, default=None,
+    p.add_argument("--class-weight-power", type=finite_float, default=None,
                    help="segmentation: cross-entropy class weights ~ pixel share^-P (default 0: unweighted; 0.5: 1/sqrt)")
     p.add_argument("--loss-weights", default=None, help="per-head loss weights, e.g. fruit=1,freshness=2 or "
                    "mask=1,ingredients=0.5 (foodseg: CE on the mask + BCE on the labels)")
@@ -154,8 +163,8 @@ def register(sub) -> None:
     p.add_argument("--source", required=True, help="image file, folder or glob")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
-    p.add_argument("--alpha", type=float, default=0.5)
-    p.add_argument("--topk", type=int, default=2, help="classification heads: top-k labels printed per head "
+    p.add_argument("--alpha", type=fraction, default=0.5)
+    p.add_argument("--topk", type=positive_int, default=2, help="classification heads: top-k labels printed per head "
                    "(multi-label heads print every class over their threshold)")
     p.add_argument("--device", default=None)
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")

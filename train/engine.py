@@ -298,7 +298,7 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
         out.mkdir(parents=True, exist_ok=True)
         what = (f"resuming at epoch {start}" if resume is not None
                 else f"fine-tuning {args.from_ckpt} (lr {args.lr:.2g})" if start_from is not None else "training")
-        print(f"{what}: {args.model} {arch_kwargs} on {args.task} at {args.imgsz}x{args.imgsz}, "
+        print(f"{what}: {describe_arch(args.model, arch_kwargs)} on {args.task} at {args.imgsz}x{args.imgsz}, "
               f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
               f"{f' x{info.world} processes' if info.enabled else ''}"
               f"{f'; the small train split is drawn {repeat}x per epoch' if repeat > 1 else ''}", flush=True)
@@ -326,7 +326,7 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
             save_checkpoint(out / "last.pt", {**ckpt, "optimizer": optimizer.state_dict(),
                                               "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict()})
             write_metrics_csv(out / "metrics.csv", history)
-            _plot(history, out / "curves.png", f"{args.task} {args.model}")
+            _plot(history, out / "curves.png", f"{args.task} {args.model}", task.spec)
             print(f"epoch {epoch}/{args.epochs}  train loss {loss:.4f}  val loss {val_loss:.4f}  "
                   f"{task.summary(metrics)}{'  *best*' if improved else ''}  {row['seconds']:.1f}s", flush=True)
         ddp.barrier(info)
@@ -364,7 +364,12 @@ def write_metrics_csv(path: Path, rows: list[dict]) -> None:
     write_text_atomic(path, buf.getvalue())
 
 
-def _plot(history: list[dict], path: Path, title: str) -> None:
-    from foodcam.train.plots import plot_curves
+def describe_arch(name: str, kwargs: dict) -> str:
+    """'thinseg (width=0.5)', or just 'lraspp' when the architecture takes its defaults."""
+    return f"{name} ({', '.join(f'{k}={v}' for k, v in kwargs.items())})" if kwargs else name
 
-    plot_curves(history, path, title)
+
+def _plot(history: list[dict], path: Path, title: str, spec: TaskSpec) -> None:
+    from foodcam.train.plots import class_colours, plot_curves
+
+    plot_curves(history, path, title, colours=class_colours(spec))

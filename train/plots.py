@@ -33,9 +33,18 @@ def _series(rows: Sequence[dict], key: str) -> np.ndarray:
     return np.asarray(out)
 
 
-def plot_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
+def class_colours(spec) -> dict[str, tuple[int, int, int]]:
+    """Class name -> RGB of a task's segmentation head (runtime/tasks.py): the colours its masks are drawn in."""
+    if not getattr(spec, "has_segmentation", False) or spec.seg_head.colours is None:
+        return {}
+    return dict(zip(spec.seg_head.classes, spec.seg_head.colours))
+
+
+def plot_curves(rows: Sequence[dict], path: str | Path, title: str = "",
+                colours: dict[str, tuple[int, int, int]] | None = None) -> None:
     """Loss (train/val), the main validation metrics (val_* columns) and the per-class columns
-    (iou_<class> or any other column) against epoch, one panel each, from metrics.csv-style rows."""
+    (iou_<class> or any other column) against epoch, one panel each, from metrics.csv-style rows.
+    `colours` (class name -> RGB, `class_colours(spec)`) draws each class's curve in its mask colour."""
     if not rows:
         return
     keys = list(rows[0].keys())
@@ -47,8 +56,10 @@ def plot_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), squeeze=False)
     for ax, (name, ks) in zip(axes[0], panels):
         for k in ks:
-            ax.plot(epochs, _series(rows, k), marker="o" if len(rows) < 30 else None, ms=3,
-                    label=k if name == "loss" else k.removeprefix("iou_").removeprefix("val_"))
+            label = k if name == "loss" else k.removeprefix("iou_").removeprefix("val_")
+            rgb = (colours or {}).get(label) if name == "per class" else None
+            ax.plot(epochs, _series(rows, k), marker="o" if len(rows) < 30 else None, ms=3, label=label,
+                    color=None if rgb is None else tuple(c / 255 for c in rgb))
         ax.set_title(name)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)

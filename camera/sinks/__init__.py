@@ -14,6 +14,7 @@ from foodcam.camera.sinks.http import HttpSink
 from foodcam.camera.sinks.images import ImageSequenceSink
 from foodcam.camera.sinks.rotate import RotatingSink, Rotation, VideoBytes
 from foodcam.camera.sinks.score import ScoreSink
+from foodcam.camera.sinks.stream import StreamSink, is_stream_url
 from foodcam.camera.sinks.video import VideoSink
 from foodcam.camera.sinks.window import WindowSink, display_problem
 from foodcam.runtime.errors import FoodcamError
@@ -21,13 +22,15 @@ from foodcam.runtime.errors import FoodcamError
 __all__ = [
     "Rendered", "Sink", "Sinks", "CollectSink", "check_collectable", "EventsSink", "HttpSink",
     "ImageSequenceSink", "ScoreSink", "VideoSink", "WindowSink", "display_problem", "save_sink", "events_sink",
-    "Rotation", "RotatingSink",
+    "Rotation", "RotatingSink", "StreamSink",
 ]
 
 
 def save_sink(target: str, fps: float | None = None, rotation: Rotation | None = None) -> Sink:
     """--save: 'out.mp4' is a video (rotated into numbered files with --rotate), 'out/%06d.jpg' an image
-    sequence (its newest --keep N images kept)."""
+    sequence (its newest --keep N images kept), 'rtsp://host:8554/path' or 'rtp://host:5000' a live H.264 stream."""
+    if is_stream_url(target):  # --rotate/--keep are about files: a stream has none
+        return StreamSink(target, fps=fps)
     if "%" in target:
         if rotation is not None and rotation.rotates:
             raise FoodcamError(f"--save {target}: --rotate applies to video files and --events; "

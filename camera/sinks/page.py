@@ -1,4 +1,5 @@
-"""The live view page: the MJPEG stream and a table of stats polled from /stats (plain HTML + a little JS).
+"""The live view page: the MJPEG stream, a table of stats polled from /stats and links to /snapshot.jpg and /stats
+(plain HTML + a little JS).
 
 Rows a job does not report stay "-": the kitchen fills coverage and stirrer, the sorting line its counters
 (items, decisions, commands fired and missed, the ejection queue) and a list of its decided items."""
@@ -17,6 +18,7 @@ PAGE = """<!doctype html>
   td:first-child { color: #aaa; }
   #status.down { color: #f66; }
   pre { font-size: 0.8rem; max-height: 12rem; overflow: auto; }
+  a { color: #8cf; }
 </style>
 </head>
 <body>
@@ -38,6 +40,7 @@ PAGE = """<!doctype html>
       <tr><td>items</td><td id="items">-</td></tr>
       <tr><td>commands</td><td id="commands">-</td></tr>
     </table>
+    <p><a href="/snapshot.jpg" download>snapshot.jpg</a> (the latest frame) · <a href="/stats">/stats</a> (JSON)</p>
     <h2>events</h2>
     <pre id="events"></pre>
   </section>

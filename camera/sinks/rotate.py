@@ -226,6 +226,8 @@ class RotatingSink(Sink):
             for k, v in info.items():
                 if isinstance(v, int) and not isinstance(v, bool):
                     totals[k] = totals.get(k, 0) + v
+                elif k == "codec" and v:  # what the video segments are encoded as
+                    totals[k] = v
 
     def summary(self) -> dict:
         totals, files = dict(self.totals), list(self.finished)

@@ -6,6 +6,8 @@ import argparse
 
 from foodcam.camera.cli import add_output_args
 
+from foodcam.argtypes import nonnegative_float, positive_float, positive_int
+
 
 def _sort(args) -> int:
     from foodcam.camera.sorting.app import main
@@ -29,12 +31,12 @@ def register(sub) -> None:
     p.add_argument("--source", required=True, help="camera URI, video, image folder or synth://conveyor")
     p.add_argument("--line", required=True, help="line.yaml (lane, timing, decision, actuator)")
     p.add_argument("--audit", default=None, help="JSONL audit log, one line per item (appended)")
-    p.add_argument("--max-seconds", type=float, default=None,
+    p.add_argument("--max-seconds", type=positive_float, default=None,
                    help="stop after this much source time (simulated seconds for synth/recorded sources)")
-    p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p.add_argument("--max-frames", type=positive_int, default=None, help="stop after this many frames")
     p.add_argument("--dry-run", action="store_true", help="log commands instead of using the line's actuator")
     p.add_argument("--realtime", action="store_true", help="pace synthetic/recorded sources on the wall clock")
-    p.add_argument("--sim-latency", type=float, default=None, metavar="S",
+    p.add_argument("--sim-latency", type=nonnegative_float, default=None, metavar="S",
                    help="simulated clock: assume S seconds of processing per frame instead of measuring it "
                         "(results that do not depend on how busy this machine is)")
     p.add_argument("--backend", default=None, help="model backend (onnxruntime | cpu | cuda | tensorrt)")

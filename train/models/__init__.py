@@ -73,7 +73,7 @@ def get_entry(name: str, task: TaskSpec | None = None) -> ModelEntry:
     kind = task.kind if task is not None else None
     entry = MODELS.get(name)
     if entry is None:
-        raise FoodcamError(f"unknown model {name!r}; known {kind or ''} models: {', '.join(model_names(kind))}")
+        raise FoodcamError(f"unknown model {name!r}; known {kind + ' ' if kind else ''}models: {', '.join(model_names(kind))}")
     if kind is not None and entry.kind not in (kind, "multitask"):
         raise FoodcamError(
             f"model {name!r} is a {entry.kind} model but task {task.name!r} needs a {kind} model: "
