@@ -10,9 +10,9 @@ multi-value flag takes a list, a switch takes True/False. The handler leaves wha
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import PurePath
 
+from foodcam.argparsing import did_you_mean
 from foodcam.runtime.errors import FoodcamError
 
 
@@ -57,8 +57,8 @@ def namespace(verb: str, where: str, kwargs: dict) -> argparse.Namespace:
         action = names.get(key.replace("-", "_"))
         if action is None:
             known = sorted({a.dest for a in names.values()})
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}=?" if close else f"known: {', '.join(known)}"
+            close = did_you_mean(key, known, quote=False)
+            hint = close.replace("?", "=?") if close else f"known: {', '.join(known)}"
             raise FoodcamError(f"{where}: unexpected keyword {key}= (flags of 'foodcam {verb}'); {hint}")
         if value is None:  # None = not given: the flag's default
             continue
