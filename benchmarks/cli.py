@@ -17,9 +17,17 @@ Rows a machine cannot run stay in the table as skipped, with the reason.
 
 
 def _bench(args) -> int:
+    from foodcam.runtime.outdir import output_dir, print_wrote
+
+    measures = bool(args.models) and not args.compare  # --compare reads two reports and writes nothing
+    if measures:
+        args.out = str(output_dir(args.out, "bench"))  # default runs/bench/benchN; checked before any work
     from foodcam.benchmarks.run import main
 
-    return main(args)
+    rc = main(args)
+    if measures:
+        print_wrote("bench", args.out)
+    return rc
 
 
 def _positive_float(text: str) -> float:
@@ -55,7 +63,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds for the comparisons (0: none)")
     p.add_argument("--round-iters", type=int, default=20, help="timed calls per artifact per round")
     p.add_argument("--timeout", type=_positive_float, default=1800.0, help="seconds allowed per row's worker")
-    p.add_argument("--out", default=None, help="report folder (default benchmarks/results/<machine>/)")
+    p.add_argument("--out", default=None, help="report folder (default: a new runs/bench/benchN in the current folder)")
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
                    help="compare two bench.json reports row by row instead of measuring")

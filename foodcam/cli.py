@@ -86,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"foodcam {args.verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
         return 2
+    except OSError as e:  # a file the verb could not read or write (read-only folder, disk full, ...): one line
+        if args.verbose:
+            raise
+        from foodcam.runtime.outdir import os_error_message
+
+        print(f"foodcam {args.verb}: error: {os_error_message(e)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"foodcam {args.verb}: interrupted", file=sys.stderr)
         return 130
