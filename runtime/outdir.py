@@ -10,6 +10,7 @@ traceback after minutes of work. Torch-free: the deployed side checks its output
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.util
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from foodcam.runtime.errors import FoodcamError
 
 RUNS = Path("runs")
+_claimed: list[Path] = []  # run folders made by run_dir in this process (release_empty_runs removes unused ones)
 # the import packages foodcam installs (setup.py SUBPACKAGES, plus foodcam itself and its doctor)
 _PACKAGES = ("foodcam", "foodcam.train", "foodcam.export", "foodcam.runtime", "foodcam.camera",
              "foodcam.benchmarks", "foodcam.scenes", "foodcam.app")
@@ -58,8 +60,16 @@ def run_dir(verb: str, root: str | os.PathLike | None = None) -> Path:
             continue
         except OSError as e:
             raise FoodcamError(f"{parent / name}: cannot create the output folder ({_reason(e)})") from None
+        _claimed.append(parent / name)
         return base / name if root is None else parent / name
     raise FoodcamError(f"{parent}: no free run folder name left; clean up old runs")
+
+
+def release_empty_runs() -> None:
+    """After a verb failed: remove the run folders it claimed but left empty (no runs/eval/eval7 per typo)."""
+    while _claimed:
+        with contextlib.suppress(OSError):
+            _claimed.pop().rmdir()  # only succeeds when empty
 
 
 def output_dir(out: str | os.PathLike | None, verb: str, flag: str = "--out") -> Path:
