@@ -8,7 +8,9 @@ EPILOG = """examples:
   foodcam bench --models runs/k/best.pt runs/k/model.onnx runs/k/model.fp16.onnx runs/k/model.int8.onnx \\
                 --backends cpu torch --threads 2 --data data/kitchen --loop-frames 100
   foodcam bench --models model.engine model.onnx --backends tensorrt cuda --batch 1 8
-  foodcam bench --compare benchmarks/results/old/bench.json benchmarks/results/new/bench.json
+  foodcam bench --compare runs/bench/bench/bench.json runs/bench/bench2/bench.json
+
+without --out, reports go to a new runs/bench/bench, runs/bench/bench2, ... in the current folder.
 
 backends: cpu (ONNX Runtime CPU EP), cuda (ONNX Runtime CUDA EP; PyTorch on CUDA for a .pt),
           tensorrt (an .engine, or an .onnx built into one), torch (PyTorch eager on the CPU for a .pt).

@@ -282,3 +282,34 @@ def test_export_says_it_overwrites_an_existing_onnx(tmp_path):
     assert f"foodcam export: warning: {target} exists and will be overwritten" in p.stderr
     assert target.read_bytes() != b"an older export"
     assert f"foodcam export: wrote {target}" in p.stdout
+
+
+def test_export_of_read_only_weights_fails_before_loading(tmp_path):
+    """The issue's case: `foodcam export` beside weights in a read-only folder, no --out: one line, exit 2, at once."""
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 0o500 does not deny writing (test_every_verb_... covers --out)")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (ro / "kitchen.pt").write_bytes(KITCHEN_PT.read_bytes())
+    ro.chmod(0o500)
+    try:
+        [r] = _drive([["export", "--weights", str(ro / "kitchen.pt")]], cwd=tmp_path)
+    finally:
+        ro.chmod(0o700)
+    assert r["rc"] == 2 and r["heavy"] == [], r
+    assert r["err"].startswith(f"foodcam export: error: output folder (beside --weights) {ro / 'model.onnx'}: ")
+    assert r["err"].count("\n") == 1 and "permission denied" in r["err"]
+
+
+def test_exporting_a_shipped_model_writes_a_run_not_into_the_package(tmp_path, monkeypatch):
+    """The shipped checkpoints live inside the package: their export goes to runs/export/exportN/ instead."""
+    import foodcam.export.main as export_main
+
+    from foodcam.cli import main
+
+    seen = []
+    monkeypatch.setattr(export_main, "main", lambda args: seen.append(args.out) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--weights", str(KITCHEN_PT), "--precision", "fp16"]) == 0
+    assert main(["export", "--weights", str(KITCHEN_PT)]) == 0
+    assert seen == [str(Path("runs/export/export/model.fp16.onnx")), str(Path("runs/export/export2/model.onnx"))]
