@@ -51,7 +51,10 @@ def run_dir(verb: str, root: str | os.PathLike | None = None) -> Path:
     (relative when `root` is None). The folder is created here, so two runs never share one."""
     base = RUNS / verb
     parent = Path(root) / base if root is not None else base
-    check_writable(parent, "output folder", kind="dir")
+    try:
+        check_writable(parent, "default output folder", kind="dir")
+    except FoodcamError as e:
+        raise FoodcamError(f"{e} (run from a writable folder, or pass --out)") from None
     for n in range(1, 100_000):
         name = verb if n == 1 else f"{verb}{n}"
         try:

@@ -252,7 +252,7 @@ def test_an_os_error_mid_verb_is_one_line(tmp_path, monkeypatch, capsys):
 
 NO_MATPLOTLIB = """
 import json, logging, shutil, sys
-sys.modules["matplotlib"] = None  # as on a Jetson without it: every import of matplotlib fails
+sys.modules["matplotlib"] = sys.modules["torch"] = None  # the deployed side: every import of them fails
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 from foodcam.cli import main
 from foodcam.benchmarks.report import write_reports
@@ -265,8 +265,8 @@ print(sorted(p.name for p in write_reports(report, out + "/bench").values()))
 
 
 def test_eval_and_bench_reports_without_matplotlib(tmp_path):
-    """The deployed side has no matplotlib: eval and the bench report write their JSON and tables, skip the PNGs,
-    and say so once."""
+    """The deployed side has no matplotlib (nor torch): eval of an ONNX and the bench report write their JSON and
+    tables, skip the PNGs, and say so once."""
     report = ROOT / "benchmarks/results/cpu-amd-epyc-2c/bench.json"
     p = subprocess.run([sys.executable, "-c", NO_MATPLOTLIB, str(tmp_path), str(KITCHEN_ONNX), str(report)],
                        capture_output=True, text=True, timeout=300)
