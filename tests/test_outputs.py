@@ -280,12 +280,35 @@ def test_eval_and_bench_reports_without_matplotlib(tmp_path):
     assert "Traceback" not in p.stderr
 
 
+def test_int8_export_warns_before_rewriting_model_onnx(tmp_path, monkeypatch, capsys):
+    """The INT8 export rewrites the FP32 model.onnx beside the weights (its reference): it says so, up front, naming
+    the file (the export itself is stopped right after, at the checkpoint load; the slow test below runs one)."""
+    import foodcam.train.checkpoint as checkpoint
+
+    from foodcam.cli import main
+
+    weights = tmp_path / "kitchen.pt"
+    weights.write_bytes(b"stand-in: never loaded")
+    (tmp_path / "model.onnx").write_bytes(b"an earlier fp32 export")
+
+    def stop(path):
+        raise FoodcamError(f"stopped at loading {path}")
+
+    monkeypatch.setattr(checkpoint, "load_checkpoint", stop)
+    assert main(["export", "--weights", str(weights), "--precision", "int8", "--calib", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"foodcam export: warning: {tmp_path / 'model.onnx'} exists and will be overwritten",
+                   f"foodcam export: error: stopped at loading {weights}"]
+    assert main(["export", "--weights", str(weights), "--out", str(tmp_path / "new.onnx")]) == 2
+    assert "warning" not in capsys.readouterr().err  # nothing there yet: no warning
+
+
 @pytest.mark.slow
 def test_export_says_it_overwrites_an_existing_onnx(tmp_path):
     target = tmp_path / "model.onnx"
     target.write_bytes(b"an older export")
     p = subprocess.run([sys.executable, "-m", "foodcam", "export", "--weights", str(KITCHEN_PT), "--out", str(target)],
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=1800)
     assert p.returncode == 0, p.stderr
     assert f"foodcam export: warning: {target} exists and will be overwritten" in p.stderr
     assert target.read_bytes() != b"an older export"
