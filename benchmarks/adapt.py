@@ -23,7 +23,6 @@ from pathlib import Path
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path, write_json_atomic, write_text_atomic
 
-
 MONITOR_VAL = 8  # val frames the training itself looks at each epoch; the scores use every frame of DATA/val
 
 

@@ -10,7 +10,9 @@ EPILOG = """examples:
   foodcam bench --models runs/k/best.pt runs/k/model.onnx runs/k/model.fp16.onnx runs/k/model.int8.onnx \\
                 --backends cpu torch --threads 2 --data data/kitchen --loop-frames 100
   foodcam bench --models model.engine model.onnx --backends tensorrt cuda --batch 1 8
-  foodcam bench --compare benchmarks/results/old/bench.json benchmarks/results/new/bench.json
+  foodcam bench --compare runs/bench/bench/bench.json runs/bench/bench2/bench.json
+
+without --out, reports go to a new runs/bench/bench, runs/bench/bench2, ... in the current folder.
 
 backends: cpu (ONNX Runtime CPU EP), cuda (ONNX Runtime CUDA EP; PyTorch on CUDA for a .pt),
           tensorrt (an .engine, or an .onnx built into one), torch (PyTorch eager on the CPU for a .pt).
@@ -19,9 +21,17 @@ Rows a machine cannot run stay in the table as skipped, with the reason.
 
 
 def _bench(args) -> int:
+    from foodcam.runtime.outdir import output_dir, print_wrote
+
+    measures = bool(args.models) and not args.compare  # --compare reads two reports and writes nothing
+    if measures:
+        args.out = str(output_dir(args.out, "bench"))  # default runs/bench/benchN; checked before any work
     from foodcam.benchmarks.run import main
 
-    return main(args)
+    rc = main(args)
+    if measures:
+        print_wrote("bench", args.out)
+    return rc
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,7 +57,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rounds", type=nonnegative_int, default=5, help="interleaved rounds for the comparisons (0: none)")
     p.add_argument("--round-iters", type=positive_int, default=20, help="timed calls per artifact per round")
     p.add_argument("--timeout", type=positive_float, default=1800.0, help="seconds allowed per row's worker")
-    p.add_argument("--out", default=None, help="report folder (default benchmarks/results/<machine>/)")
+    p.add_argument("--out", default=None, help="report folder (default: a new runs/bench/benchN in the current folder)")
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
                    help="compare two bench.json reports row by row instead of measuring")

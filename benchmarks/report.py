@@ -262,10 +262,12 @@ def csv_text(rows: list[dict]) -> str:
 def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dict[str, Path]:
     """bench.json, bench.csv, bench.md and bench.png in `out_dir`; the paths written."""
     from foodcam.benchmarks.chart import write_chart
+    from foodcam.runtime.plotting import can_plot
 
     out = Path(out_dir)
     paths = {k: out / f"{stem}.{k}" for k in ("json", "csv", "md", "png")}
-    chart = write_chart(report["rows"], paths["png"], title=f"foodcam bench — {report['machine']}")
+    chart = can_plot("the bench chart") and write_chart(report["rows"], paths["png"],
+                                                        title=f"foodcam bench — {report['machine']}")
     if not chart:
         paths.pop("png")
     write_json_atomic(paths["json"], report, default=str)

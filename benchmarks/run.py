@@ -19,10 +19,10 @@ from foodcam.benchmarks.sysinfo import machine_slug, system_info, usable_cores
 from foodcam.benchmarks.timing import latency_stats, throughput_fps, timer_overhead
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
+from foodcam.runtime.outdir import output_dir
 from tqdm import tqdm
 
 DEFAULT_ITERS = 100
-RESULTS = Path(__file__).resolve().parent / "results"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -204,10 +204,6 @@ def load_average() -> list[float] | None:
         return None
 
 
-def default_out(machine: str) -> Path:
-    return RESULTS / machine
-
-
 def main(args) -> int:
     if args.compare:
         from foodcam.benchmarks.compare import main as compare_main
@@ -219,7 +215,7 @@ def main(args) -> int:
     rows = plan_rows(args.models, args.backends, args.imgsz, args.batch, verify=getattr(args, "verify", False))
     info = system_info()
     machine = machine_slug(info)
-    out_dir = Path(args.out) if args.out else default_out(machine)
+    out_dir = output_dir(args.out, "bench")  # the CLI resolved --out (default runs/bench/benchN) before any work
     timer = timer_overhead()
     load_start = load_average()
     with tempfile.TemporaryDirectory(prefix="foodcam-bench-") as t:

@@ -65,10 +65,26 @@ def _roi(text: str) -> tuple[float, float, float, float]:
         raise argparse.ArgumentTypeError(f"pan region {text!r}: expected CX,CY,RX,RY in 0..1, e.g. 0.5,0.5,0.4,0.4") from None
 
 
+def check_loop_outputs(args, *extra: tuple[str, object, str]) -> list:
+    """Check every file output of the frame loop (and `extra` (flag, path, kind) ones) for writability before the
+    model loads; returns the paths given, for the closing `wrote` line."""
+    from foodcam.runtime.outdir import check_outputs
+
+    outputs = [("--save", args.save, "file"), ("--events", args.events, "file"),
+               ("--collect", getattr(args, "collect", None), "dir"), *extra]
+    check_outputs(outputs)
+    return [p for _, v, _ in outputs for p in (v if isinstance(v, list) else [v]) if p]
+
+
 def _run(args) -> int:
+    from foodcam.runtime.outdir import print_wrote
+
+    written = check_loop_outputs(args, ("--summary", args.summary, "file"))
     from foodcam.camera.app import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("run", *written)
+    return rc
 
 
 def add_output_args(p: argparse.ArgumentParser) -> None:

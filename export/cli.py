@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from foodcam.runtime.outdir import check_writable, inside_package, print_wrote, run_dir
+
 from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_float, positive_int
 
 
 def _export(args):
-    from foodcam.export.main import main
+    weights = Path(args.weights)
+    if args.out:
+        check_writable(args.out, "--out", kind="file")
+    elif inside_package(weights):  # e.g. the shipped model: never write into the installed package
+        suffix = "" if args.precision == "fp32" else f".{args.precision}"
+        args.out = str(run_dir("export") / f"model{suffix}.onnx")
+    else:
+        check_writable(weights.parent / "model.onnx", "output folder (beside --weights)", kind="file")
+    from foodcam.export.main import main, output_paths
 
-    return main(args)
+    rc = main(args)
+    print_wrote("export", *dict.fromkeys(output_paths(weights, args.out, args.precision)))
+    return rc
 
 
 def _build(args):
+    onnx = Path(args.onnx)
+    if args.out:
+        check_writable(args.out, "--out", kind="file")
+    elif inside_package(onnx):  # the shipped ONNX: the engine goes to runs/build/buildN
+        args.out = str(run_dir("build") / onnx.with_suffix(".engine").name)
+    else:
+        check_writable(onnx.with_suffix(".engine"), "output folder (beside the ONNX)", kind="file")
+    if args.timing_cache:
+        check_writable(args.timing_cache, "--timing-cache", kind="file")
     from foodcam.export.trt_build import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("build", args.out or onnx.with_suffix(".engine"))
+    return rc
 
 
 def register(sub) -> None:
@@ -22,7 +47,8 @@ def register(sub) -> None:
     p.add_argument("--weights", required=True, help="a foodcam .pt checkpoint")
     p.add_argument("--imgsz", type=positive_int, nargs=2, metavar=("H", "W"), default=None, help="input size (default: trained size)")
     p.add_argument("--opset", type=positive_int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
-    p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx)")
+    p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx; "
+                   "for the shipped models a new runs/export/exportN/); an existing file is overwritten, with a warning")
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
     p.add_argument("--target", choices=["tensorrt", "cpu"], default="tensorrt",
                    help="int8: tensorrt = symmetric S8S8 Q/DQ (what TensorRT builds from); cpu = the ONNX Runtime CPU "
@@ -44,7 +70,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("build", help="ONNX -> TensorRT engine (plain plan + sidecar JSON)")
     p.add_argument("onnx", help="deployment ONNX from `foodcam export`")
-    p.add_argument("--out", default=None, help="output .engine (default: beside the ONNX)")
+    p.add_argument("--out", default=None, help="output .engine (default: beside the ONNX; for the shipped models "
+                   "a new runs/build/buildN/)")
     p.add_argument("--workspace", type=positive_float, default=2.0, help="workspace pool limit, GiB")
     p.add_argument("--timing-cache", default=None, help="timing cache file, read and updated")
     p.add_argument("--opt-level", type=int_range(0, 5), default=3, help="builder optimisation level 0-5")

@@ -170,6 +170,8 @@ def main(args) -> int:
     if args.calib_count < 1:
         raise FoodcamError(f"--calib-count {args.calib_count}: expected at least 1")
     artifact, reference = output_paths(weights, args.out, precision)
+    for existing in [p for p in dict.fromkeys((reference, artifact)) if p.exists()]:
+        print(f"foodcam export: warning: {existing} exists and will be overwritten", file=sys.stderr, flush=True)
     model, ckpt = load_checkpoint(weights)
     task: TaskSpec = ckpt["task"]
     if args.imgsz:

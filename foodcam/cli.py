@@ -52,6 +52,17 @@ def install_hint(missing: str | None) -> str:
     return INSTALL_HINTS.get(top, "install foodcam[train] for the PyTorch side")
 
 
+def _call(args: argparse.Namespace) -> int:
+    """The verb; when it fails, the run folders it claimed and left empty go (no empty runs/eval/eval7 per typo)."""
+    try:
+        return args.func(args)
+    except BaseException:
+        from foodcam.runtime.outdir import release_empty_runs
+
+        release_empty_runs()
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -83,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        rc = args.func(args)
+        rc = _call(args)
     except FoodcamError as e:
         if args.verbose:
             raise
@@ -93,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             raise
         print(f"foodcam {verb}: error: missing package {e.name!r} ({install_hint(e.name)})", file=sys.stderr)
+        return 2
+    except OSError as e:  # a file the verb could not read or write (read-only folder, disk full, ...): one line
+        if args.verbose:
+            raise
+        from foodcam.runtime.outdir import os_error_message
+
+        print(f"foodcam {args.verb}: error: {os_error_message(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"foodcam {verb}: interrupted", file=sys.stderr)

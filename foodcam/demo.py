@@ -86,12 +86,17 @@ def run_demo(out: Path, plan: DemoPlan) -> int:
 
 
 def _demo(args) -> int:
-    return run_demo(Path(args.out), QUICK if args.quick else DemoPlan(train=args.train))
+    from foodcam.runtime.outdir import output_dir, print_wrote
+
+    out = output_dir(args.out, "demo")  # default runs/demo/demoN; checked before any step runs
+    rc = run_demo(out, QUICK if args.quick else DemoPlan(train=args.train))
+    print_wrote("demo", out)
+    return rc
 
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="the main job end to end: the shipped model's camera loop, or --train the chain")
-    p.add_argument("--out", default="runs/demo", help="output folder")
+    p.add_argument("--out", default=None, help="output folder (default: a new runs/demo/demoN)")
     p.add_argument("--train", action="store_true",
                    help="synthesise, train, evaluate and export a model first (4-8 min on 2 CPU cores)")
     p.add_argument("--quick", action="store_true", help="a tiny --train version (seconds) for smoke tests")

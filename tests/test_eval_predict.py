@@ -105,11 +105,13 @@ def test_eval_checkpoint_and_onnx_agree(kitchen_ckpt, kitchen_onnx, kitchen_data
     assert reports["pt"]["miou"] > 1.5 * majority / len(truth)
 
 
-def test_eval_writes_beside_the_weights_by_default(kitchen_onnx, kitchen_data):
+def test_eval_writes_a_numbered_run_in_the_current_folder_by_default(kitchen_onnx, kitchen_data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     assert foodcam("eval", "--weights", kitchen_onnx, "--data", kitchen_data, "--split", "test") == 0
-    report = json.loads((kitchen_onnx.parent / "eval_test" / "metrics.json").read_text())
+    report = json.loads((tmp_path / "runs/eval/eval/metrics.json").read_text())
     assert report["split"] == "test" and 0.0 <= report["miou"] <= 1.0
-    assert (kitchen_onnx.parent / "eval_test" / "confusion.png").is_file()
+    assert (tmp_path / "runs/eval/eval/confusion.png").is_file()
+    assert not (kitchen_onnx.parent / "eval_test").exists()
 
 
 def test_evaluate_segmentation_batches_and_keeps_masks(pt, pt_eval, val):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
+
 from foodcam.argtypes import (
     finite_float,
     fraction,
@@ -25,9 +28,12 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _synth(args):
+    args.out = str(output_dir(args.out, "synth"))  # default runs/synth/synthN; checked before any work
     from foodcam.train.synth import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("synth", args.out)
+    return rc
 
 
 def _data(args):
@@ -47,33 +53,47 @@ def _lr(text: str):
 
 
 def _data_import(args):
+    check_writable(args.out, "--out", kind="dir")
     from foodcam.train.data.imports import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("data import", args.out)
+    return rc
 
 
 def _train(args):
+    if args.resume and not args.out:
+        raise FoodcamError("--resume continues OUT/last.pt: give the run folder with --out")
+    args.out = str(output_dir(args.out, "train"))  # default runs/train/trainN; checked before torch loads
     from foodcam.train.engine import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("train", args.out)
+    return rc
 
 
 def _eval(args):
+    args.out = str(output_dir(args.out, "eval"))  # default runs/eval/evalN; checked before the model loads
     from foodcam.train.evaluate import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("eval", args.out)
+    return rc
 
 
 def _predict(args):
+    args.out = str(output_dir(args.out, "predict"))  # default runs/predict/predictN; checked before the model loads
     from foodcam.train.predict import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("predict", args.out)
+    return rc
 
 
 def register(sub) -> None:
     p = sub.add_parser("synth", help="write a procedural dataset in the real data's layout")
     p.add_argument("task", choices=["kitchen", "fruit", "foodseg"], help="which scene to render")
-    p.add_argument("--out", required=True, help="output dataset folder")
+    p.add_argument("--out", default=None, help="output dataset folder (default: a new runs/synth/synthN)")
     p.add_argument("--count", type=positive_int, default=600, help="number of images in all splits")
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--size", type=_size, default=None,
@@ -133,7 +153,8 @@ def register(sub) -> None:
     p.add_argument("--weight-decay", type=nonnegative_float, default=1e-4)
     p.add_argument("--width", type=positive_float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
-    p.add_argument("--out", required=True, help="run folder (best.pt, last.pt, metrics.csv, curves.png)")
+    p.add_argument("--out", default=None,
+                   help="run folder (best.pt, last.pt, metrics.csv, curves.png; default: a new runs/train/trainN)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--workers", type=nonnegative_int, default=0, help="data loader worker processes")
@@ -153,7 +174,8 @@ def register(sub) -> None:
     p.add_argument("--weights", required=True, help=".pt, .onnx or .engine")
     p.add_argument("--data", required=True, help="dataset folder")
     p.add_argument("--split", default="val")
-    p.add_argument("--out", default=None, help="folder for metrics.json and confusion.png (default: beside weights)")
+    p.add_argument("--out", default=None,
+                   help="folder for metrics.json and confusion.png (default: a new runs/eval/evalN)")
     p.add_argument("--device", default=None)
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
     p.set_defaults(func=_eval)
@@ -161,7 +183,7 @@ def register(sub) -> None:
     p = sub.add_parser("predict", help="colour-coded masks (or labels) for an image, folder or glob")
     p.add_argument("--weights", required=True, help=".pt, .onnx or .engine")
     p.add_argument("--source", required=True, help="image file, folder or glob")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--out", default=None, help="output folder (default: a new runs/predict/predictN)")
     p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
     p.add_argument("--alpha", type=fraction, default=0.5)
     p.add_argument("--topk", type=positive_int, default=2, help="classification heads: top-k labels printed per head "

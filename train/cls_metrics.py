@@ -134,7 +134,11 @@ def format_classification(metrics: dict) -> str:
 
 
 def plot_head_confusions(metrics: dict, out: str | Path, title: str = "") -> list[Path]:
-    """One confusion_<head>.png per head in `out`; returns the paths."""
+    """One confusion_<head>.png per head in `out`; returns the paths (none where matplotlib is missing)."""
+    from foodcam.runtime.plotting import can_plot
+
+    if not can_plot("confusion matrices"):
+        return []
     from foodcam.train.plots import plot_confusion
 
     paths = []

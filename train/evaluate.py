@@ -17,6 +17,8 @@ from foodcam.runtime.fmt import pct
 from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
+from foodcam.runtime.outdir import output_dir
+from foodcam.runtime.plotting import can_plot
 from foodcam.runtime.tasks import IGNORE_INDEX
 from tqdm import tqdm
 
@@ -244,7 +246,7 @@ def main(args) -> int:
     with model:
         metrics = evaluate_model(model, args.data, args.split)
         report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
-    out = Path(args.out) if args.out else weights.parent / f"eval_{args.split}"
+    out = Path(args.out) if args.out else output_dir(None, "eval")  # the CLI resolved and checked it already
     write_json_atomic(out / "metrics.json", report)
     args.result = {"metrics": report, "json": out / "metrics.json", "out": out}  # foodcam/api.py
     if model.task.name in NAMED_EVALUATORS:
@@ -261,20 +263,23 @@ def main(args) -> int:
         pngs = plot_head_confusions(metrics, out, f"{weights.name} on {args.split}")
         print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
         print(format_classification(metrics))
-        print(f"wrote {out / 'metrics.json'} and {', '.join(p.name for p in pngs)}")
+        print(f"wrote {out / 'metrics.json'}" + (f" and {', '.join(p.name for p in pngs)}" if pngs else ""))
         return 0
-    if "confusion" in metrics:
-        _plot(metrics, out / "confusion.png", f"{weights.name} on {args.split}")
+    plotted = "confusion" in metrics and _plot(metrics, out / "confusion.png", f"{weights.name} on {args.split}")
     print(f"{weights.name} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
     print(format_table(metrics))
     for name, g in (metrics.get("per_group") or {}).items():
         ious = " ".join(f"{c} {pct(v)}" for c, v in g["iou"].items())
         print(f"  style {name:<8} mIoU {pct(g['miou'])}  ({ious}; {g['images']} images)")
-    print(f"wrote {out / 'metrics.json'} and {out / 'confusion.png'}")
+    print(f"wrote {out / 'metrics.json'}" + (f" and {out / 'confusion.png'}" if plotted else ""))
     return 0
 
 
-def _plot(metrics: dict, path: Path, title: str) -> None:
+def _plot(metrics: dict, path: Path, title: str) -> bool:
+    """The confusion matrix PNG; False (after one warning) where matplotlib is missing."""
+    if not can_plot("confusion matrices"):
+        return False
     from foodcam.train.plots import plot_confusion  # writes atomically
 
     plot_confusion(np.asarray(metrics["confusion"]), list(metrics["classes"]), path, title=title)
+    return True

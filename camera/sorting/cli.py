@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.camera.cli import add_output_args
+from foodcam.camera.cli import add_output_args, check_loop_outputs
 
 from foodcam.argtypes import nonnegative_float, positive_float, positive_int
 
 
 def _sort(args) -> int:
+    from foodcam.runtime.outdir import print_wrote
+
+    written = check_loop_outputs(args, ("--audit", args.audit, "file"), ("--json", args.json, "file"))
     from foodcam.camera.sorting.app import main
 
-    return main(args)
+    rc = main(args)
+    print_wrote("sort", *written)
+    return rc
 
 
 def register(sub) -> None:
