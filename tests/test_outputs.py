@@ -134,7 +134,7 @@ def test_every_verb_fails_fast_on_an_unwritable_output(kind, tmp_path):
             lines = r["err"].strip().splitlines()
             assert r["rc"] == 2, r
             assert "Traceback" not in r["err"], r
-            assert len(lines) == 1 and lines[0].startswith(f"foodcam {r['argv'][0]}: error: "), (verb, r["err"])
+            assert len(lines) == 1 and lines[0].startswith(f"foodcam {verb}: error: "), (verb, r["err"])
             assert str(named) in lines[0], (verb, lines[0])
         assert results[-1]["heavy"] == [], f"a case loaded {results[-1]['heavy']} before failing on its output"
         assert sorted(p for p in tmp_path.rglob("*")) == before, "a failed verb left files behind"
