@@ -192,7 +192,7 @@ class TritonModel(Model):
 
     def _infer(self, batch: np.ndarray) -> dict[str, np.ndarray]:
         mod = self._mod
-        shape = list(batch.shape) if self.max_batch else list(batch.shape)
+        shape = list(batch.shape)  # no batching (max_batch_size 0): the config's dims include the batch axis of 1
         try:
             if self.use_shm and not self._registered:
                 self._setup_shm()
