@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[train,actuators,app,dev]'
+	$(PY) -m pip install -q -e '.[train,actuators,app,dev,triton]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,11 +23,18 @@ PORT ?= 7860
 app: $(STAMP)
 	$(VENV)/bin/foodcam app $(addprefix --model ,$(MODELS)) --port $(PORT)
 
-test: $(STAMP)
+# PyTriton's tritonserver for the Triton tests, in its own venv (it pins numpy/protobuf); they skip without it
+TRITON_VENV := .venv-pytriton
+$(TRITON_VENV)/.installed:
+	$(PYTHON) -m venv $(TRITON_VENV)
+	$(TRITON_VENV)/bin/pip install -q nvidia-pytriton onnxruntime || echo "no PyTriton: the Triton server tests will skip"
+	touch $@
+
+test: $(STAMP) $(TRITON_VENV)/.installed
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) runs/demo
+	rm -rf $(VENV) $(TRITON_VENV) runs/demo

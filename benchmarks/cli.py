@@ -11,6 +11,7 @@ EPILOG = """examples:
                 --backends cpu torch --threads 2 --data data/kitchen --loop-frames 100
   foodcam bench --models model.engine model.onnx --backends tensorrt cuda --batch 1 8
   foodcam bench --compare runs/bench/bench/bench.json runs/bench/bench2/bench.json
+  foodcam bench --streams 1 2 4 8 --models model.onnx grpc://127.0.0.1:8001/kitchen --seconds 10
 
 without --out, reports go to a new runs/bench/bench, runs/bench/bench2, ... in the current folder.
 
@@ -59,6 +60,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=positive_float, default=1800.0, help="seconds allowed per row's worker")
     p.add_argument("--out", default=None, help="report folder (default: a new runs/bench/benchN in the current folder)")
     p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
+    p.add_argument("--streams", nargs="+", type=positive_int, default=None, metavar="N",
+                   help="multi-stream mode: N synthetic streams through each model in one process, batched; "
+                        "aggregate FPS and per-stream latency per N (--models may include grpc://HOST:8001/NAME); "
+                        "timed by --seconds (default 10) or --iters frames")
+    p.add_argument("--stream-batch", type=positive_int, default=None, metavar="B",
+                   help="--streams: at most B frames per inference call (default: one per stream)")
     p.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), default=None,
                    help="compare two bench.json reports row by row instead of measuring")
     p.add_argument("--threshold", type=nonnegative_float, default=0.05, help="--compare: flag ratios beyond this fraction")

@@ -209,6 +209,10 @@ def main(args) -> int:
         from foodcam.benchmarks.compare import main as compare_main
 
         return compare_main(args.compare[0], args.compare[1], args.threshold)
+    if getattr(args, "streams", None):
+        from foodcam.benchmarks.streams import main as streams_main
+
+        return streams_main(args)
     if not args.models:
         raise FoodcamError("give --models A B ... to measure, or --compare OLD.json NEW.json")
     settings = settings_from(args)

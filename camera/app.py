@@ -84,19 +84,28 @@ def stop_on_signals(pipeline: Pipeline) -> Iterator[None]:
             signal.signal(s, h)
 
 
-def run(args) -> dict:
-    """Open everything, run the loop, finalise the outputs; the summary of the run."""
+def _open_model(args):
     from foodcam.runtime.open import open_model  # the backend library loads only when a run starts
 
+    # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
+    # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
+    threads = {"threads": args.threads} if args.threads else {}
+    return open_model(args.model, backend=args.backend, spin=False, verify=getattr(args, "verify", False), **threads)
+
+
+def run(args) -> dict:
+    """Open everything, run the loop, finalise the outputs; the summary of the run."""
+    sources = args.source if isinstance(args.source, list) else [args.source]
+    if len(sources) > 1 or getattr(args, "batch", None):
+        from foodcam.camera.multistream_app import run_streams
+
+        return run_streams(args, sources, _open_model, make_outputs, stop_on_signals)
+    args.source = sources[0]
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(
             open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size,
                         retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
-        # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
-        # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
-        threads = {"threads": args.threads} if args.threads else {}
-        model = stack.enter_context(open_model(args.model, backend=args.backend, spin=False,
-                                               verify=getattr(args, "verify", False), **threads))
+        model = stack.enter_context(_open_model(args))
         options = {"pan_roi": args.pan_roi} if args.pan_roi else {}
         sinks = stack.enter_context(
             Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))
@@ -120,6 +129,9 @@ def format_summary(s: dict) -> str:
         f"  per stage (ms): {stages}" + (f" | latency {s['latency_ms']:.1f}" if s.get("latency_ms") else ""),
         f"  dropped {s['dropped']}, skipped {s['skipped']}, reopened {s['reopens']}",
     ]
+    if s.get("model_dropped") or s.get("model_reconnects"):
+        lines.append(f"  model unreachable: {s.get('model_dropped', 0)} frames dropped, "
+                     f"reconnected {s.get('model_reconnects', 0)} time(s)")
     acc = s.get("accuracy")
     if acc:
         lines.append(f"  vs ground truth: mIoU {acc['miou']:.3f}, pixel accuracy {acc['pixel_accuracy']:.3f} "
@@ -152,6 +164,12 @@ def main(args) -> int:
     summary = run(args)
     args.result = summary  # foodcam/api.py
     print(format_summary(summary), flush=True)
+    for i, st in summary.get("streams", {}).items():
+        print(f"  stream {i} ({st['source']}): {st['frames']} frames, {st['fps']:.1f} fps, "
+              f"latency {st['latency_ms'] or 0:.1f} ms, dropped {st.get('dropped', 0)}"
+              + (f", ENDED: {st['error']}" if st.get("error") else ""), flush=True)
+        for line in format_outputs(st):
+            print("  " + line, flush=True)
     if args.summary:
         write_text_atomic(args.summary, json.dumps(summary, indent=2, default=str) + "\n")
     return 1 if summary.get("failed_outputs") else 0

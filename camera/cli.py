@@ -23,6 +23,10 @@ outputs (any number at once):
 
 .mp4/.mov/.mkv are H.264 (ffmpeg's libx264/libopenh264, OpenCV's avc1 or GStreamer's x264enc, whichever
 exists; otherwise MPEG-4 Part 2 with a warning); the codec chosen is printed.
+several streams, one model (frames batched into one inference call; {stream} = 0, 1, ... in output paths):
+  --source rtsp://cam1/s --source rtsp://cam2/s --batch 8 --save 'out_{stream}.mp4' --events 'ev_{stream}.jsonl'
+models served by Triton: --model grpc://gpu-server:8001/kitchen  (or http://HOST:8000/NAME; ?shm=1 on its host)
+
 every flag can come from a YAML file: --config run.yaml (keys = flag names; the command line overrides)
 """
 
@@ -115,8 +119,11 @@ def add_output_args(p: argparse.ArgumentParser) -> None:
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
                        epilog=SOURCES_HELP, formatter_class=RunHelp)
-    p.add_argument("--model", required=True, help="deployment .onnx or TensorRT .engine")
-    p.add_argument("--source", required=True, help="source URI (see below)")
+    p.add_argument("--model", required=True, help="deployment .onnx, TensorRT .engine, or grpc://HOST:8001/NAME (Triton)")
+    p.add_argument("--source", required=True, action="append",
+                   help="source URI (see below); repeat it to run several streams through one model, batched")
+    p.add_argument("--batch", type=positive_int, default=None, metavar="N",
+                   help="several --source: at most N frames per inference call (default: one per stream)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
     p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
     p.add_argument("--verify", action="store_true",

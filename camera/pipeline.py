@@ -17,6 +17,10 @@ Hooks for whoever embeds the loop: `pipeline.on_frame` (callables run on the out
 rendered frame with the `Rendered` frame: a watchdog ping, a metrics exporter; one that returns True ends
 the run, stopped by "on_frame"), `pipeline.live_stats()` (what /stats serves), `pipeline.stop(reason)`
 (safe from any thread or a signal handler).
+
+A remote model (Triton) that stops answering raises `ModelUnavailable`: like a dropped camera, the loop logs it
+once, drops the frame in hand (counted: `model_dropped`), waits with capped backoff and tries the next frame;
+a live source meanwhile keeps only its newest frame. `model_reconnects` counts the recoveries.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from foodcam.camera.sdnotify import Notifier
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sources import Source
 from foodcam.camera.stats import Stats, format_line
+from foodcam.runtime.errors import ModelUnavailable
 
 log = logging.getLogger("foodcam.camera")
 
@@ -149,6 +154,9 @@ class Pipeline:
         self._faults_before: dict[str, int] = {}
         self._stage_summary: dict = {}
         self.stopped_by = ""
+        self.model_link = supervise.Reconnect(f"model {self.stage.describe()}", log, first_s=0.2, most_s=5.0)
+        self.model_link.ever_opened = True  # the model opened before the loop: its first recovery is a reconnect
+        self.model_dropped, self._model_down = 0, False
         self.notifier = Notifier.from_env()  # systemd: READY=1, then WATCHDOG=1 from the loop (no-op outside it)
 
     def _new_stats(self) -> Stats:
@@ -196,8 +204,19 @@ class Pipeline:
                         self.stop("end of source")
                     continue
                 stats.add("capture", time.perf_counter() - wait_from)
-                self._put(out_q, (frame, self.stage.process(frame, stats)))
-                frames += 1
+                try:
+                    raw = self.stage.process(frame, stats)
+                except ModelUnavailable as e:
+                    self.model_dropped += getattr(frame, "count", 1)
+                    self._model_down = True
+                    self.model_link.failed(e, self._stop)  # backoff; the next frame is the next attempt
+                    wait_from = time.perf_counter()
+                    continue
+                if self._model_down:
+                    self._model_down = False
+                    self.model_link.opened()
+                self._put(out_q, (frame, raw))
+                frames += getattr(frame, "count", 1)  # a multi-stream Batch (camera/multistream.py) is several
                 if time.perf_counter() >= next_log:
                     next_log += self.log_interval
                     log.info(format_line(stats.snapshot(), self._log_extra()))
@@ -220,6 +239,8 @@ class Pipeline:
             **self.stats.summary(),
             **self.source.counters(),
             **self._stage_summary,
+            **({"model_dropped": self.model_dropped, "model_reconnects": self.model_link.reconnects}
+               if self.model_dropped or self.model_link.reconnects else {}),
             **self.sinks.summary(),
             **({"thread_restarts": restarts} if restarts else {}),
         }
@@ -261,7 +282,8 @@ class Pipeline:
                 result = self.stage.result(frame, raw, stats)
                 with stats.time("render"):
                     out = self.sinks.render(frame, result, self.live_stats(), self.stage.events())
-                stats.frame_done(frame.t0)
+                for t0 in getattr(frame, "t0s", (frame.t0,)):
+                    stats.frame_done(t0)
                 for hook in self.on_frame:
                     if hook(out):
                         self.stop("on_frame")

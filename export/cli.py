@@ -10,18 +10,24 @@ from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_
 
 
 def _export(args):
-    weights = Path(args.weights)
-    if args.out:
+    weights = Path(args.weights) if args.weights else None  # None: --onnx / --engine into a Triton repository
+    if weights is None:
+        pass
+    elif args.out:
         check_writable(args.out, "--out", kind="file")
     elif inside_package(weights):  # e.g. the shipped model: never write into the installed package
         suffix = "" if args.precision == "fp32" else f".{args.precision}"
         args.out = str(run_dir("export") / f"model{suffix}.onnx")
     else:
         check_writable(weights.parent / "model.onnx", "output folder (beside --weights)", kind="file")
-    from foodcam.export.main import main, output_paths
+    if args.triton_repo:
+        check_writable(args.triton_repo, "--triton-repo", kind="dir")
+    from foodcam.export.main import output_paths
+    from foodcam.export.triton_cli import main  # --weights: export/main.py; --triton-repo: + the repository
 
     rc = main(args)
-    print_wrote("export", *dict.fromkeys(output_paths(weights, args.out, args.precision)))
+    if weights is not None:
+        print_wrote("export", *dict.fromkeys(output_paths(weights, args.out, args.precision)))
     return rc
 
 
@@ -44,7 +50,9 @@ def _build(args):
 
 def register(sub) -> None:
     p = sub.add_parser("export", help="checkpoint -> deployment ONNX (fp32 | fp16 | int8 Q/DQ), gated on accuracy")
-    p.add_argument("--weights", required=True, help="a foodcam .pt checkpoint")
+    p.add_argument("--weights", default=None, help="a foodcam .pt checkpoint")
+    p.add_argument("--onnx", default=None, help="--triton-repo from an existing deployment ONNX (no export)")
+    p.add_argument("--engine", default=None, help="--triton-repo from an existing TensorRT engine + sidecar")
     p.add_argument("--imgsz", type=positive_int, nargs=2, metavar=("H", "W"), default=None, help="input size (default: trained size)")
     p.add_argument("--opset", type=positive_int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
     p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx; "
@@ -66,6 +74,17 @@ def register(sub) -> None:
     p.add_argument("--split", default="val")
     p.add_argument("--max-drop", type=finite_float, default=None,
                    help="allowed metric drop vs FP32, points (fp16 0.2, int8 1.0; negative: demand a gain)")
+    t = p.add_argument_group("Triton model repository (pip install 'foodcam[triton]')")
+    t.add_argument("--triton-repo", default=None, metavar="REPO",
+                   help="also write REPO/<name>/config.pbtxt + REPO/<name>/<version>/model.onnx|model.plan "
+                        "(from --weights the ONNX is exported with a dynamic batch)")
+    t.add_argument("--name", default=None, help="model name in the repository (default: the task name)")
+    t.add_argument("--version", type=positive_int, default=1, dest="triton_version", help="model version folder (default 1)")
+    t.add_argument("--max-batch", type=positive_int, default=8, help="Triton max_batch_size with dynamic batching (default 8)")
+    t.add_argument("--instance-kind", choices=["gpu", "cpu"], default="gpu", help="instance_group kind (default gpu)")
+    t.add_argument("--instances", type=positive_int, default=1, help="model instances per device (default 1)")
+    t.add_argument("--fp16-accelerator", action="store_true",
+                   help="ONNX on a GPU: Triton's ONNX Runtime backend builds TensorRT FP16 engines")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("build", help="ONNX -> TensorRT engine (plain plan + sidecar JSON)")

@@ -3,6 +3,8 @@
     .onnx            -> ONNX Runtime (TensorRT EP, then CUDA EP, then CPU — whichever are available)
     .onnx + backend="tensorrt" -> a native TensorRT engine built once into the engine cache, then reused
     .engine / .plan  -> native TensorRT (needs the sidecar x.engine.json from `foodcam build`)
+    grpc://host:8001/name, http://host:8000/name -> a model on a Triton Inference Server (tritonclient;
+                        runtime/backends/triton.py), options shm and timeout
     .pt / .pth       -> the PyTorch checkpoint (foodcam.train.torch_model, imported only then: the deployed
                         side never needs torch for the other kinds)
 
@@ -35,6 +37,15 @@ def _construct(cls, path: Path, options: dict) -> Model:
         known = sorted(k for k in params if k not in ("self", "path"))
         raise FoodcamError(f"{path}: unknown option(s) {unknown} for {cls.__name__} (known: {', '.join(known)})")
     return cls(path, **options)
+
+
+def _construct_url(cls, url: str, options: dict) -> Model:
+    options = {k: v for k, v in options.items() if k not in ("spin", "threads")}  # local-runtime knobs: no-ops here
+    params = inspect.signature(cls.__init__).parameters
+    unknown = sorted(set(options) - set(params))
+    if unknown:
+        raise FoodcamError(f"{url}: unknown option(s) {unknown} for a Triton model")
+    return cls(url, **options)
 
 
 def _onnx_via_tensorrt(path: Path, options: dict) -> Model:
@@ -79,7 +90,16 @@ def open_model(path: str | Path, backend: str | None = None, device: str | None 
 
     Every open of an ONNX / engine checks the recorded size and (ONNX) that the weights hold no NaN/Inf;
     every model then runs one test frame (runtime.selftest); `verify=True` also compares the full sha256 recorded at export / build."""
-    model = _open(Path(path), backend, device, verify, options)
+    from foodcam.runtime.backends.triton import is_triton_url
+
+    if is_triton_url(path):
+        if backend is not None or device is not None:
+            raise FoodcamError(f"{path}: a Triton-served model runs where the server puts it; drop --backend/--device")
+        from foodcam.runtime.backends.triton import TritonModel
+
+        model = _construct_url(TritonModel, str(path), options)
+    else:
+        model = _open(Path(path), backend, device, verify, options)
     if self_test:
         from foodcam.runtime.selftest import self_test as run_self_test
 

@@ -35,7 +35,7 @@ def test_every_flag_comes_from_the_file_with_the_flags_own_types(tmp_path):
     cfg = write(tmp_path, "model: m.onnx\nsource: 0\nmax_seconds: 2\nmax-frames: 7\nsave: [a.mp4, 'f/%03d.png']\n"
                           "size: 320x240\nserve: true\nno-analytics: true\nvisualize: mask\npan-roi: 0.5,0.5,0.3,0.3\n")
     a = parse(["run", "--config", str(cfg)])
-    assert (a.model, a.source, a.max_seconds, a.max_frames) == ("m.onnx", "0", 2.0, 7)
+    assert (a.model, a.source, a.max_seconds, a.max_frames) == ("m.onnx", ["0"], 2.0, 7)  # --source repeats (several streams)
     assert a.save == ["a.mp4", "f/%03d.png"] and a.size == (320, 240)
     assert a.serve == "127.0.0.1:8080" and a.no_analytics is True and a.visualize == "mask"
     assert a.pan_roi == (0.5, 0.5, 0.3, 0.3)

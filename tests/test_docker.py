@@ -46,7 +46,7 @@ def test_the_images_config_file_is_valid_for_foodcam_run():
     argv = ["run", "--config", str(DOCKER / "run.yaml")]
     _, config = apply_config(parser, argv)
     args = parser.parse_args(argv)
-    assert args.model == "/models/model.onnx" and args.source.startswith("synth://kitchen")
+    assert args.model == "/models/model.onnx" and args.source[0].startswith("synth://kitchen")
     assert args.rotate == "50MB" and args.keep == 20 and args.serve == "0.0.0.0:8080"
 
 
