@@ -114,7 +114,12 @@ def register(sub) -> None:
     p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
                    "(e.g. a single-seg run's best.pt)")
     p.add_argument("--imgsz", type=int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
-    p.add_argument("--epochs", type=int, default=None, help="default 30; with --from: 12")
+    p.add_argument("--epochs", type=int, default=None, help="default 30; with --from: 12; with --time-budget: "
+                   "a ceiling (default 1000)")
+    p.add_argument("--time-budget", type=float, default=None, metavar="MIN",
+                   help="end the run within MIN minutes of wall-clock time: the LR schedule follows the clock "
+                        "and the last epoch is cut short so its validation still fits")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's own choice)")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
                    "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")
