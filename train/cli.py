@@ -111,6 +111,8 @@ def register(sub) -> None:
                         "foodseg-r50; with --from: the checkpoint's")
     p.add_argument("--task", dest="variant", default="multi", choices=["single-seg", "single-labels", "multi"],
                    help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
+    p.add_argument("--mask-evidence", action="store_true", help="foodseg --task multi: the ingredient head also "
+                   "reads each food's peak probability in the mask head's output")
     p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
                    "(e.g. a single-seg run's best.pt)")
     p.add_argument("--imgsz", type=int, default=None, help="square input size (default 256; with --from: the checkpoint's)")

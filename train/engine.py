@@ -270,7 +270,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
         arch_kwargs = dict(start_from["arch"].get("kwargs", {}))
     else:
         options = dict(width=args.width, freeze=getattr(args, "freeze", False),
-                       finetune_last=getattr(args, "finetune_last", False))
+                       finetune_last=getattr(args, "finetune_last", False),
+                       mask_evidence=True if getattr(args, "mask_evidence", False) else None)
         arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
     if start_from is not None and resume is None:
