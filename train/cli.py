@@ -140,10 +140,17 @@ def register(sub) -> None:
                         "foodseg-r50; with --from: the checkpoint's")
     p.add_argument("--task", dest="variant", default="multi", choices=["single-seg", "single-labels", "multi"],
                    help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
+    p.add_argument("--mask-evidence", action="store_true", help="foodseg --task multi: the ingredient head also "
+                   "reads each food's peak probability in the mask head's output")
     p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
                    "(e.g. a single-seg run's best.pt)")
     p.add_argument("--imgsz", type=positive_int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
-    p.add_argument("--epochs", type=positive_int, default=None, help="default 30; with --from: 12")
+    p.add_argument("--epochs", type=positive_int, default=None, help="default 30; with --from: 12; with --time-budget: "
+                   "a ceiling (default 1000)")
+    p.add_argument("--time-budget", type=positive_float, default=None, metavar="MIN",
+                   help="end the run within MIN minutes of wall-clock time: the LR schedule follows the clock "
+                        "and the last epoch is cut short so its validation still fits")
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for torch (default: torch's own choice)")
     p.add_argument("--batch", type=positive_int, default=8)
     p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
                    "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")

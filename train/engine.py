@@ -25,6 +25,7 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
 from foodcam.runtime.tasks import TaskSpec, get_task
 from foodcam.train import distributed as ddp
+from foodcam.train.budget import TimeBudget
 from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
 from foodcam.train.datasets import Repeat, seed_worker
 from foodcam.train.models import build_model, model_kwargs
@@ -99,10 +100,12 @@ def _batch_size(images: Any) -> int:
 
 def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.optim.Optimizer, scheduler,
                     scaler: torch.amp.GradScaler, loader: DataLoader, device: torch.device, epoch: int,
-                    epochs: int, amp: bool = False, progress: bool = True) -> float:
-    """One pass over `loader`, stepping the schedule every iteration; the mean loss per sample."""
+                    epochs: int, amp: bool = False, progress: bool = True, budget: TimeBudget | None = None) -> float:
+    """One pass over `loader`, stepping the schedule every iteration; the mean loss per sample.
+    With a `budget` the pass stops early once its training time is spent."""
     model.train()
     total, seen = 0.0, 0
+    t0 = time.monotonic()
     bar = tqdm(loader, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress, dynamic_ncols=True)
     for images, targets in bar:
         images, targets = to_input(images, device), to_device(targets, device)
@@ -119,6 +122,10 @@ def train_one_epoch(model: nn.Module, criterion: nn.Module, optimizer: torch.opt
         total += float(loss.detach()) * n
         seen += n
         bar.set_postfix(loss=f"{total / seen:.4f}", lr=f"{optimizer.param_groups[0]['lr']:.2e}")
+        if budget is not None:
+            budget.note_train(time.monotonic() - t0, seen)
+            if budget.spent():
+                break
     bar.close()
     return total / max(seen, 1)
 
@@ -187,6 +194,7 @@ def _is_better(score: float, best: float | None) -> bool:
 
 
 # the model `foodcam train TASK` uses without --model: the best one README reports for that task
+BUDGET_MAX_EPOCHS = 1000
 DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
 
 
@@ -194,6 +202,10 @@ def main(args: argparse.Namespace) -> int:
     from foodcam.train.finetune import resolve_defaults
     from foodcam.train.torch_model import resolve_device
 
+    if getattr(args, "threads", None):
+        torch.set_num_threads(int(args.threads))
+    if getattr(args, "time_budget", None) is not None and args.epochs is None:
+        args.epochs = BUDGET_MAX_EPOCHS  # the budget ends the run; --epochs is only a ceiling
     start_from = resolve_defaults(args)  # unset options; with --from, the checkpoint's model and schedule
     if getattr(args, "model", None) is None:
         args.model = DEFAULT_MODELS.get(args.task)
@@ -214,6 +226,14 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
 
     if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
         raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
+    budget = None
+    if getattr(args, "time_budget", None) is not None:
+        if args.time_budget <= 0:
+            raise FoodcamError(f"--time-budget {args.time_budget}: expected a positive number of minutes")
+        if args.resume or info.enabled:
+            raise FoodcamError("--time-budget: a single-process run from the start (not with --resume or "
+                               "several processes)")
+        budget = TimeBudget(args.time_budget)
     if not info.main:  # one voice: only rank 0 logs and prints
         logging.getLogger("foodcam").setLevel(logging.WARNING)
     out = Path(args.out)
@@ -250,7 +270,8 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
         arch_kwargs = dict(start_from["arch"].get("kwargs", {}))
     else:
         options = dict(width=args.width, freeze=getattr(args, "freeze", False),
-                       finetune_last=getattr(args, "finetune_last", False))
+                       finetune_last=getattr(args, "finetune_last", False),
+                       mask_evidence=True if getattr(args, "mask_evidence", False) else None)
         arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
     model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
     if start_from is not None and resume is None:
@@ -273,7 +294,10 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
     steps = args.epochs * len(train_loader)
     warmup = max(1, min(len(train_loader), steps // 10, 500))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_cosine(steps, warmup))
+    if budget is not None:
+        budget.warmup_steps, budget.val_samples = warmup, len(val_ds)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, budget.factor if budget is not None
+                                                  else warmup_cosine(steps, warmup))
     scaler = torch.amp.GradScaler(device.type, enabled=amp)
 
     start, history, best, best_metrics = 1, [], None, {}
@@ -307,10 +331,13 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
         if sampler is not None:
             sampler.set_epoch(epoch)
         loss = train_one_epoch(model, criterion, optimizer, scheduler, scaler, train_loader, device, epoch,
-                               args.epochs, amp=amp, progress=info.main)
+                               args.epochs, amp=amp, progress=info.main, budget=budget)
         loss = ddp.all_mean(loss, len(train_loader), info, device)
         if info.main:  # validation on the whole val split, unwrapped model, rank 0 only: exact metrics
+            t_val = time.monotonic()
             val_loss, metrics = evaluate(net, criterion, val_loader, task.meter(), device, amp=amp)
+            if budget is not None:
+                budget.note_val(time.monotonic() - t_val)
             row = {"epoch": epoch, "lr": optimizer.param_groups[0]["lr"], "train_loss": loss, "val_loss": val_loss,
                    **task.row(metrics), "seconds": round(time.time() - t0, 2)}
             history.append(row)
@@ -330,8 +357,12 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
             print(f"epoch {epoch}/{args.epochs}  train loss {loss:.4f}  val loss {val_loss:.4f}  "
                   f"{task.summary(metrics)}{'  *best*' if improved else ''}  {row['seconds']:.1f}s", flush=True)
         ddp.barrier(info)
+        if budget is not None and budget.spent():
+            print(f"time budget of {args.time_budget:g} min reached after epoch {epoch} "
+                  f"({budget.elapsed() / 60:.1f} min)", flush=True)
+            break
     if info.main:
-        if start > args.epochs:
+        if start > args.epochs and budget is None:
             print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")
         if best_metrics:
             print(f"best val {task.best_key} {best_metrics[task.best_key]:.4f} at epoch {best_metrics['epoch']}")
