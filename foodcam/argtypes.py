@@ -35,61 +35,30 @@ def finite_float(text: str) -> float:
     return _number(text, "a number")
 
 
-def positive_float(text: str) -> float:
-    """A finite number > 0."""
-    v = _number(text, "a positive number")
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return v
+def _bounded(parse, what: str, ok, name: str, doc: str):
+    """A validator: `parse` the text as `what`, then refuse it unless `ok(value)`."""
+    def check(text: str):
+        v = parse(text, what)
+        if not ok(v):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return v
+
+    check.__name__, check.__doc__ = name, doc
+    return check
 
 
-def nonnegative_float(text: str) -> float:
-    """A finite number >= 0."""
-    v = _number(text, "a number >= 0")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return v
-
-
-def fraction(text: str) -> float:
-    """A number in 0..1 (opacities, thresholds)."""
-    v = _number(text, "a number from 0 to 1")
-    if not 0 <= v <= 1:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
-    return v
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1 (counts, sizes, threads)."""
-    v = _integer(text, "a whole number >= 1")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return v
-
-
-def nonnegative_int(text: str) -> int:
-    """A whole number >= 0 (seeds, worker counts, 'how many, or none')."""
-    v = _integer(text, "a whole number >= 0")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return v
-
-
-def port(text: str) -> int:
-    """A TCP/UDP port, 1..65535."""
-    v = _integer(text, "a port number 1-65535")
-    if not 1 <= v <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number 1-65535, got {text!r}")
-    return v
+positive_float = _bounded(_number, "a positive number", lambda v: v > 0, "positive_float", "A finite number > 0.")
+nonnegative_float = _bounded(_number, "a number >= 0", lambda v: v >= 0, "nonnegative_float", "A finite number >= 0.")
+fraction = _bounded(_number, "a number from 0 to 1", lambda v: 0 <= v <= 1, "fraction",
+                    "A number in 0..1 (opacities, thresholds).")
+positive_int = _bounded(_integer, "a whole number >= 1", lambda v: v >= 1, "positive_int",
+                        "A whole number >= 1 (counts, sizes, threads).")
+nonnegative_int = _bounded(_integer, "a whole number >= 0", lambda v: v >= 0, "nonnegative_int",
+                           "A whole number >= 0 (seeds, worker counts, 'how many, or none').")
+port = _bounded(_integer, "a port number 1-65535", lambda v: 1 <= v <= 65535, "port", "A TCP/UDP port, 1..65535.")
 
 
 def int_range(low: int, high: int):
     """A whole number in low..high, e.g. `--opt-level` 0-5."""
-    def check(text: str) -> int:
-        v = _integer(text, f"a whole number {low}-{high}")
-        if not low <= v <= high:
-            raise argparse.ArgumentTypeError(f"expected a whole number {low}-{high}, got {text!r}")
-        return v
-
-    check.__name__ = f"int_{low}_{high}"
-    return check
+    return _bounded(_integer, f"a whole number {low}-{high}", lambda v: low <= v <= high, f"int_{low}_{high}",
+                    f"A whole number {low}..{high}.")

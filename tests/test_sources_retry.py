@@ -11,27 +11,17 @@ import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from foodcam.camera.sources import open_source
 from foodcam.camera.sources.retry import backoff_delays, retry_open
 from foodcam.runtime.errors import FoodcamError
-
-SERVER = Path(__file__).with_name("rtsp_server.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
+from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
 
 
 def _server_missing() -> str | None:
-    if not Path(SYSTEM_PYTHON).exists():
-        return f"{SYSTEM_PYTHON} not found (the RTSP server runs on the system Python with PyGObject)"
-    probe = ("import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import Gst, GstRtspServer;"
-             "Gst.init(None); assert all(Gst.ElementFactory.find(e) for e in ('videotestsrc', 'jpegenc', 'rtpjpegpay'))")
-    r = subprocess.run([SYSTEM_PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
-    if r.returncode:
-        return ("no GStreamer RTSP server (apt install python3-gi gir1.2-gst-rtsp-server-1.0 "
-                "gstreamer1.0-plugins-base gstreamer1.0-plugins-good): " + (r.stderr.strip().splitlines() or ["?"])[-1])
-    return None
+    return server_missing(("videotestsrc", "jpegenc", "rtpjpegpay"),
+                          "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good")
 
 
 def _free_port() -> int:

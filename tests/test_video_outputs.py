@@ -17,12 +17,10 @@ import pytest
 from foodcam.camera.sinks import StreamSink, encoders, save_sink, video
 from foodcam.camera.sinks.video import VideoSink
 from foodcam.runtime.errors import FoodcamError
+from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
 from tiny_onnx import seg_onnx
 
 from foodcam.cli import main
-
-SERVER = Path(__file__).with_name("rtsp_server.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
 
 
 def h264_missing() -> str | None:
@@ -151,15 +149,8 @@ def test_rtp_stream_reaches_a_udp_receiver_as_h264_rtp():
 
 
 def _record_server_missing() -> str | None:
-    if not Path(SYSTEM_PYTHON).exists():
-        return f"{SYSTEM_PYTHON} not found (the RTSP server runs on the system Python with PyGObject)"
-    probe = ("import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import Gst, GstRtspServer;"
-             "Gst.init(None); assert all(Gst.ElementFactory.find(e) for e in ('rtph264depay', 'h264parse', 'filesink'))")
-    r = subprocess.run([SYSTEM_PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
-    if r.returncode:
-        return ("no GStreamer RTSP server with H.264 depayloading (apt install python3-gi gir1.2-gst-rtsp-server-1.0 "
-                "gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)")
-    return None
+    return server_missing(("rtph264depay", "h264parse", "filesink"),
+                          "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad")
 
 
 def _free_port() -> int:
