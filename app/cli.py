@@ -16,7 +16,7 @@ def register(sub) -> None:
                        description="Serve a Gradio page that runs deployment models (.onnx, .engine) on uploaded or "
                                    "webcam photos. Binds 127.0.0.1 unless --host says otherwise.")
     p.add_argument("--model", action="append", required=True, metavar="PATH",
-                   help="deployment .onnx or TensorRT .engine (repeatable: one panel per model)")
+                   help="deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME (repeatable: one panel per model)")
     p.add_argument("--backend", default=None, help="runtime backend for every model (default: chosen from the file)")
     p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")

@@ -42,14 +42,14 @@ def require_gradio():
 def open_served(paths: list[str], backend: str | None = None, threads: int | None = None, topk: int = 5) -> list:
     """Open every model once (a bad one fails here, with the usual one-line error); names made unique."""
     from foodcam.app.analysis import ServedModel
-    from foodcam.runtime.open import open_model
+    from foodcam.runtime.open import is_model_url, model_label, open_model
 
     options = {"threads": threads} if threads else {}
     served: list[ServedModel] = []
     try:
         for p in paths:
-            name = Path(p).name
-            if any(s.name == name for s in served):
+            name = model_label(p)  # a file by its name, a served model by its URL
+            if any(s.name == name for s in served) and not is_model_url(p):
                 name = f"{Path(p).parent.name}/{name}"
             served.append(ServedModel(open_model(p, backend=backend, **options), name=name, topk=topk))
     except BaseException:
@@ -83,13 +83,14 @@ def serve(args) -> int:
         from foodcam.app.examples import example_paths
         from foodcam.app.page import CSS, build_page
         from foodcam.app.photo import MAX_BYTES
+        from foodcam.runtime.open import is_model_url
 
         page = build_page(served, workdir, [] if args.no_examples else example_paths())
         page.queue(default_concurrency_limit=1, max_size=64)
         try:
             page.launch(server_name=args.host, server_port=int(args.port), share=False, prevent_thread_lock=True,
                         quiet=True, show_error=False, max_file_size=MAX_BYTES,
-                        blocked_paths=[str(Path(p).resolve()) for p in args.model],
+                        blocked_paths=[str(Path(p).resolve()) for p in args.model if not is_model_url(p)],
                         footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
                         ssr_mode=False, mcp_server=False, pwa=False, css=CSS)
         except OSError as e:

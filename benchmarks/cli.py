@@ -10,6 +10,7 @@ EPILOG = """examples:
   foodcam bench --models runs/k/best.pt runs/k/model.onnx runs/k/model.fp16.onnx runs/k/model.int8.onnx \\
                 --backends cpu torch --threads 2 --data data/kitchen --loop-frames 100
   foodcam bench --models model.engine model.onnx --backends tensorrt cuda --batch 1 8
+  foodcam bench --models model.onnx grpc://gpu-server:8001/kitchen --backends cpu --data data/kitchen
   foodcam bench --compare runs/bench/bench/bench.json runs/bench/bench2/bench.json
   foodcam bench --streams 1 2 4 8 --models model.onnx grpc://127.0.0.1:8001/kitchen --seconds 10
 
@@ -36,7 +37,7 @@ def _bench(args) -> int:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--models", nargs="+", metavar="FILE", help=".pt, .onnx or .engine files")
+    p.add_argument("--models", nargs="+", metavar="FILE", help=".pt, .onnx or .engine files, or served models grpc://HOST:8001/NAME (a row with backend triton)")
     p.add_argument("--backends", nargs="+", default=None, choices=["cpu", "cuda", "tensorrt", "torch"],
                    help="backends to try (default: all; rows that cannot run say why)")
     p.add_argument("--imgsz", nargs="+", type=positive_int, default=None, metavar="N",

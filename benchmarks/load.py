@@ -35,6 +35,8 @@ def open_row(row: dict, threads: int | None = None, spin: bool = True):
                 opts["spin"] = False
         elif backend == "tensorrt":
             opts = {"backend": "tensorrt"}
+        elif backend == "triton":  # a served model: the server picks its device; the URL carries the options
+            opts = {}
         else:
             raise FoodcamError(f"{path}: backend {backend!r} does not run a {fmt} artifact")
         model = open_model(path, **opts)
@@ -60,7 +62,7 @@ def apply_shape(model, row: dict) -> None:
     if isinstance(fixed, (int, np.integer)) and fixed > 0 and batch != int(fixed):
         raise NotApplicable(f"fixed batch of {int(fixed)} (export with --dynamic-batch)")
     max_batch = getattr(model, "max_batch", None)
-    if max_batch is not None and batch > int(max_batch):
+    if max_batch is not None and batch > int(max_batch) and row["format"] != "triton":  # the client splits batches
         raise NotApplicable(f"batch {batch} exceeds the engine's maximum of {max_batch}")
 
 

@@ -21,12 +21,17 @@ RUNNERS = {
     "pytorch": {"torch": "PyTorch eager, CPU", "cuda": "PyTorch eager, CUDA"},
     "onnx": {"cpu": "ONNX Runtime CPU EP", "cuda": "ONNX Runtime CUDA EP", "tensorrt": "TensorRT (engine built from the ONNX)"},
     "tensorrt": {"tensorrt": "TensorRT"},
+    "triton": {"triton": "Triton Inference Server (tritonclient; timed calls include the network)"},
 }
 # the device a row computes on (comparisons pair rows on the same device)
-DEVICE = {"cpu": "cpu", "torch": "cpu", "cuda": "cuda", "tensorrt": "cuda"}
+DEVICE = {"cpu": "cpu", "torch": "cpu", "cuda": "cuda", "tensorrt": "cuda", "triton": "server"}
 
 
 def artifact_format(path: str | Path) -> str | None:
+    from foodcam.runtime.open import is_model_url
+
+    if is_model_url(path):
+        return "triton"
     return FORMATS.get(Path(path).suffix.lower())
 
 
@@ -112,6 +117,31 @@ def unique_names(paths: list[Path]) -> list[str]:
     return names
 
 
+def _model_ref(model: str | Path) -> str | Path:
+    from foodcam.runtime.open import is_model_url
+
+    return model if is_model_url(model) else Path(model)  # a URL stays a str: Path() would fold its '//'
+
+
+def _names(paths: list) -> list[str]:
+    """unique_names for the files; a served model is named by its URL."""
+    files = [p for p in paths if isinstance(p, Path)]
+    by_file = dict(zip(files, unique_names(files)))
+    return [by_file.get(p, str(p)) for p in paths]
+
+
+def _served_rows(url: str, sizes: list, batches: list[int]) -> list[dict]:
+    """Rows of a Triton-served model (format and backend "triton"): the worker times the remote calls; precision
+    and task come from the server's model config when the row runs."""
+    base = {"model": url, "name": url, "format": "triton", "precision": None, "source_sha256": None,
+            "backend": "triton", "runner": RUNNERS["triton"]["triton"]}
+    reason = None
+    if importlib.util.find_spec("tritonclient") is None:
+        reason = "tritonclient is not installed (pip install 'foodcam[triton]')"
+    return [{**base, "imgsz": None if size is None else [size, size], "batch": batch,
+             "status": "skipped" if reason else None, "reason": reason} for size in sizes for batch in batches]
+
+
 def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[int] | None = None,
               batches: list[int] | None = None, verify: bool = False) -> list[dict]:
     """The rows to measure, in argument order; each with status None (to run) or skipped/failed + reason."""
@@ -128,10 +158,13 @@ def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[
     if any(b < 1 for b in batches):
         raise FoodcamError(f"--batch {batches}: expected batch sizes of at least 1")
 
-    paths = list(dict.fromkeys(Path(m) for m in models))  # the same file named twice is measured once
+    paths = list(dict.fromkeys(_model_ref(m) for m in models))  # the same file named twice is measured once
     rows = []
-    for path, name in zip(paths, unique_names(paths)):
+    for path, name in zip(paths, _names(paths)):
         fmt = artifact_format(path)
+        if fmt == "triton":  # a served model: always its one backend, whatever --backends says; no file to read
+            rows += _served_rows(path, sizes, batches)
+            continue
         base = {"model": str(path), "name": name, "format": fmt or path.suffix.lstrip(".") or "?",
                 "precision": None, "source_sha256": None}
         if fmt is None:

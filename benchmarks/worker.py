@@ -48,6 +48,8 @@ def _reason(e: BaseException) -> str:
 def complexity(model, row: dict) -> dict:
     from foodcam.benchmarks.complexity import artifact_bytes, onnx_complexity, torch_complexity
 
+    if row["format"] == "triton":  # the file lies in the server's repository, not here
+        return {"complexity_note": "served model: size and FLOPs are counted on the repository's file, not here"}
     out = {"size_bytes": artifact_bytes(row["model"])}
     if row["format"] == "pytorch":
         out.update(torch_complexity(model))

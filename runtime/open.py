@@ -30,6 +30,19 @@ SUFFIXES = CHECKPOINT_SUFFIXES + (".onnx",) + ENGINE_SUFFIXES
 BUILD_OPTIONS = ("workspace_gib", "timing_cache", "opt_level", "dla_core", "max_batch")
 
 
+def is_model_url(path: object) -> bool:
+    """A served model (grpc://HOST:PORT/NAME, http://HOST:PORT/NAME), not a file: verbs pass it to `open_model`
+    as the string it is (Path() would fold its '//'), and check no file, suffix or sha256 for it."""
+    from foodcam.runtime.backends.triton import is_triton_url
+
+    return is_triton_url(path)
+
+
+def model_label(path: str | Path) -> str:
+    """How reports name a model: a file by its name, a served model by its URL."""
+    return str(path) if is_model_url(path) else Path(path).name
+
+
 def _construct(cls, path: Path, options: dict) -> Model:
     params = inspect.signature(cls.__init__).parameters
     unknown = sorted(set(options) - set(params))
@@ -90,11 +103,12 @@ def open_model(path: str | Path, backend: str | None = None, device: str | None 
 
     Every open of an ONNX / engine checks the recorded size and (ONNX) that the weights hold no NaN/Inf;
     every model then runs one test frame (runtime.selftest); `verify=True` also compares the full sha256 recorded at export / build."""
-    from foodcam.runtime.backends.triton import is_triton_url
-
-    if is_triton_url(path):
+    if is_model_url(path):
         if backend is not None or device is not None:
             raise FoodcamError(f"{path}: a Triton-served model runs where the server puts it; drop --backend/--device")
+        if verify:
+            raise FoodcamError(f"{path}: --verify compares a model file's sha256; a served model has no local file "
+                               "(verify the file in the server's repository instead)")
         from foodcam.runtime.backends.triton import TritonModel
 
         model = _construct_url(TritonModel, str(path), options)

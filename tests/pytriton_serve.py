@@ -1,8 +1,8 @@
 """A real Triton server for the tests: PyTriton's bundled tritonserver serving a foodcam model repository.
 
-    <python with nvidia-pytriton + onnxruntime> tests/pytriton_serve.py REPO NAME --grpc-port P --http-port Q
+    <python with nvidia-pytriton + onnxruntime> tests/pytriton_serve.py REPO NAME [NAME...] --grpc-port P --http-port Q
 
-Reads REPO/NAME/config.pbtxt (written by `foodcam export --triton-repo`) and binds NAME with the same input
+Reads REPO/NAME/config.pbtxt (for each NAME) (written by `foodcam export --triton-repo`) and binds NAME with the same input
 and output names, types and dims, max_batch_size and dynamic batching, through a Python callable that runs
 REPO/NAME/1/model.onnx with ONNX Runtime on the CPU (Triton's own ONNX Runtime backend is not in PyTriton's
 bundle). PyTriton has no public way to put entries in the generated config's `parameters`; this helper adds the
@@ -28,19 +28,12 @@ NP = {"TYPE_UINT8": np.uint8, "TYPE_FP32": np.float32, "TYPE_FP16": np.float16, 
       "TYPE_INT32": np.int32}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("repo")
-    ap.add_argument("name")
-    ap.add_argument("--grpc-port", type=int, required=True)
-    ap.add_argument("--http-port", type=int, required=True)
-    ap.add_argument("--metrics-port", type=int, required=True)
-    ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args()
-    folder = Path(args.repo) / args.name
+def bind(triton, repo: Path, name: str, threads: int) -> None:
+    """Bind REPO/NAME (its config.pbtxt, its 1/model.onnx on ONNX Runtime) as NAME on `triton`."""
+    folder = repo / name
     cfg = text_format.Parse((folder / "config.pbtxt").read_text(), pb.ModelConfig())
     so = ort.SessionOptions()
-    so.intra_op_num_threads = args.threads
+    so.intra_op_num_threads = threads
     session = ort.InferenceSession(str(folder / "1" / "model.onnx"), sess_options=so,
                                    providers=["CPUExecutionProvider"])
     in_name = cfg.input[0].name
@@ -66,6 +59,23 @@ def main() -> None:
     config = ModelConfig(batching=batched, max_batch_size=max(cfg.max_batch_size, 1),
                          batcher=DynamicBatcher(
                              max_queue_delay_microseconds=cfg.dynamic_batching.max_queue_delay_microseconds))
+    triton.bind(model_name=name, infer_func=infer_batched if batched else infer_single,
+                inputs=inputs, outputs=outputs, config=config, strict=False)
+    model = next(m for m in triton._model_manager.models if m.model_name == name)
+    described = model._get_triton_model_config()  # generated once, written into the server's repository
+    for key, value in cfg.parameters.items():
+        described.backend_parameters[key] = value.string_value
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("repo")
+    ap.add_argument("names", nargs="+", help="the repository's models to serve")
+    ap.add_argument("--grpc-port", type=int, required=True)
+    ap.add_argument("--http-port", type=int, required=True)
+    ap.add_argument("--metrics-port", type=int, required=True)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
     triton_config = TritonConfig(grpc_port=args.grpc_port, http_port=args.http_port,
                                  metrics_port=args.metrics_port, grpc_address="127.0.0.1", http_address="127.0.0.1")
     # PyTriton loads the model over HTTP with a 60 s network timeout; on a busy 2-core CI box the Python-backend
@@ -81,13 +91,9 @@ def main() -> None:
     security = TritonSecurityConfig(restricted_endpoints=[e for e in DEFAULT_PROTECTED_ENDPOINTS if e != "shared-memory"])
     triton = Triton(config=triton_config, security_config=security)  # not started yet: bound models load when serve() starts it
     try:
-        triton.bind(model_name=args.name, infer_func=infer_batched if batched else infer_single,
-                    inputs=inputs, outputs=outputs, config=config, strict=False)
-        model = next(m for m in triton._model_manager.models if m.model_name == args.name)
-        described = model._get_triton_model_config()  # generated once, written into the server's repository
-        for key, value in cfg.parameters.items():
-            described.backend_parameters[key] = value.string_value
-        print(f"serving {args.name} on grpc {args.grpc_port} / http {args.http_port}", flush=True)
+        for name in args.names:
+            bind(triton, Path(args.repo), name, args.threads)
+        print(f"serving {', '.join(args.names)} on grpc {args.grpc_port} / http {args.http_port}", flush=True)
         triton.serve()
     finally:
         triton.stop()

@@ -46,10 +46,10 @@ def free_port() -> int:
 
 
 class TritonServer:
-    """tritonserver (via PyTriton) serving REPO/NAME on 127.0.0.1, in its own process group."""
+    """tritonserver (via PyTriton) serving REPO/NAME (and REPO/<each of also>) on 127.0.0.1, in its own process group."""
 
-    def __init__(self, python: str, repo: Path, name: str, log: Path) -> None:
-        self.python, self.repo, self.name, self.log = python, repo, name, log
+    def __init__(self, python: str, repo: Path, name: str, log: Path, also: tuple[str, ...] = ()) -> None:
+        self.python, self.repo, self.name, self.log, self.also = python, repo, name, log, tuple(also)
         self.grpc, self.http, self.metrics = free_port(), free_port(), free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -60,6 +60,9 @@ class TritonServer:
     @property
     def http_url(self) -> str:
         return f"http://127.0.0.1:{self.http}/{self.name}"
+
+    def url(self, name: str, scheme: str = "grpc") -> str:
+        return f"{scheme}://127.0.0.1:{self.grpc if scheme == 'grpc' else self.http}/{name}"
 
     def _env(self) -> dict:
         """PyTriton's Python-backend stub links libpython3.X by soname: the first one the loader finds (Debian's
@@ -76,7 +79,7 @@ class TritonServer:
         """Start and wait until the model is ready; RuntimeError with the log's tail if the server dies first."""
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [self.python, str(SERVE), str(self.repo), self.name, "--grpc-port", str(self.grpc),
+            [self.python, str(SERVE), str(self.repo), self.name, *self.also, "--grpc-port", str(self.grpc),
              "--http-port", str(self.http), "--metrics-port", str(self.metrics)],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(self.log.parent), env=self._env())
         import tritonclient.grpc as grpcclient
@@ -87,7 +90,7 @@ class TritonServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"tritonserver exited ({self.proc.returncode}): {self.tail()}")
             try:
-                if client.is_model_ready(self.name):
+                if all(client.is_model_ready(n) for n in (self.name, *self.also)):
                     return
             except Exception:  # noqa: BLE001 - not up yet
                 pass

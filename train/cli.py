@@ -178,7 +178,7 @@ def register(sub) -> None:
     p.set_defaults(func=_train)
 
     p = sub.add_parser("eval", help="metrics of a checkpoint, ONNX file or engine on a labelled split")
-    p.add_argument("--weights", required=True, help=".pt, .onnx or .engine")
+    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
     p.add_argument("--data", required=True, help="dataset folder")
     p.add_argument("--split", default="val")
     p.add_argument("--out", default=None,
@@ -188,7 +188,7 @@ def register(sub) -> None:
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("predict", help="colour-coded masks (or labels) for an image, folder or glob")
-    p.add_argument("--weights", required=True, help=".pt, .onnx or .engine")
+    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
     p.add_argument("--source", required=True, help="image file, folder or glob")
     p.add_argument("--out", default=None, help="output folder (default: a new runs/predict/predictN)")
     p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")

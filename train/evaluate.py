@@ -239,9 +239,10 @@ def describe(model: Model) -> dict:
 
 
 def main(args) -> int:
-    from foodcam.runtime.open import open_model
+    from foodcam.runtime.open import model_label, open_model
 
-    weights = Path(args.weights)
+    weights = args.weights if isinstance(args.weights, str) else Path(args.weights)  # a served model's URL stays a str
+    label = model_label(weights)
     model = open_model(weights, device=getattr(args, "device", None), verify=getattr(args, "verify", False))
     with model:
         metrics = evaluate_model(model, args.data, args.split)
@@ -253,20 +254,20 @@ def main(args) -> int:
         from foodcam.train.foodrec_task import format_recognition
         from foodcam.train.foodseg_eval import format_food
 
-        print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        print(f"{label} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
         print(format_food(metrics) if model.task.name == "foodseg" else format_recognition(metrics))
         print(f"wrote {out / 'metrics.json'}")
         return 0
     if "heads" in metrics:  # classification: a table and a confusion matrix per head
         from foodcam.train.cls_metrics import format_classification, plot_head_confusions
 
-        pngs = plot_head_confusions(metrics, out, f"{weights.name} on {args.split}")
-        print(f"{weights.name} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        pngs = plot_head_confusions(metrics, out, f"{label} on {args.split}")
+        print(f"{label} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
         print(format_classification(metrics))
         print(f"wrote {out / 'metrics.json'}" + (f" and {', '.join(p.name for p in pngs)}" if pngs else ""))
         return 0
-    plotted = "confusion" in metrics and _plot(metrics, out / "confusion.png", f"{weights.name} on {args.split}")
-    print(f"{weights.name} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
+    plotted = "confusion" in metrics and _plot(metrics, out / "confusion.png", f"{label} on {args.split}")
+    print(f"{label} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
     print(format_table(metrics))
     for name, g in (metrics.get("per_group") or {}).items():
         ious = " ".join(f"{c} {pct(v)}" for c, v in g["iou"].items())

@@ -32,7 +32,7 @@ def register(sub) -> None:
                "--line line.yaml --audit audit.jsonl --max-seconds 20\n"
                "  foodcam sort --model fresh.onnx --source csi://0 --line line.yaml --save line.mp4 --serve 0.0.0.0:8080",
     )
-    p.add_argument("--model", required=True, help="freshness model: .onnx or .engine")
+    p.add_argument("--model", required=True, help="freshness model: .onnx, .engine or grpc://HOST:8001/NAME (Triton)")
     p.add_argument("--source", required=True, help="camera URI, video, image folder or synth://conveyor")
     p.add_argument("--line", required=True, help="line.yaml (lane, timing, decision, actuator)")
     p.add_argument("--audit", default=None, help="JSONL audit log, one line per item (appended)")
