@@ -41,12 +41,12 @@ class FoodcamModel:
 
     def __init__(self, path: str | os.PathLike, backend: str | None = None, device: str | None = None,
                  **options) -> None:
-        from foodcam.runtime.open import open_model
+        from foodcam.runtime.open import is_model_url, open_model
 
         if not isinstance(path, (str, os.PathLike)):
-            raise FoodcamError(f"foodcam.load(): expected a model file path (.pt, .onnx, .engine), got "
-                               f"{type(path).__name__}")
-        self.path = Path(path)
+            raise FoodcamError(f"foodcam.load(): expected a model file path (.pt, .onnx, .engine) or a Triton URL, "
+                               f"got {type(path).__name__}")
+        self.path = path if is_model_url(path) else Path(path)  # a Path would fold grpc:// into grpc:/
         self.device, self._backend_choice, self._threads = device, backend, options.get("threads")
         self.model = open_model(self.path, backend=backend, device=device, **options)
 
@@ -137,8 +137,8 @@ class FoodcamModel:
         """`foodcam export --weights THIS --precision P [--data ... --out ... --calib ...]` from a checkpoint;
         the deployment ONNX written (and gated with data=), its report returned (`status` failed when the
         accuracy gate failed: the CLI's exit 1)."""
-        if self.path.suffix.lower() not in (".pt", ".pth"):
-            raise FoodcamError(f"export(): {self.path} is a {self.path.suffix} file; export starts from the PyTorch "
+        if Path(self.path).suffix.lower() not in (".pt", ".pth"):
+            raise FoodcamError(f"export(): {self.path} is a {Path(self.path).suffix or 'served'} model; export starts from the PyTorch "
                                "checkpoint (.pt) it was made from: foodcam.load('best.pt').export(...)")
         rc, args = call_verb("export", "export()", weights=self.path, precision=precision, **flags)
         r = args.result
@@ -147,7 +147,7 @@ class FoodcamModel:
     def bench(self, **flags) -> BenchResult:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
         (bench.json/csv/md) written and returned."""
-        models = [self.path, *[m for m in flags.pop("models", None) or [] if Path(m) != self.path]]
+        models = [self.path, *[m for m in flags.pop("models", None) or [] if str(m) != str(self.path)]]
         rc, args = call_verb("bench", "bench()", models=models, **flags)
         r = args.result
         if r is None:  # compare=: a comparison printed, no report

@@ -76,3 +76,14 @@ def test_every_verb_takes_the_url_to_the_client(verb, tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"foodcam {verb}: error: {DOWN}: Triton server not reachable"), err
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())  # nothing half-written
+
+
+def test_python_api_keeps_the_url():
+    """foodcam.load(URL) hands the URL to the Triton client unchanged (a Path would fold grpc:// into grpc:/)."""
+    from foodcam.runtime.errors import FoodcamError
+
+    import foodcam
+
+    url = "grpc://127.0.0.1:1/kitchen"
+    with pytest.raises(FoodcamError, match=r"grpc://127\.0\.0\.1:1/kitchen: Triton server not reachable"):
+        foodcam.load(url)
