@@ -46,8 +46,15 @@ def test_reserve_estimated_from_the_training_rate_before_the_first_validation():
     assert b.reserve() == pytest.approx(3.3)  # measured beats guessed
 
 
-def test_budget_rejects_bad_values(tmp_path):
-    assert foodcam("train", "foodseg", "--data", tmp_path, "--time-budget", "0", "--out", tmp_path / "r") == 2
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf", "soon"])
+def test_budget_rejects_bad_values(tmp_path, capsys, value):
+    """argparse refuses it under the verb's usage (exit 2), before any data is read."""
+    with pytest.raises(SystemExit) as e:
+        foodcam("train", "foodseg", "--data", tmp_path, "--time-budget", value, "--out", tmp_path / "r")
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("foodcam train: error: --time-budget: expected a positive number"), err
+    assert not (tmp_path / "r").exists()
 
 
 def test_a_budget_shorter_than_an_epoch_still_ends_with_a_checkpoint(tmp_path, capsys):
