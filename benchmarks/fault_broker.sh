@@ -6,6 +6,7 @@
 # Pass: every decided reject is either fired (acknowledged by the broker, and received by the subscriber) or
 # logged as missed; the run exits 0.
 set -euo pipefail
+command -v mosquitto >/dev/null || { echo "fault_broker.sh: needs mosquitto on PATH (apt install mosquitto)" >&2; exit 2; }
 OUT=${1:-benchmarks/results/faults}
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-18831}

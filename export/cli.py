@@ -9,17 +9,21 @@ from foodcam.runtime.outdir import check_writable, inside_package, print_wrote, 
 from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_float, positive_int
 
 
-def _export(args):
-    weights = Path(args.weights) if args.weights else None  # None: --onnx / --engine into a Triton repository
-    if weights is None:
-        pass
-    elif args.out:
+def _check_export_out(args, weights: Path) -> None:
+    """Where a checkpoint's export goes, checked writable before the work (args.out set for the shipped models)."""
+    if args.out:
         check_writable(args.out, "--out", kind="file")
     elif inside_package(weights):  # e.g. the shipped model: never write into the installed package
         suffix = "" if args.precision == "fp32" else f".{args.precision}"
         args.out = str(run_dir("export") / f"model{suffix}.onnx")
     else:
         check_writable(weights.parent / "model.onnx", "output folder (beside --weights)", kind="file")
+
+
+def _export(args):
+    weights = Path(args.weights) if args.weights else None  # None: --onnx / --engine into a Triton repository
+    if weights is not None:
+        _check_export_out(args, weights)
     if args.triton_repo:
         check_writable(args.triton_repo, "--triton-repo", kind="dir")
     from foodcam.export.main import output_paths
