@@ -58,6 +58,9 @@ def register(sub) -> None:
     p.add_argument("--onnx", default=None, help="--triton-repo from an existing deployment ONNX (no export)")
     p.add_argument("--engine", default=None, help="--triton-repo from an existing TensorRT engine + sidecar")
     p.add_argument("--imgsz", type=positive_int, nargs=2, metavar=("H", "W"), default=None, help="input size (default: trained size)")
+    p.add_argument("--mask-size", type=nonnegative_int, nargs=2, metavar=("H", "W"), default=None,
+                   help="segmentation: the mask (and logits) at this size, class scores resized bilinearly in the graph "
+                        "(default: the checkpoint's, the training frames' size; 0 0: at the input size)")
     p.add_argument("--opset", type=positive_int, default=17, help="ONNX opset (<= 20 for TensorRT 10.3)")
     p.add_argument("--out", default=None, help="output .onnx (default: beside the weights, model[.fp16|.int8].onnx; "
                    "for the shipped models a new runs/export/exportN/); an existing file is overwritten, with a warning")

@@ -179,6 +179,13 @@ def main(args) -> int:
         if h < 8 or w < 8:
             raise FoodcamError(f"--imgsz {h} {w}: expected a height and width of at least 8 pixels")
         task = task.with_input_size(h, w)
+    if args.mask_size:
+        h, w = args.mask_size
+        if (h, w) != (0, 0) and (h < 8 or w < 8):
+            raise FoodcamError(f"--mask-size {h} {w}: expected a height and width of at least 8 pixels, or 0 0")
+        if not task.has_segmentation:
+            raise FoodcamError(f"--mask-size: task {task.name!r} has no segmentation head")
+        task = task.with_mask_size(None if (h, w) == (0, 0) else (h, w))
     opened = open_labelled(task, args.data, args.split) if args.data else None  # a bad --data fails here, first
     frames, frames_from = check_frames(task, args.data, args.split, opened=opened)
 
@@ -189,7 +196,8 @@ def main(args) -> int:
     metrics = _summary(ckpt.get("metrics"))
     _stamp(graph, task, "fp32", source, metrics, export)
     save_onnx(graph, reference)
-    print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}, opset {args.opset})")
+    masks = f", mask {task.mask_size[0]}x{task.mask_size[1]}" if task.mask_size else ""
+    print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}{masks}, opset {args.opset})")
 
     # 2. the precision ladder, from the reference
     if precision != "fp32":

@@ -74,6 +74,7 @@ def _engine_io(meta: dict) -> tuple[list, list, int]:
 
     task = task_from_metadata(meta, "engine sidecar")
     h, w = task.input_size
+    oh, ow = task.output_size
     export = meta.get("export", {})
     names = deployment_outputs(task, bool(export.get("logits")), bool(export.get("uncertainty")))
     heads = {hd.name: hd for hd in task.heads}
@@ -81,13 +82,13 @@ def _engine_io(meta: dict) -> tuple[list, list, int]:
     outputs = []
     for n in names:
         if n == LOGITS_OUTPUT:
-            outputs.append((n, "TYPE_FP32", [-1, len(seg.classes), h, w]))
+            outputs.append((n, "TYPE_FP32", [-1, len(seg.classes), oh, ow]))
         elif n == UNCERTAINTY_OUTPUT:
-            outputs.append((n, "TYPE_FP32", [-1, h, w]))
+            outputs.append((n, "TYPE_FP32", [-1, oh, ow]))
         elif n in heads and heads[n].kind != "segmentation":
             outputs.append((n, "TYPE_FP32", [-1, len(heads[n].classes)]))
         else:
-            outputs.append((n, "TYPE_UINT8", [-1, h, w]))
+            outputs.append((n, "TYPE_UINT8", [-1, oh, ow]))
     profile = meta.get("build", {}).get("batch_profile") or {}
     max_batch = profile.get("max", [meta.get("build", {}).get("max_batch", 1)])
     max_batch = int(max_batch[0] if isinstance(max_batch, (list, tuple)) else max_batch)

@@ -61,6 +61,10 @@ def check_task_dict(d: object, where: object = "") -> dict:
     size = c.seq("input_size", d["input_size"], 2, 2, "integers (height, width)")
     if not all(isinstance(v, int) and not isinstance(v, bool) and MIN_SIZE <= v <= MAX_SIZE for v in size):
         c.fail("input_size", size, f"[height, width] integers in {MIN_SIZE}..{MAX_SIZE}")
+    if d.get("mask_size") is not None:
+        out = c.seq("mask_size", d["mask_size"], 2, 2, "integers (height, width)")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and MIN_SIZE <= v <= MAX_SIZE for v in out):
+            c.fail("mask_size", out, f"null or [height, width] integers in {MIN_SIZE}..{MAX_SIZE}")
     mean = c.seq("mean", d["mean"], 3, 3, "numbers")
     if not all(finite_number(v) for v in mean):
         c.fail("mean", mean, "three finite numbers")

@@ -76,6 +76,9 @@ class TaskSpec:
     name: str
     heads: tuple[Head, ...]
     input_size: tuple[int, int] = (256, 256)  # (height, width) the model sees
+    # (height, width) of the per-pixel outputs when not the input size: the camera frame's, so class scores are
+    # resized bilinearly to it in the graph before the argmax (a thin stirrer keeps sub-pixel edges); None: input size
+    mask_size: tuple[int, int] | None = None
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD
     resize: str = "stretch"  # how a frame reaches input_size: "stretch" (cv2.resize, aspect not kept)
@@ -132,6 +135,16 @@ class TaskSpec:
     def with_input_size(self, height: int, width: int) -> TaskSpec:
         return replace(self, input_size=(int(height), int(width)))
 
+    def with_mask_size(self, size: tuple[int, int] | None) -> TaskSpec:
+        """Per-pixel outputs at `size` (height, width); None or the input size: at the input size."""
+        size = None if size is None else (int(size[0]), int(size[1]))
+        return replace(self, mask_size=None if size == tuple(self.input_size) else size)
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        """(height, width) of the mask / logits / uncertainty outputs."""
+        return tuple(self.mask_size) if self.mask_size else tuple(self.input_size)
+
     def with_head_classes(self, head: str, classes: Sequence[str],
                           colours: Sequence[tuple[int, int, int]] | None = None) -> TaskSpec:
         """The same task with head `head` listing `classes`; a coloured head gets `colours` or, when their
@@ -179,6 +192,7 @@ class TaskSpec:
             name=d["name"],
             heads=heads,
             input_size=(int(d["input_size"][0]), int(d["input_size"][1])),
+            mask_size=(int(d["mask_size"][0]), int(d["mask_size"][1])) if d.get("mask_size") else None,
             mean=tuple(float(v) for v in d["mean"]),
             std=tuple(float(v) for v in d["std"]),
             resize=d.get("resize", "stretch"),

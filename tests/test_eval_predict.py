@@ -57,7 +57,7 @@ def test_checkpoint_is_fed_like_its_onnx(pt, kitchen_onnx, val):
         x = pt.preprocess(frame)
         out_pt, out_ox = pt.infer(x), ox.infer(x)
         assert out_pt["mask"].dtype == out_ox["mask"].dtype == np.uint8
-        assert out_pt["mask"].shape == out_ox["mask"].shape == (1, *x.shape[1:3])
+        assert out_pt["mask"].shape == out_ox["mask"].shape == (1, *pt.task.output_size)
         a.append(out_pt["mask"])
         b.append(out_ox["mask"])
     assert agreement(np.concatenate(a), np.concatenate(b)) >= 0.99
@@ -68,7 +68,7 @@ def test_checkpoint_logits_decode_to_its_mask(kitchen_ckpt, val):
     assert pt.output_names == ["mask", "logits"]
     x = np.concatenate([pt.preprocess(val.load_image(i)) for i in range(3)])
     out = pt.infer(x)
-    assert out["logits"].shape == (3, KITCHEN.seg_head.num_classes, *x.shape[1:3])
+    assert out["logits"].shape == (3, KITCHEN.seg_head.num_classes, *pt.task.output_size)
     assert np.array_equal(out["logits"].argmax(1), out["mask"])
     with pytest.raises(FoodcamError, match="uint8"):
         pt.infer(x.astype(np.float32))

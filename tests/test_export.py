@@ -63,20 +63,24 @@ def test_graph_interface_is_uint8_nhwc_in_uint8_mask_out(kitchen_onnx):
     onnx.checker.check_model(model, full_check=True)
     opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
     assert opset <= 20
-    h, w = read_metadata(kitchen_onnx)["task"]["input_size"]
+    task = read_metadata(kitchen_onnx)["task"]
+    h, w = task["input_size"]
     (inp,) = model.graph.input
     assert inp.name == "images" and _tensor_type(inp) == (onnx.TensorProto.UINT8, [1, h, w, 3])
     assert [o.name for o in model.graph.output] == ["mask"]
-    assert _tensor_type(model.graph.output[0]) == (onnx.TensorProto.UINT8, [1, h, w])
+    # the mask comes out at the training frames' size (96x72), not the 64x64 input
+    assert task["mask_size"] == [72, 96]
+    assert _tensor_type(model.graph.output[0]) == (onnx.TensorProto.UINT8, [1, 72, 96])
 
 
 def test_dynamic_batch_logits_and_imgsz(kitchen_ckpt, tmp_path, capsys):
     out = tmp_path / "dyn.onnx"
-    rc = foodcam("export", "--weights", kitchen_ckpt, "--out", out, "--dynamic-batch", "--logits", "--imgsz", 48, 80)
+    rc = foodcam("export", "--weights", kitchen_ckpt, "--out", out, "--dynamic-batch", "--logits", "--imgsz", 48, 80,
+                 "--mask-size", 0, 0)
     assert rc == 0
     printed = capsys.readouterr().out
     assert "synthetic frames" in printed and "no accuracy gate ran" in printed
-    assert read_metadata(out)["task"]["input_size"] == [48, 80]
+    assert read_metadata(out)["task"]["input_size"] == [48, 80] and read_metadata(out)["task"]["mask_size"] is None
     m = open_model(out, backend="cpu")
     assert m.input_spec.shape[0] == -1 and (m.input_spec.height, m.input_spec.width) == (48, 80)
     rng = np.random.default_rng(0)
@@ -86,6 +90,29 @@ def test_dynamic_batch_logits_and_imgsz(kitchen_ckpt, tmp_path, capsys):
     assert outs["logits"].shape == (3, 3, 48, 80)
     np.testing.assert_array_equal(outs["logits"].argmax(1), outs["mask"])
     np.testing.assert_array_equal(m.infer(batch[1:2])["mask"][0], outs["mask"][1])
+
+
+def test_mask_size_resizes_class_scores_bilinearly_in_the_graph(kitchen_ckpt, kitchen_data, tmp_path, capsys):
+    """The mask at the frame's size is the argmax of the input-size scores resized bilinearly, not the input-size
+    mask stretched: edges of thin things land between input pixels."""
+    import cv2
+    from foodcam.train.data.kitchen import KitchenFolder
+
+    small, big = tmp_path / "small.onnx", tmp_path / "big.onnx"
+    assert foodcam("export", "--weights", kitchen_ckpt, "--out", small, "--logits", "--mask-size", 0, 0) == 0
+    assert foodcam("export", "--weights", kitchen_ckpt, "--out", big, "--logits", "--mask-size", 90, 120) == 0
+    assert "mask 90x120" in capsys.readouterr().out
+    a, b = open_model(small, backend="cpu"), open_model(big, backend="cpu")
+    frame = KitchenFolder(kitchen_data, "val").load(0)[0]
+    ra, rb = a.predict(frame), b.predict(frame)
+    assert ra.mask.shape == (64, 64) and rb.mask.shape == (90, 120) and rb.logits.shape == (3, 90, 120)
+    scores = cv2.resize(ra.logits.transpose(1, 2, 0), (120, 90), interpolation=cv2.INTER_LINEAR)
+    assert (scores.argmax(2) == rb.mask).mean() > 0.999
+    stretched = cv2.resize(ra.mask, (120, 90), interpolation=cv2.INTER_NEAREST)
+    assert (stretched != rb.mask).any()  # and it is not the same as stretching the small mask
+    assert rb.mask_full.shape == frame.shape[:2]  # 72x96 frames: the runtime brings it to the frame's size
+    assert foodcam("export", "--weights", kitchen_ckpt, "--out", tmp_path / "x.onnx", "--mask-size", 4, 4) == 2
+    assert "--mask-size 4 4: expected" in capsys.readouterr().err and not (tmp_path / "x.onnx").exists()
 
 
 def test_default_output_beside_weights(kitchen_ckpt, tmp_path):

@@ -47,6 +47,8 @@ BAD_TASKS = {
     "no classes": {**KITCHEN.to_dict(), "heads": [{**KITCHEN.to_dict()["heads"][0], "classes": [], "colours": None}]},
     "input_size [0, 0]": {**KITCHEN.to_dict(), "input_size": [0, 0]},
     "input_size [96]": {**KITCHEN.to_dict(), "input_size": [96]},
+    "mask_size [0, 320]": {**KITCHEN.to_dict(), "mask_size": [0, 320]},
+    "mask_size as text": {**KITCHEN.to_dict(), "mask_size": "240x320"},
     "colours as strings": {**KITCHEN.to_dict(), "heads": [{**KITCHEN.to_dict()["heads"][0],
                                                             "colours": ["red", "green", "blue"]}]},
     "NaN mean": {**KITCHEN.to_dict(), "mean": [float("nan"), 0.4, 0.4]},

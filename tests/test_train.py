@@ -161,6 +161,7 @@ def test_train_cli_writes_a_self_describing_checkpoint_far_above_chance(kitchen_
 
     model, ckpt = load_checkpoint(kitchen_ckpt)
     assert ckpt["task"].name == "kitchen" and ckpt["task"].input_size == (64, 64)
+    assert ckpt["task"].mask_size == (72, 96)  # the training frames' size: masks are scored at the camera's
     assert ckpt["arch"] == {"name": "unet", "kwargs": {"width": 8}}
     assert ckpt["config"]["epochs"] == 8 and ckpt["config"]["model"] == "unet"
     m = ckpt["metrics"]

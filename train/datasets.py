@@ -68,6 +68,20 @@ class Repeat(Dataset):
         return self.dataset[i % len(self.dataset)]
 
 
+def frame_size(folder: LabelledFolder, input_size: tuple[int, int], max_images: int = 32,
+               max_scale: float = 2.0) -> tuple[int, int] | None:
+    """(height, width) the model's mask should come out at for these frames: their common size, scaled down (aspect
+    kept) so no side exceeds `max_scale` x the input's longer side; None when the frames differ in size."""
+    n = len(folder)
+    sizes = {folder.load(int(i))[0].shape[:2]
+             for i in np.unique(np.linspace(0, n - 1, min(n, max_images)).round().astype(int))} if n else set()
+    if len(sizes) != 1:
+        return None
+    h, w = sizes.pop()
+    scale = min(1.0, max_scale * max(input_size) / max(h, w))
+    return max(8, round(h * scale)), max(8, round(w * scale))
+
+
 def class_frequencies(folder: LabelledFolder, num_classes: int, max_images: int = 64, stride: int = 4) -> np.ndarray:
     """Share of labelled pixels per class, from up to `max_images` evenly spaced items, every `stride`-th pixel."""
     n = len(folder)

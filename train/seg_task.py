@@ -13,7 +13,7 @@ import torch
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import seg_train_transform
-from foodcam.train.datasets import SegmentationDataset, class_frequencies
+from foodcam.train.datasets import SegmentationDataset, class_frequencies, frame_size
 from foodcam.train.losses import SegLoss, class_weights
 from torch import nn
 
@@ -52,9 +52,13 @@ class SegTask:
     min_epoch_samples = 128
 
     def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
-        self.spec = spec
-        self.head = spec.seg_head
         self.args = args
+        self.spec = spec
+        # evaluation and deployment score the mask at the camera's resolution: the training frames' size
+        size = frame_size(self.folders(args)[0], spec.input_size) if getattr(args, "data", None) else None
+        log.info("mask output size %s", f"{size[0]}x{size[1]} (the training frames')" if size else "= input size")
+        self.spec = spec.with_mask_size(size)
+        self.head = spec.seg_head
 
     def folders(self, args: argparse.Namespace):
         if self.spec.name != "kitchen":

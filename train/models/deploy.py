@@ -28,7 +28,7 @@ class DeployWrapper(nn.Module):
 
     def forward(self, images: torch.Tensor):
         """Outputs in `export.onnx_export.output_names` order: per head, segmentation -> mask [+ logits]
-        [+ uncertainty], classification -> softmax, multilabel -> sigmoid. A network may return a plain tensor when its
+        [+ uncertainty] (at the task's output_size), classification -> softmax, multilabel -> sigmoid. A network may return a plain tensor when its
         task has one segmentation head, else {head name: logits}."""
         # uint8 -> float first: TensorRT's parser takes a UINT8 tensor only through Cast (export/graph_rules.py)
         x = images.float().permute(0, 3, 1, 2).flip(1)  # NHWC BGR uint8 -> NCHW RGB float
@@ -40,6 +40,10 @@ class DeployWrapper(nn.Module):
         for h in self.task.heads:
             logits = out[h.name]
             if h.kind == "segmentation":
+                if self.task.mask_size and tuple(logits.shape[-2:]) != tuple(self.task.mask_size):
+                    # scores, not labels, are resized to the frame: edges land between input pixels
+                    logits = nn.functional.interpolate(logits, size=tuple(self.task.mask_size), mode="bilinear",
+                                                       align_corners=False)
                 # int64 -> float -> uint8 (exact for < 2**24 classes): TensorRT 10.3 casts to UINT8 only from FLOAT/HALF
                 outs.append(logits.argmax(1).to(torch.float32).to(torch.uint8))
                 if self.logits:
