@@ -157,6 +157,9 @@ def register(sub) -> None:
     p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
                    help="fine-tune this checkpoint: its weights, task and architecture, a short schedule")
     p.add_argument("--freeze-encoder", action="store_true", help="with --from: keep the backbone fixed, train the rest")
+    p.add_argument("--replay", type=nonnegative_int, default=None, metavar="N",
+                   help="kitchen: mix N synthetic frames of the training styles into every epoch, so a fine-tune on a "
+                        "few frames keeps what the base knew (default: 64 with --from, else 0)")
     p.add_argument("--weight-decay", type=nonnegative_float, default=1e-4)
     p.add_argument("--width", type=positive_float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")

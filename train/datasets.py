@@ -6,6 +6,8 @@ prepared exactly as the deployment wrapper prepares a camera frame (see `train.a
 
 from __future__ import annotations
 
+import math
+
 import random
 from typing import Protocol
 
@@ -66,6 +68,41 @@ class Repeat(Dataset):
 
     def __getitem__(self, i: int):
         return self.dataset[i % len(self.dataset)]
+
+
+class RenderedFrames:
+    """`count` frames of the synthetic kitchen (`scenes.KitchenScene`, `styles`), rendered once, in memory: the
+    LabelledFolder a fine-tune replays so it keeps what the base model learnt (`train --from ... --replay N`)."""
+
+    def __init__(self, count: int, size_wh: tuple[int, int], seed: int = 0, styles: str = "train") -> None:
+        from foodcam.scenes import KitchenScene
+
+        scene = KitchenScene(size=(int(size_wh[0]), int(size_wh[1])), seed=seed, styles=styles)
+        self.frames = [scene.render(i) for i in range(int(count))]
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def load(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        frame, mask = self.frames[i]
+        return frame, mask
+
+
+class Mixed(Dataset):
+    """The user's frames, repeated to at least half of each epoch, then replayed frames after them. `folder`
+    (class shares, frame size) stays the user's."""
+
+    def __init__(self, own: SegmentationDataset, replay: Dataset) -> None:
+        self.own, self.replay = own, replay
+        self.times = max(1, math.ceil(len(replay) / max(1, len(own))))
+        self.folder, self.transform = own.folder, own.transform
+
+    def __len__(self) -> int:
+        return len(self.own) * self.times + len(self.replay)
+
+    def __getitem__(self, i: int):
+        n = len(self.own) * self.times
+        return self.own[i % len(self.own)] if i < n else self.replay[i - n]
 
 
 def frame_size(folder: LabelledFolder, input_size: tuple[int, int], max_images: int = 32,

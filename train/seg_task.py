@@ -13,7 +13,7 @@ import torch
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import seg_train_transform
-from foodcam.train.datasets import SegmentationDataset, class_frequencies, frame_size
+from foodcam.train.datasets import Mixed, RenderedFrames, SegmentationDataset, class_frequencies, frame_size
 from foodcam.train.losses import SegLoss, class_weights
 from torch import nn
 
@@ -23,6 +23,7 @@ DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stir
 # cross-entropy class weights ~ pixel share^-power. 0 (none): Dice already balances the classes, and heavier
 # stirrer weights (power 0.5) made a ThinSeg paint every stirrer 1-2 px too wide (precision 0.58, recall 0.78)
 CLASS_WEIGHT_POWER = 0.0
+REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 
 
 class SegMeter:
@@ -71,8 +72,16 @@ class SegTask:
     def datasets(self, args: argparse.Namespace, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
         train_folder, val_folder = self.folders(args)
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
-        train = SegmentationDataset(train_folder, size, mean, std, transform=seg_train_transform(size, seed=seed))
+        transform = seg_train_transform(size, seed=seed)
+        train = SegmentationDataset(train_folder, size, mean, std, transform=transform)
         val = SegmentationDataset(val_folder, size, mean, std)
+        replay = int(getattr(args, "replay", 0) or 0)
+        if replay and len(train_folder):
+            h, w = train_folder.load(0)[0].shape[:2]  # rendered like the user's camera frames
+            frames = RenderedFrames(replay, (w, h), seed=seed, styles=REPLAY_STYLES)
+            log.info("--replay %d: %d synthetic frames (%s styles) mixed into each epoch", replay, len(frames),
+                     REPLAY_STYLES)
+            train = Mixed(train, SegmentationDataset(frames, size, mean, std, transform=transform))
         return train, val
 
     def criterion(self, train: SegmentationDataset) -> nn.Module:
