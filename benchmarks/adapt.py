@@ -5,7 +5,7 @@
 
 For each shot count N, the first N labelled frames of DATA/train (in a seeded shuffled order, so the sets are
 nested) become a training set; the base checkpoint is fine-tuned on them (`foodcam train --from`: 0.2x the base's
-learning rate) and the same architecture is trained from scratch on the same frames (the base's learning rate)
+learning rate, 64 synthetic frames of the training styles replayed each epoch) and the same architecture is trained from scratch on the same frames (the base's learning rate)
 for as many epochs.
 Every model is then evaluated on DATA/val at frame resolution, as `foodcam eval` does, taking each run's
 *last* checkpoint: nothing is selected on the split it is scored on. Row 0 is the base model untouched.
@@ -72,10 +72,12 @@ def _evaluate(weights: Path, data: Path, device: str) -> dict:
 
 
 def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, device: str = "cpu",
-              batch: int = 8, seed: int = 0, freeze_encoder: bool = False) -> dict:
+              batch: int = 8, seed: int = 0, freeze_encoder: bool = False, replay: int | None = None) -> dict:
     from foodcam.train.checkpoint import read_checkpoint
+    from foodcam.train.finetune import FINETUNE_REPLAY
 
     ckpt = read_checkpoint(base)
+    replay = FINETUNE_REPLAY.get(ckpt["task"]["name"], 0) if replay is None else int(replay)
     arch = ckpt["arch"]
     imgsz = int(ckpt["task"]["input_size"][0])
     if not (data / "val").is_dir():
@@ -86,7 +88,7 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
         subset = make_subset(data, n, out / "data" / f"shots_{n:03d}", seed)
         ft_run, sc_run = out / "runs" / f"finetune_{n:03d}", out / "runs" / f"scratch_{n:03d}"
         ft_args = ["train", "kitchen", "--from", base, "--data", subset, "--out", ft_run, *common]
-        ft_s = _train(ft_args + (["--freeze-encoder"] if freeze_encoder else []))
+        ft_s = _train(ft_args + ["--replay", replay] + (["--freeze-encoder"] if freeze_encoder else []))
         sc_args = ["train", "kitchen", "--model", arch["name"], "--imgsz", imgsz, "--data", subset, "--out", sc_run,
                    *common]
         if ckpt.get("config", {}).get("lr"):
@@ -98,7 +100,7 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
                      "finetune": {**_evaluate(ft_run / "last.pt", data, device), "train_s": round(ft_s, 1)},
                      "scratch": {**_evaluate(sc_run / "last.pt", data, device), "train_s": round(sc_s, 1)}})
     return {"base": str(base), "arch": arch, "data": str(data), "epochs": epochs, "imgsz": imgsz, "seed": seed,
-            "freeze_encoder": freeze_encoder, "val_images": len(list((data / "val" / "images").iterdir())),
+            "freeze_encoder": freeze_encoder, "replay": replay, "val_images": len(list((data / "val" / "images").iterdir())),
             "rows": rows}
 
 
@@ -107,7 +109,8 @@ def format_markdown(report: dict) -> str:
     head = ["labelled frames", "fine-tuned mIoU", *[f"ft {c}" for c in classes], "from scratch mIoU",
             *[f"scratch {c}" for c in classes], "ft / scratch train s"]
     lines = [f"Adaptation curve: base `{report['base']}` ({report['arch']['name']}, {report['imgsz']} px) on "
-             f"`{report['data']}`, {report['epochs']} epochs per run, scored on its val split "
+             f"`{report['data']}`, {report['epochs']} epochs per run, fine-tunes replaying {report.get('replay', 0)} "
+             f"synthetic frames an epoch, scored on its val split "
              f"({report['val_images']} frames, last checkpoint of each run)", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     base = report["rows"][0]["base"]
@@ -162,14 +165,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--freeze-encoder", action="store_true", help="fine-tune with the backbone frozen")
+    p.add_argument("--replay", type=int, default=None,
+                   help="synthetic frames replayed each fine-tune epoch (default: train --from's default, 64)")
     p.add_argument("--out", required=True)
     args = p.parse_args(argv)
     try:
         if any(n < 1 for n in args.shots) or args.epochs < 1:
             raise FoodcamError("--shots and --epochs must be positive")
+        if args.replay is not None and args.replay < 0:
+            raise FoodcamError(f"--replay {args.replay}: expected 0 or more frames")
         out = Path(args.out)
         report = run_curve(Path(args.base), Path(args.data), args.shots, args.epochs, out, args.device, args.batch,
-                           args.seed, args.freeze_encoder)
+                           args.seed, args.freeze_encoder, args.replay)
     except FoodcamError as e:
         print(f"adapt: error: {e}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ import json
 import pytest
 from foodcam.benchmarks.adapt import MONITOR_VAL, main, make_subset
 from foodcam.runtime.errors import FoodcamError
+from foodcam.train.checkpoint import read_checkpoint
 from foodcam.train.data.kitchen import KitchenFolder
 
 
@@ -26,9 +27,10 @@ def test_subsets_are_nested_and_share_val(kitchen_data, tmp_path):
 def test_adaptation_curve_table(kitchen_ckpt, kitchen_data, tmp_path, capsys):
     out = tmp_path / "adapt"
     assert main(["--base", str(kitchen_ckpt), "--data", str(kitchen_data), "--shots", "2", "4", "--epochs", "1",
-                 "--out", str(out)]) == 0
+                 "--replay", "8", "--out", str(out)]) == 0
     report = json.loads((out / "adapt.json").read_text())
-    assert [r["shots"] for r in report["rows"]] == [0, 2, 4]
+    assert [r["shots"] for r in report["rows"]] == [0, 2, 4] and report["replay"] == 8
+    assert read_checkpoint(out / "runs" / "finetune_002" / "last.pt")["config"]["replay"] == 8
     base = report["rows"][0]["base"]
     assert 0.0 < base["miou"] <= 1.0 and set(base["iou"]) == {"stirrer", "pan", "food"}
     for r in report["rows"][1:]:

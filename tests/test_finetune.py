@@ -8,8 +8,13 @@ import pytest
 import torch
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.checkpoint import read_checkpoint
-from foodcam.train.finetune import (FINETUNE_EPOCHS, FINETUNE_LR_FACTOR, FINETUNE_REPLAY, SCRATCH_DEFAULTS,
-                                    resolve_defaults)
+from foodcam.train.finetune import (
+    FINETUNE_EPOCHS,
+    FINETUNE_LR_FACTOR,
+    FINETUNE_REPLAY,
+    SCRATCH_DEFAULTS,
+    resolve_defaults,
+)
 
 from tests.conftest import foodcam
 

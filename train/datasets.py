@@ -7,7 +7,6 @@ prepared exactly as the deployment wrapper prepares a camera frame (see `train.a
 from __future__ import annotations
 
 import math
-
 import random
 from typing import Protocol
 
