@@ -114,7 +114,10 @@ def _assert_symmetric_int8_qdq(model: onnx.ModelProto) -> None:
         if len(n.input) > 2:
             assert n.input[2] in inits and inits[n.input[2]].dtype == np.float32  # bias stays float
     argmax = next(n for n in model.graph.node if n.op_type == "ArgMax")
-    assert producers[argmax.input[0]].op_type in WEIGHTED  # decoded in float, no Q/DQ before ArgMax
+    source = producers[argmax.input[0]]
+    while source.op_type == "Resize":  # scores resized to the mask size (task.mask_size), in float
+        source = producers[source.input[0]]
+    assert source.op_type in WEIGHTED  # decoded in float, no Q/DQ before ArgMax
     prefix = _before_first_conv(model)
     assert [n.op_type for n in prefix if n.op_type in ("Mul", "Add")] == ["Mul", "Add"]
 
