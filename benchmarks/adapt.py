@@ -5,8 +5,8 @@
 
 For each shot count N, the first N labelled frames of DATA/train (in a seeded shuffled order, so the sets are
 nested) become a training set; the base checkpoint is fine-tuned on them (`foodcam train --from`: 0.2x the base's
-learning rate, 64 synthetic frames of the training styles replayed each epoch) and the same architecture is trained from scratch on the same frames (the base's learning rate)
-for as many epochs.
+learning rate, 64 synthetic frames of the training styles replayed each epoch) and the same architecture is trained
+from scratch on the same frames alone (the base's learning rate) for as many epochs.
 Every model is then evaluated on DATA/val at frame resolution, as `foodcam eval` does, taking each run's
 *last* checkpoint: nothing is selected on the split it is scored on. Row 0 is the base model untouched.
 
@@ -100,8 +100,8 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
                      "finetune": {**_evaluate(ft_run / "last.pt", data, device), "train_s": round(ft_s, 1)},
                      "scratch": {**_evaluate(sc_run / "last.pt", data, device), "train_s": round(sc_s, 1)}})
     return {"base": str(base), "arch": arch, "data": str(data), "epochs": epochs, "imgsz": imgsz, "seed": seed,
-            "freeze_encoder": freeze_encoder, "replay": replay, "val_images": len(list((data / "val" / "images").iterdir())),
-            "rows": rows}
+            "freeze_encoder": freeze_encoder, "replay": replay,
+            "val_images": len(list((data / "val" / "images").iterdir())), "rows": rows}
 
 
 def format_markdown(report: dict) -> str:

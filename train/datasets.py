@@ -83,8 +83,7 @@ class RenderedFrames:
         return len(self.frames)
 
     def load(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        frame, mask = self.frames[i]
-        return frame, mask
+        return self.frames[i]
 
 
 class Mixed(Dataset):

@@ -4,8 +4,8 @@ What carries over from CKPT: its weights, its task description (classes, colours
 and its architecture with the exact kwargs it was built with. What changes is the schedule: unless given,
 --epochs is FINETUNE_EPOCHS and --lr is FINETUNE_LR_FACTOR x the checkpoint's own learning rate (warm-up and
 cosine decay as in any run), and a kitchen fine-tune replays FINETUNE_REPLAY synthetic frames of the training
-styles each epoch beside the user's own (repeated to at least half the epoch). `--freeze-encoder` keeps the model's backbone fixed (weights and BatchNorm
-statistics): only the decoder/head learns, which suits a handful of labelled frames.
+styles each epoch beside the user's own (repeated to at least half the epoch). `--freeze-encoder` keeps the
+model's backbone fixed (weights and BatchNorm statistics): only the decoder/head learns.
 
 Options left unset on the command line are None; `resolve_defaults` fills them from scratch or fine-tune
 defaults, so an explicit `--epochs 30` is always honoured.
