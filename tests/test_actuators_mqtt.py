@@ -22,17 +22,12 @@ import pytest
 from foodcam.camera.actuators import ActuatorError, open_actuator
 from foodcam.camera.sorting.audit import AuditLog, read_audit
 from foodcam.camera.sorting.scheduler import Scheduler, SimClock
+from ports import free_port
 
 mqtt = pytest.importorskip("paho.mqtt.client")
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 pytestmark = pytest.mark.skipif(not os.access(MOSQUITTO, os.X_OK), reason="mosquitto broker not installed")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Broker:
@@ -113,7 +108,7 @@ def _wait(cond, timeout: float) -> bool:
 
 @pytest.fixture
 def broker(tmp_path):
-    b = Broker(tmp_path, _free_port())
+    b = Broker(tmp_path, free_port())
     b.start()
     yield b
     b.stop()

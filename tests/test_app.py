@@ -31,6 +31,7 @@ from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.scenes.fruit import FruitScene
 from foodcam.scenes.kitchen import KitchenScene
+from ports import free_port
 
 from tests.test_runtime_no_torch import BLOCK_TORCH
 from tests.tiny_onnx import cls_onnx
@@ -124,12 +125,6 @@ def test_missing_gradio_is_a_one_line_error_before_any_work(tmp_path):
 # ---- the served page -------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`foodcam app` in a subprocess with torch import blocked; stopped with SIGTERM."""
 
@@ -190,7 +185,7 @@ def both_onnx(tmp_path_factory):
 def server(kitchen_onnx, fresh_onnx, both_onnx):
     pytest.importorskip("gradio", reason="foodcam[app] (gradio) not installed")
     pytest.importorskip("gradio_client", reason="foodcam[app] (gradio_client) not installed")
-    srv = Server([kitchen_onnx, fresh_onnx, both_onnx[0]], _free_port())
+    srv = Server([kitchen_onnx, fresh_onnx, both_onnx[0]], free_port())
     yield srv
     assert srv.stop() == 0, "".join(srv.log)
     assert "Traceback" not in _own_errors("".join(srv.log)), "".join(srv.log)

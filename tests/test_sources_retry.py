@@ -7,7 +7,6 @@ PyGObject); .ci/run installs it from Debian. Without it, the RTSP tests are skip
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import threading
 import time
@@ -17,17 +16,12 @@ from foodcam.camera.sources import open_source
 from foodcam.camera.sources.retry import backoff_delays, retry_open
 from foodcam.runtime.errors import FoodcamError
 from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
+from ports import free_port
 
 
 def _server_missing() -> str | None:
     return server_missing(("videotestsrc", "jpegenc", "rtpjpegpay"),
                           "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start_server(port: int) -> subprocess.Popen:
@@ -101,7 +95,7 @@ def test_file_source_with_retry_waits_for_the_file(tmp_path):
 def test_refused_rtsp_without_retry_fails_at_once():
     t0 = time.monotonic()
     with pytest.raises(FoodcamError, match="cannot open"):
-        open_source(f"rtsp://127.0.0.1:{_free_port()}/none", retry=False)
+        open_source(f"rtsp://127.0.0.1:{free_port()}/none", retry=False)
     assert time.monotonic() - t0 < 30
 
 
@@ -110,7 +104,7 @@ def test_rtsp_waits_for_a_late_server_and_survives_a_drop(caplog):
     why = _server_missing()
     if why:
         pytest.skip(why)
-    port = _free_port()
+    port = free_port()
     url = f"rtsp://127.0.0.1:{port}/test"
     got: dict = {}
 

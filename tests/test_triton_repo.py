@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import open_model
+from ports import free_port
 from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
 
 from foodcam.cli import main
@@ -16,12 +16,6 @@ pytest.importorskip("tritonclient.grpc", reason="pip install 'foodcam[triton]'")
 
 from foodcam.export.triton_repo import parse_config, write_repository  # noqa: E402
 from foodcam.runtime.backends.triton import parse_url  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_segmentation_repository_config_parses_back(tmp_path, capsys):
@@ -81,7 +75,7 @@ def test_urls_parse_and_bad_ones_are_named():
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
 def test_server_down_at_start_is_one_line_naming_the_url(scheme, capsys):
-    url = f"{scheme}://127.0.0.1:{_free_port()}/kitchen?timeout=2"
+    url = f"{scheme}://127.0.0.1:{free_port()}/kitchen?timeout=2"
     with pytest.raises(FoodcamError, match="Triton server not reachable") as e:
         open_model(url)
     assert url in str(e.value) and "\n" not in str(e.value)

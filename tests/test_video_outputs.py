@@ -18,6 +18,7 @@ from foodcam.camera.sinks import StreamSink, encoders, save_sink, video
 from foodcam.camera.sinks.video import VideoSink
 from foodcam.runtime.errors import FoodcamError
 from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
+from ports import free_port
 from tiny_onnx import seg_onnx
 
 from foodcam.cli import main
@@ -153,18 +154,12 @@ def _record_server_missing() -> str | None:
                           "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(stream_missing() is not None, reason=stream_missing() or "")
 def test_rtsp_publishes_h264_to_a_recording_server(tmp_path):
     missing = _record_server_missing()
     if missing:
         pytest.skip(missing)
-    port, received = _free_port(), tmp_path / "received.h264"
+    port, received = free_port(), tmp_path / "received.h264"
     server = subprocess.Popen([SYSTEM_PYTHON, str(SERVER), str(port), "record", str(received)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -191,7 +186,7 @@ def nal_types(path: Path) -> set[int]:
 
 @pytest.mark.skipif(encoders.ffmpeg_h264(encoders.ffmpeg_binary()) is None, reason="no ffmpeg with an H.264 encoder")
 def test_a_stream_with_no_server_fails_with_one_line_naming_it():
-    sink = StreamSink(f"rtsp://127.0.0.1:{_free_port()}/nobody", fps=10)
+    sink = StreamSink(f"rtsp://127.0.0.1:{free_port()}/nobody", fps=10)
     with pytest.raises(FoodcamError, match=r"rtsp://127\.0\.0\.1:\d+/nobody: ffmpeg (stopped|failed)"):
         end = time.monotonic() + 60
         for f in frames(10_000, (64, 48)):

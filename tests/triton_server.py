@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = Path(__file__).with_name("pytriton_serve.py")
@@ -37,12 +38,6 @@ def pytriton_python() -> tuple[str | None, str]:
             return python, python
     return None, ("no PyTriton: pip install 'foodcam[triton-server]' onnxruntime (or into ./.venv-pytriton, "
                   "or set FOODCAM_PYTRITON_PYTHON)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class TritonServer:
