@@ -214,3 +214,43 @@ def test_make_train_task_names_missing_trainers(monkeypatch):
     monkeypatch.setitem(engine.TASK_MODULES, "classification", "foodcam.train._no_such_trainer")
     with pytest.raises(FoodcamError, match="not available"):
         engine.make_train_task(FRESHNESS, argparse.Namespace())
+
+
+class CountingFolder(MemFolder):
+    def __init__(self, items):
+        super().__init__(items)
+        self.loads = 0
+
+    def load(self, i):
+        self.loads += 1
+        return super().load(i)
+
+
+def test_cached_frames_are_decoded_once_and_never_written_by_augmentation():
+    folder = CountingFolder([scene(i) for i in range(4)])
+    plain = SegmentationDataset(MemFolder(folder.items), (64, 64), KITCHEN.mean, KITCHEN.std)
+    ds = SegmentationDataset(folder, (64, 64), KITCHEN.mean, KITCHEN.std, transform=seg_train_transform((64, 64), seed=0))
+    assert ds.cache_bytes() == 4 * 64 * 64 * 4
+    ds.cache()
+    assert folder.loads == 4
+    for _ in range(10):
+        for i in range(len(ds)):
+            ds[i]
+    assert folder.loads == 4  # every later sample came from memory
+    ds.transform = None
+    for i in range(len(ds)):  # and is still the frame as first decoded
+        assert all(torch.equal(a, b) for a, b in zip(ds[i], plain[i]))
+
+
+@pytest.mark.parametrize("mode, limit, cached", [("auto", 10**9, True), ("auto", 1000, False), ("off", 10**9, False),
+                                                 ("ram", 1000, True)])
+def test_cache_option(monkeypatch, mode, limit, cached):
+    import argparse
+
+    from foodcam.train import seg_task
+
+    monkeypatch.setattr(seg_task, "CACHE_AUTO_BYTES", limit)
+    train = SegmentationDataset(CountingFolder([scene(i) for i in range(3)]), (64, 64), KITCHEN.mean, KITCHEN.std)
+    val = SegmentationDataset(CountingFolder([scene(9)]), (64, 64), KITCHEN.mean, KITCHEN.std)
+    seg_task.cache_in_memory(argparse.Namespace(cache=mode), train, val)
+    assert (train.folder.loads, val.folder.loads) == ((3, 1) if cached else (0, 0))

@@ -31,17 +31,33 @@ class SegmentationDataset(Dataset):
         self.size = (int(size[0]), int(size[1]))
         self.mean, self.std = tuple(mean), tuple(std)
         self.transform = transform
+        self._cache: list[tuple[np.ndarray, np.ndarray]] | None = None
 
     def __len__(self) -> int:
         return len(self.folder)
 
+    def cache_bytes(self) -> int:
+        """Memory `cache()` takes: an RGB frame and its mask at the input size per item."""
+        return len(self) * self.size[0] * self.size[1] * 4
+
+    def cache(self) -> None:
+        """Decode and resize every item once, into memory. Decoding a PNG and its colour mask costs ~6x the
+        augmentation, so an epoch over cached frames is bound by the model, not the files. Call before a
+        DataLoader forks its workers: they share the frames."""
+        self._cache = [self._resized(i) for i in range(len(self))]
+
+    def _resized(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._cache is not None:  # a copy: no augmentation may write into the cached frame
+            rgb, mask = self._cache[i]
+            return rgb.copy(), mask.copy()
+        bgr, mask = self.folder.load(i)
+        return np.ascontiguousarray(resize_frame(bgr, self.size)[:, :, ::-1]), resize_mask(mask, self.size)
+
     def sample(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """(RGB uint8 at `size`, uint8 mask at `size`), augmented when a transform is set."""
-        bgr, mask = self.folder.load(i)
-        rgb = resize_frame(bgr, self.size)[:, :, ::-1]
-        mask = resize_mask(mask, self.size)
+        rgb, mask = self._resized(i)
         if self.transform is not None:
-            out = self.transform(image=np.ascontiguousarray(rgb), mask=mask)
+            out = self.transform(image=rgb, mask=mask)
             rgb, mask = out["image"], out["mask"]
         return rgb, mask
 

@@ -23,6 +23,7 @@ DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stir
 # cross-entropy class weights ~ pixel share^-power. 0 (none): Dice already balances the classes, and heavier
 # stirrer weights (power 0.5) made a ThinSeg paint every stirrer 1-2 px too wide (precision 0.58, recall 0.78)
 CLASS_WEIGHT_POWER = 0.0
+CACHE_AUTO_BYTES = 2 * 1024**3  # --cache auto keeps decoded frames in memory up to this size
 REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 
 
@@ -82,6 +83,7 @@ class SegTask:
             log.info("--replay %d: %d synthetic frames (%s styles) mixed into each epoch", replay, len(frames),
                      REPLAY_STYLES)
             train = Mixed(train, SegmentationDataset(frames, size, mean, std, transform=transform))
+        cache_in_memory(args, train, val)
         return train, val
 
     def criterion(self, train: SegmentationDataset) -> nn.Module:
@@ -105,6 +107,21 @@ class SegTask:
     def summary(self, metrics: dict) -> str:
         per_class = " ".join(f"{n} {v:.3f}" for n, v in metrics["iou"].items())
         return f"mIoU {metrics['miou']:.4f} (pixel acc {metrics['pixel_accuracy']:.4f}; {per_class})"
+
+
+def cache_in_memory(args: argparse.Namespace, *datasets) -> None:
+    """`--cache ram` decodes every frame once, into memory; `auto` (the default) does so when they fit in
+    CACHE_AUTO_BYTES."""
+    mode = getattr(args, "cache", "auto") or "auto"
+    own = [getattr(d, "own", d) for d in datasets]  # Mixed: replayed frames are rendered in memory already
+    need = sum(d.cache_bytes() for d in own)
+    if mode == "off" or (mode == "auto" and need > CACHE_AUTO_BYTES):
+        if mode == "auto":
+            log.info("frames not cached: %.1f GB > %.1f GB (--cache ram to force)", need / 1e9, CACHE_AUTO_BYTES / 1e9)
+        return
+    for d in own:
+        d.cache()
+    log.info("%d frames cached in memory (%.0f MB)", sum(len(d) for d in own), need / 1e6)
 
 
 def _fmt(names, values) -> str:
