@@ -130,13 +130,18 @@ def _names(paths: list) -> list[str]:
     return [by_file.get(p, str(p)) for p in paths]
 
 
-def _served_rows(url: str, sizes: list, batches: list[int]) -> list[dict]:
+def _served_rows(url: str, sizes: list, batches: list[int], verify: bool = False) -> list[dict]:
     """Rows of a Triton-served model (format and backend "triton"): the worker times the remote calls; precision
-    and task come from the server's model config when the row runs."""
+    and task come from the server's model config when the row runs. With --verify they are skipped: there is no
+    file here to hash, and a row must not look verified when it was not."""
+    from foodcam.runtime.open import SERVED_NOT_VERIFIABLE
+
     base = {"model": url, "name": url, "format": "triton", "precision": None, "source_sha256": None,
             "backend": "triton", "runner": RUNNERS["triton"]["triton"]}
     reason = None
-    if importlib.util.find_spec("tritonclient") is None:
+    if verify:
+        reason = SERVED_NOT_VERIFIABLE
+    elif importlib.util.find_spec("tritonclient") is None:
         reason = "tritonclient is not installed (pip install 'foodcam[triton]')"
     return [{**base, "imgsz": None if size is None else [size, size], "batch": batch,
              "status": "skipped" if reason else None, "reason": reason} for size in sizes for batch in batches]
@@ -163,7 +168,7 @@ def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[
     for path, name in zip(paths, _names(paths)):
         fmt = artifact_format(path)
         if fmt == "triton":  # a served model: always its one backend, whatever --backends says; no file to read
-            rows += _served_rows(path, sizes, batches)
+            rows += _served_rows(path, sizes, batches, verify)
             continue
         base = {"model": str(path), "name": name, "format": fmt or path.suffix.lstrip(".") or "?",
                 "precision": None, "source_sha256": None}

@@ -96,6 +96,10 @@ def check_artifact(path: str | Path, verify: bool = False) -> dict:
     return meta
 
 
+SERVED_NOT_VERIFIABLE = ("--verify compares a model file's sha256; a served model has no local file (verify the file "
+                         "in the server's repository instead)")
+
+
 def open_model(path: str | Path, backend: str | None = None, device: str | None = None, *, verify: bool = False,
                self_test: bool = True, **options) -> Model:
     """Open a checkpoint, a deployment ONNX or a TensorRT engine as a `Model`; FoodcamError naming the file
@@ -107,8 +111,7 @@ def open_model(path: str | Path, backend: str | None = None, device: str | None 
         if backend is not None or device is not None:
             raise FoodcamError(f"{path}: a Triton-served model runs where the server puts it; drop --backend/--device")
         if verify:
-            raise FoodcamError(f"{path}: --verify compares a model file's sha256; a served model has no local file "
-                               "(verify the file in the server's repository instead)")
+            raise FoodcamError(f"{path}: {SERVED_NOT_VERIFIABLE}")
         from foodcam.runtime.backends.triton import TritonModel
 
         model = _construct_url(TritonModel, str(path), options)

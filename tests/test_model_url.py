@@ -39,12 +39,16 @@ def test_verify_of_a_url_is_refused_before_any_connection():
 def test_bench_plans_a_url_as_a_triton_row_not_a_missing_file(tmp_path):
     pytest.importorskip("tritonclient")
     onnx = tmp_path / "m.onnx"
-    rows = plan_rows([str(onnx), DOWN, DOWN], backends=["cpu"], batches=[1, 2], verify=True)
+    rows = plan_rows([str(onnx), DOWN, DOWN], backends=["cpu"], batches=[1, 2])
     served = [r for r in rows if r["model"] == DOWN]
     assert [r["batch"] for r in served] == [1, 2]  # named twice, planned once per batch size
     for r in served:
         assert (r["format"], r["backend"], r["name"], r["status"], r["reason"]) == ("triton", "triton", DOWN, None, None)
     assert {r["status"] for r in rows if r["model"] == str(onnx)} == {"failed"}  # the file is still checked
+    verified = plan_rows([str(onnx), DOWN], backends=["cpu"], verify=True)
+    served = [r for r in verified if r["model"] == DOWN]
+    assert [r["status"] for r in served] == ["skipped"]  # no file to hash: never shown as if verified
+    assert "--verify" in served[0]["reason"] and "no local file" in served[0]["reason"]
 
 
 def _line(tmp_path: Path) -> str:
