@@ -41,7 +41,7 @@ class SegmentationDataset(Dataset):
         return len(self) * self.size[0] * self.size[1] * 4
 
     def cache(self) -> None:
-        """Decode and resize every item once, into memory. Decoding a PNG and its colour mask costs ~6x the
+        """Decode and resize every item once, into memory. Decoding a frame and its colour mask costs ~7x the
         augmentation, so an epoch over cached frames is bound by the model, not the files. Call before a
         DataLoader forks its workers: they share the frames."""
         self._cache = [self._resized(i) for i in range(len(self))]
