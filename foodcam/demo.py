@@ -22,13 +22,13 @@ from foodcam.shipped import shipped
 @dataclass(frozen=True)
 class DemoPlan:
     train: bool = False  # False: run the shipped model; True: synthesise, train, evaluate and export first
-    count: int = 400  # synthetic frames in all splits
+    count: int = 800  # synthetic frames in all splits
     size: str = "320x240"
     styles: str = "train"  # renderer styles of the training frames (the camera loop shows every style)
     model: str = "thinseg"
     width: float = 1.0
     imgsz: int = 256
-    epochs: int = 12
+    epochs: int = 20
     batch: int = 8
     frames: int = 300  # camera-loop frames on synth://kitchen
     fps: int = 15
