@@ -44,6 +44,8 @@ def test_defaults_from_scratch_and_from_a_checkpoint(kitchen_ckpt):
     assert (c.epochs, c.lr, c.imgsz, c.replay) == (30, 1e-2, 96, 0)
     with pytest.raises(FoodcamError, match="--replay: only kitchen"):
         resolve_defaults(_args(task="freshness", replay=5))
+    with pytest.raises(FoodcamError, match="--cache: only kitchen"):
+        resolve_defaults(_args(task="foodseg", cache="ram"))
 
 
 def test_replayed_frames_are_rendered_once_and_mixed_after_the_users(kitchen_data):

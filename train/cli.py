@@ -168,8 +168,8 @@ def register(sub) -> None:
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--workers", type=nonnegative_int, default=0, help="data loader worker processes")
-    p.add_argument("--cache", default="auto", choices=["auto", "ram", "off"],
-                   help="kitchen: decode every frame once, into memory (auto: when they fit in 2 GiB)")
+    p.add_argument("--cache", default=None, choices=["auto", "ram", "off"],
+                   help="kitchen: decode every frame once, into memory (default auto: when they fit in 2 GiB)")
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when present)")
     p.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
     p.add_argument("--boundary-weight", type=nonnegative_float, default=2.0,

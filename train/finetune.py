@@ -39,6 +39,8 @@ def resolve_defaults(args: argparse.Namespace) -> dict | None:
     replay = getattr(args, "replay", None)
     if replay and args.task not in FINETUNE_REPLAY:
         raise FoodcamError(f"--replay: only {', '.join(FINETUNE_REPLAY)} training renders frames to replay")
+    if getattr(args, "cache", None) is not None and args.task != "kitchen":
+        raise FoodcamError(f"--cache: only kitchen training caches its frames ({args.task} reads its images as it goes)")
     if replay is None:
         args.replay = FINETUNE_REPLAY.get(args.task, 0) if src else 0
     if not src:
