@@ -76,6 +76,7 @@ class SegTask:
         transform = seg_train_transform(size, seed=seed)
         train = SegmentationDataset(train_folder, size, mean, std, transform=transform)
         val = SegmentationDataset(val_folder, size, mean, std)
+        cache_in_memory(args, train, val)  # replayed frames (below) are rendered in memory already
         replay = int(getattr(args, "replay", 0) or 0)
         if replay and len(train_folder):
             h, w = train_folder.load(0)[0].shape[:2]  # rendered like the user's camera frames
@@ -83,7 +84,6 @@ class SegTask:
             log.info("--replay %d: %d synthetic frames (%s styles) mixed into each epoch", replay, len(frames),
                      REPLAY_STYLES)
             train = Mixed(train, SegmentationDataset(frames, size, mean, std, transform=transform))
-        cache_in_memory(args, train, val)
         return train, val
 
     def criterion(self, train: SegmentationDataset) -> nn.Module:
@@ -109,19 +109,18 @@ class SegTask:
         return f"mIoU {metrics['miou']:.4f} (pixel acc {metrics['pixel_accuracy']:.4f}; {per_class})"
 
 
-def cache_in_memory(args: argparse.Namespace, *datasets) -> None:
+def cache_in_memory(args: argparse.Namespace, *datasets: SegmentationDataset) -> None:
     """`--cache ram` decodes every frame once, into memory; `auto` (the default) does so when they fit in
     CACHE_AUTO_BYTES."""
     mode = getattr(args, "cache", "auto") or "auto"
-    own = [getattr(d, "own", d) for d in datasets]  # Mixed: replayed frames are rendered in memory already
-    need = sum(d.cache_bytes() for d in own)
+    need = sum(d.cache_bytes() for d in datasets)
     if mode == "off" or (mode == "auto" and need > CACHE_AUTO_BYTES):
         if mode == "auto":
             log.info("frames not cached: %.1f GB > %.1f GB (--cache ram to force)", need / 1e9, CACHE_AUTO_BYTES / 1e9)
         return
-    for d in own:
+    for d in datasets:
         d.cache()
-    log.info("%d frames cached in memory (%.0f MB)", sum(len(d) for d in own), need / 1e6)
+    log.info("%d frames cached in memory (%.0f MB)", sum(len(d) for d in datasets), need / 1e6)
 
 
 def _fmt(names, values) -> str:
