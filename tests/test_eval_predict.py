@@ -17,7 +17,7 @@ from foodcam.runtime.metrics import agreement
 from foodcam.runtime.model import INPUT_NAME, InputSpec, Model
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
-from foodcam.train.evaluate import evaluate_model, evaluate_segmentation
+from foodcam.train.evaluate import EDGE_PX, EdgeErrors, evaluate_model, evaluate_segmentation, format_table
 
 METRIC_KEYS = {"pixel_accuracy", "miou", "mdice", "per_class", "pixels", "classes", "confusion", "images",
                "ignored_pixels", "weights", "backend", "precision", "split"}
@@ -123,6 +123,32 @@ def test_evaluate_segmentation_batches_and_keeps_masks(pt, pt_eval, val):
         assert m.shape == val.load(i)[1].shape and m.dtype == np.uint8
     assert agreement(np.stack(one["masks"]), np.stack(four["masks"])) >= 0.999
     assert one["ignored_pixels"] == sum(int((val.load(i)[1] == 255).sum()) for i in range(len(val)))
+
+
+def test_edge_errors_tell_an_outline_off_by_a_pixel_from_a_missed_object():
+    target = np.ones((60, 80), np.uint8)  # pan
+    target[10:50, 10:14] = 0  # a thin stirrer, 4 px wide
+    target[20:40, 40:70] = 2  # a food blob, 20 x 30
+    target[0, :] = 255  # an ignored row is never an error
+    shifted = np.roll(target, 1, axis=1)  # every outline one pixel off
+    shifted[0, :] = 1
+    e = EdgeErrors(3)
+    e.update(shifted, target)
+    assert e.wrong[0] > 0 and np.allclose(e.shares(), 1.0)  # all of it at the edges
+    missed = target.copy()
+    missed[missed == 2] = 1  # the food blob not found at all
+    missed[0, :] = 1
+    e = EdgeErrors(3)
+    e.update(missed, target)
+    inner = (20 - 2 * EDGE_PX) * (30 - 2 * EDGE_PX)  # food pixels more than EDGE_PX in from its edge
+    assert e.wrong[2] == 600 and e.wrong[2] - e.at_edge[2] == inner
+    assert e.wrong[0] == 0 and np.isnan(e.shares()[0])  # no stirrer error: no share
+
+
+def test_eval_reports_the_share_of_errors_at_edges(pt_eval):
+    for row in pt_eval["per_class"].values():
+        assert 0.0 <= row["edge_error_share"] <= 1.0
+    assert f"wrong pixels within {EDGE_PX} px of a true edge: stirrer" in format_table(pt_eval)
 
 
 def test_evaluate_compares_at_the_labels_resolution(pt, pt_eval, val):

@@ -39,6 +39,33 @@ def _batch_size(model: Model, batch: int) -> int:
     return max(1, int(batch))
 
 
+EDGE_PX = 2  # an error "at the edge" lies within this many pixels of a true class boundary
+
+
+class EdgeErrors:
+    """Per class: the wrong pixels (missed or false) and how many of them lie within EDGE_PX of the class's true
+    boundary. A high share says the class is found but its outline is off by a pixel or two (thin objects); a low
+    one, that whole objects are missed or invented."""
+
+    def __init__(self, num_classes: int) -> None:
+        self.wrong = np.zeros(num_classes, np.int64)
+        self.at_edge = np.zeros(num_classes, np.int64)
+        self.kernel = np.ones((2 * EDGE_PX + 1, 2 * EDGE_PX + 1), np.uint8)
+
+    def update(self, pred: np.ndarray, target: np.ndarray) -> None:
+        valid = target != IGNORE_INDEX
+        for c in range(len(self.wrong)):
+            truth = (target == c).astype(np.uint8)
+            wrong = ((pred == c) != truth.astype(bool)) & valid
+            band = cv2.dilate(truth, self.kernel) != cv2.erode(truth, self.kernel, borderType=cv2.BORDER_REPLICATE)
+            self.wrong[c] += int(wrong.sum())
+            self.at_edge[c] += int((wrong & band).sum())
+
+    def shares(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.at_edge / self.wrong
+
+
 def _predict_masks(model: Model, frames: Sequence[np.ndarray], shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
     """Class masks for `frames`, each resized (nearest) to the matching label shape."""
     if len(frames) == 1:
@@ -76,6 +103,7 @@ def evaluate_segmentation(
     if n == 0:
         raise FoodcamError("evaluation needs at least one labelled image; the dataset is empty")
     cm = ConfusionMatrix(head.num_classes)
+    edges = EdgeErrors(head.num_classes)
     by_group: dict[str, ConfusionMatrix] = {}
     ignored = 0
     kept: list[np.ndarray] = []
@@ -87,6 +115,7 @@ def evaluate_segmentation(
             preds = _predict_masks(model, [f for f, _ in pairs], [t.shape[:2] for t in targets])
             for j, (pred, target) in enumerate(zip(preds, targets)):
                 cm.update(pred, target, IGNORE_INDEX)
+                edges.update(pred, target)
                 if groups is not None:
                     g = by_group.setdefault(groups[start + j], ConfusionMatrix(head.num_classes))
                     g.update(pred, target, IGNORE_INDEX)
@@ -95,6 +124,8 @@ def evaluate_segmentation(
                     kept.append(pred)
             bar.update(len(pairs))
     out = cm.metrics(head.classes)
+    for name, share in zip(head.classes, edges.shares()):
+        out["per_class"][name]["edge_error_share"] = float(share)
     out.update(
         classes=list(head.classes),
         confusion=cm.mat.tolist(),
@@ -137,12 +168,12 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
 
 def _styles_of(dataset) -> list[str] | None:
     """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None."""
-    from foodcam.scenes.styles import STYLES
+    from foodcam.scenes.styles import MIX, STYLES
 
     stems = getattr(dataset, "stems", None)
     if not stems:
         return None
-    found = [next((t for t in stem.split("_") if t in STYLES), None) for stem in stems]
+    found = [next((t for t in stem.split("_") if t in STYLES or t == MIX), None) for stem in stems]
     return None if None in found else found
 
 
@@ -228,6 +259,10 @@ def format_table(metrics: dict) -> str:
         f"pixel accuracy {pct(metrics['pixel_accuracy'])}  mIoU {pct(metrics['miou'])}  "
         f"mDice {pct(metrics['mdice'])}  ({metrics['images']} images, {metrics['ignored_pixels']} ignored pixels)"
     )
+    shares = {n: metrics["per_class"][n].get("edge_error_share") for n in names}
+    if all(v is not None for v in shares.values()):
+        lines.append(f"wrong pixels within {EDGE_PX} px of a true edge: "
+                     + ", ".join(f"{n} {pct(v, 0)} %" for n, v in shares.items()))
     return "\n".join(lines)
 
 
