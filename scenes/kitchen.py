@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from foodcam.scenes.episode import Episode, Pose
-from foodcam.scenes.styles import parse_styles, resolve
+from foodcam.scenes.styles import parse_styles
 
 
 class KitchenScene:
@@ -28,8 +28,7 @@ class KitchenScene:
         return self.styles[int(index) % len(self.styles)]
 
     def episode(self, index: int) -> Episode:
-        style = resolve(self.style_of(index), np.random.default_rng([self.seed, int(index), 5]))
-        return Episode(np.random.default_rng([self.seed, int(index), 1]), self.size, style=style)
+        return Episode(np.random.default_rng([self.seed, int(index), 1]), self.size, style=self.style_of(index))
 
     def render(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """(BGR uint8 (H, W, 3), class mask uint8 (H, W)); the same for the same (seed, index)."""
@@ -98,8 +97,8 @@ class KitchenFeed:
 
     def _build(self, e: int) -> tuple[Episode, dict]:
         margin = int(6 * min(self.size) / 240) + 2
-        style = resolve(self.styles[e % len(self.styles)], np.random.default_rng([self.seed, e, 5]))
-        ep = Episode(np.random.default_rng([self.seed, e, 1]), self.size, margin=margin, style=style)
+        ep = Episode(np.random.default_rng([self.seed, e, 1]), self.size, margin=margin,
+                     style=self.styles[e % len(self.styles)])
         return ep, self._plan(np.random.default_rng([self.seed, e, 4]), self._length(e), margin)
 
     def _episode(self, e: int, t: int) -> tuple[Episode, dict]:

@@ -1,14 +1,13 @@
 """Named kitchen styles: each is a slice of the world the renderer can draw (vessel, view, tools, food, light,
 camera). Training on several and evaluating on one left out measures how a model copes with kitchens it has
-never seen; `foodcam synth kitchen --styles home,wok` picks them, `--styles train,mix` adds frames that cross the
-training styles attribute by attribute.
+never seen; `foodcam synth kitchen --styles home,wok` picks them.
 
 A style holds ranges and weights only; every frame draws its own values from them, seeded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from foodcam.runtime.errors import FoodcamError
 
@@ -87,22 +86,6 @@ STYLES: dict[str, Style] = {
 HELD_OUT = "closeup"
 TRAIN_STYLES = tuple(n for n in STYLES if n != HELD_OUT)
 DEFAULT_STYLES = ("home",)  # `foodcam synth kitchen` without --styles: the original scene
-# not a style of its own: each frame crosses the training styles attribute by attribute (a wok's vessel under the
-# night's light with the pot's tools...), so a model meets combinations no single style draws
-MIX = "mix"
-
-
-def crossed(rng, parents: tuple[str, ...] = TRAIN_STYLES) -> Style:
-    """A style whose every attribute (vessels, view, size, materials, tools, dishes, light, camera faults, ...) comes
-    from a parent drawn at random for that attribute."""
-    values = {f.name: getattr(STYLES[parents[int(rng.integers(len(parents)))]], f.name)
-              for f in fields(Style) if f.name != "name"}
-    return Style(name=MIX, **values)
-
-
-def resolve(name: str, rng) -> Style:
-    """The Style an episode is drawn in: a named one, or a fresh cross of the training styles for MIX."""
-    return crossed(rng) if name == MIX else STYLES[name]
 
 
 def parse_styles(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -116,11 +99,10 @@ def parse_styles(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, .
             names += list(STYLES)
         elif p == "train":
             names += list(TRAIN_STYLES)
-        elif p in STYLES or p == MIX:
+        elif p in STYLES:
             names.append(p)
         elif p:
-            raise FoodcamError(f"unknown kitchen style {p!r}; known: {', '.join(STYLES)} (or 'all', 'train', "
-                               f"'{MIX}': the training styles crossed per frame)")
+            raise FoodcamError(f"unknown kitchen style {p!r}; known: {', '.join(STYLES)} (or 'all', 'train')")
     if not names:
         raise FoodcamError(f"--styles {text!r}: no style named")
     return tuple(dict.fromkeys(names))

@@ -11,7 +11,7 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.scenes import KitchenScene
 from foodcam.scenes.effects import Distortion
 from foodcam.scenes.episode import PAN, STIRRER, Episode
-from foodcam.scenes.styles import HELD_OUT, MIX, STYLES, TRAIN_STYLES, crossed, parse_styles
+from foodcam.scenes.styles import HELD_OUT, STYLES, TRAIN_STYLES, parse_styles
 from foodcam.scenes.utensils import Hand
 
 from tests.conftest import foodcam
@@ -22,30 +22,8 @@ def test_parse_styles():
     assert parse_styles("wok, pot") == ("wok", "pot")
     assert parse_styles("all") == tuple(STYLES)
     assert parse_styles("train") == TRAIN_STYLES and HELD_OUT not in TRAIN_STYLES
-    assert parse_styles("train,mix") == TRAIN_STYLES + (MIX,)
     with pytest.raises(FoodcamError, match="unknown kitchen style 'wk'"):
         parse_styles("wok,wk")
-
-
-def test_mix_crosses_the_training_styles_attribute_by_attribute():
-    names = [f.name for f in dataclasses.fields(STYLES["home"]) if f.name != "name"]
-    parents_per_style = []
-    for seed in range(40):
-        st = crossed(np.random.default_rng(seed))
-        assert st.name == MIX
-        parents = set()
-        for n in names:  # every attribute is one training style's, never the held-out style's alone
-            owners = {p for p in TRAIN_STYLES if getattr(STYLES[p], n) == getattr(st, n)}
-            assert owners, f"{n} of a crossed style belongs to no training style"
-            parents |= owners
-        parents_per_style.append(len(parents))
-    assert min(parents_per_style) >= 2  # crossed, not one style renamed
-    scene = KitchenScene((96, 72), seed=4, styles="mix")
-    f1, m1 = scene.render(2)
-    f2, m2 = scene.render(2)
-    assert np.array_equal(f1, f2) and np.array_equal(m1, m2)  # seeded like any style
-    assert scene.episode(2).style.name == MIX
-    assert len({repr(scene.episode(i).style) for i in range(12)}) > 1  # different frames, different crosses
 
 
 @pytest.mark.parametrize("style", list(STYLES))
@@ -112,8 +90,6 @@ def test_synth_cli_styles_prefix_and_error(tmp_path, capsys):
     assert foodcam("synth", "kitchen", "--out", out, "--count", 6, "--size", "64x48", "--styles", "wok,night") == 0
     names = sorted(p.name for p in (out / "train" / "images").iterdir())
     assert names and all(n.split("_")[0] in ("wok", "night") for n in names)
-    assert foodcam("synth", "kitchen", "--out", tmp_path / "m", "--count", 4, "--size", "64x48", "--styles", "mix") == 0
-    assert all(p.name.startswith("mix_") for p in (tmp_path / "m" / "train" / "images").iterdir())
     assert foodcam("synth", "kitchen", "--out", tmp_path / "x", "--count", 2, "--styles", "wook") == 2
     assert "unknown kitchen style 'wook'" in capsys.readouterr().err
 
@@ -126,10 +102,6 @@ def test_synth_source_takes_a_style():
     frame, mask = g.grab()
     assert frame.shape == (48, 64, 3) and "style=pot" in g.name
     assert g.feed.styles == ("pot",)
-    mixed = make_grabber(parse_uri("synth://kitchen?size=64x48&style=mix"))
-    mixed.open()
-    frame, mask = mixed.grab()
-    assert frame.shape == (48, 64, 3) and mask.shape == (48, 64) and mixed.feed.styles == (MIX,)
     with pytest.raises(FoodcamError, match="unknown kitchen style"):
         make_grabber(parse_uri("synth://kitchen?style=boat"))
 

@@ -168,12 +168,12 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
 
 def _styles_of(dataset) -> list[str] | None:
     """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None."""
-    from foodcam.scenes.styles import MIX, STYLES
+    from foodcam.scenes.styles import STYLES
 
     stems = getattr(dataset, "stems", None)
     if not stems:
         return None
-    found = [next((t for t in stem.split("_") if t in STYLES or t == MIX), None) for stem in stems]
+    found = [next((t for t in stem.split("_") if t in STYLES), None) for stem in stems]
     return None if None in found else found
 
 
