@@ -149,6 +149,9 @@ def test_eval_reports_the_share_of_errors_at_edges(pt_eval):
     for row in pt_eval["per_class"].values():
         assert 0.0 <= row["edge_error_share"] <= 1.0
     assert f"wrong pixels within {EDGE_PX} px of a true edge: stirrer" in format_table(pt_eval)
+    perfect = {**pt_eval, "per_class": {n: {**row, "edge_error_share": float("nan")}
+                                        for n, row in pt_eval["per_class"].items()}}
+    assert "stirrer none wrong" in format_table(perfect)  # a class without errors has no share to print
 
 
 def test_evaluate_compares_at_the_labels_resolution(pt, pt_eval, val):

@@ -13,7 +13,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.fmt import pct
+from foodcam.runtime.fmt import missing, pct
 from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
@@ -262,7 +262,7 @@ def format_table(metrics: dict) -> str:
     shares = {n: metrics["per_class"][n].get("edge_error_share") for n in names}
     if all(v is not None for v in shares.values()):
         lines.append(f"wrong pixels within {EDGE_PX} px of a true edge: "
-                     + ", ".join(f"{n} {pct(v, 0)} %" for n, v in shares.items()))
+                     + ", ".join(f"{n} none wrong" if missing(v) else f"{n} {pct(v, 0)} %" for n, v in shares.items()))
     return "\n".join(lines)
 
 
