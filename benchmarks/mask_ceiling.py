@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_json_atomic
+from foodcam.runtime.metrics import ConfusionMatrix
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 MOVES = ("shift", "grow", "shrink")
 
@@ -52,13 +54,13 @@ def outline_stats(truth: np.ndarray) -> tuple[int, list[float]]:
 
 
 def head_ceiling(masks: np.ndarray, num_classes: int, grid: int, input_size: int = 256, steps: int = 300,
-                 batch: int = 26) -> np.ndarray:
-    """Confusion matrix (truth x prediction) of the best GRIDxGRID scores for each mask of `masks` (N x H x W,
-    255 = ignore), upsampled to `input_size` then to HxW (bilinear, as the deployment graph), argmax."""
+                 batch: int = 26) -> ConfusionMatrix:
+    """Confusion matrix of the best GRIDxGRID scores for each mask of `masks` (N x H x W, IGNORE_INDEX left out),
+    upsampled to `input_size` then to HxW (bilinear, as the deployment graph), argmax."""
     import torch
     import torch.nn.functional as F
 
-    conf = np.zeros((num_classes, num_classes), np.int64)
+    cm = ConfusionMatrix(num_classes)
     for b in range(0, len(masks), batch):
         truth = torch.from_numpy(masks[b:b + batch].astype(np.int64))
         onehot = F.one_hot(truth.clamp(max=num_classes - 1), num_classes).permute(0, 3, 1, 2).float()
@@ -72,14 +74,11 @@ def head_ceiling(masks: np.ndarray, num_classes: int, grid: int, input_size: int
 
         for _ in range(steps):
             opt.zero_grad()
-            F.cross_entropy(upsample(scores), truth, ignore_index=255).backward()
+            F.cross_entropy(upsample(scores), truth, ignore_index=IGNORE_INDEX).backward()
             opt.step()
         with torch.no_grad():
-            pred = upsample(scores).argmax(1).numpy()
-        t = truth.numpy()
-        keep = t != 255
-        conf += np.bincount(t[keep] * num_classes + pred[keep], minlength=num_classes ** 2).reshape(num_classes, -1)
-    return conf
+            cm.update(upsample(scores).argmax(1).numpy(), truth.numpy())
+    return cm
 
 
 def measure(data: Path, split: str, grid: int, steps: int = 300) -> dict:
@@ -90,8 +89,7 @@ def measure(data: Path, split: str, grid: int, steps: int = 300) -> dict:
         raise FoodcamError(f"{data / split}: no labelled frames")
     masks = np.stack([folder.load(i)[1] for i in range(len(folder))])
     classes = list(HEAD.classes)
-    conf = head_ceiling(masks, len(classes), grid, steps=steps)
-    inter, union = np.diag(conf), conf.sum(0) + conf.sum(1) - np.diag(conf)
+    ceiling = head_ceiling(masks, len(classes), grid, steps=steps).metrics(classes)["per_class"]
     report = {"data": str(data), "split": split, "frames": len(folder), "grid": grid, "classes": {}}
     for c, name in enumerate(classes):
         moved = {m: [0, 0] for m in MOVES}
@@ -108,7 +106,7 @@ def measure(data: Path, split: str, grid: int, steps: int = 300) -> dict:
             o, w = outline_stats(truth)
             outline, area, widths = outline + o, area + int(truth.sum()), widths + w
         report["classes"][name] = {
-            "head_ceiling_iou": float(inter[c] / union[c]) if union[c] else None,
+            "head_ceiling_iou": None if np.isnan(ceiling[name]["iou"]) else float(ceiling[name]["iou"]),
             **{f"iou_{m}_1px": (moved[m][0] / moved[m][1] if moved[m][1] else None) for m in MOVES},
             "outline_share": outline / area if area else None,
             "median_width_px": float(np.median(widths)) if widths else None,

@@ -36,11 +36,11 @@ def test_head_ceiling_draws_what_its_grid_can_and_not_what_it_cannot():
     masks = np.zeros((2, 64, 64), np.uint8)
     masks[0, 20:44, 30:33] = 1  # a 3-px bar: a 32x32 score grid upsampled to 64x64 can draw it
     masks[0, 50:, :] = 2
-    conf = mc.head_ceiling(masks[:1], 3, grid=32, input_size=64, steps=150)
+    conf = mc.head_ceiling(masks[:1], 3, grid=32, input_size=64, steps=150).mat
     iou = np.diag(conf) / (conf.sum(0) + conf.sum(1) - np.diag(conf))
     assert iou.min() > 0.99
     masks[1] = (np.indices((64, 64)).sum(0) % 2).astype(np.uint8)  # a 1-px checkerboard: an 8x8 grid cannot
-    conf = mc.head_ceiling(masks[1:], 2, grid=8, input_size=64, steps=150)
+    conf = mc.head_ceiling(masks[1:], 2, grid=8, input_size=64, steps=150).mat
     iou = np.diag(conf) / (conf.sum(0) + conf.sum(1) - np.diag(conf))
     assert iou.max() < 0.75
 
