@@ -31,17 +31,18 @@ class Steam:
 
 def motion_kernel(rng: np.random.Generator, unit: float) -> np.ndarray:
     """A normalised line kernel: the camera or the pan moved during the exposure."""
-    length = max(3, int(round(rng.uniform(3, 10) * unit)))
-    k = np.zeros((length, length), np.float32)
+    length = max(3, int(round(rng.uniform(3, 10) * unit))) | 1  # odd: the blur is centred on a pixel, so the
+    k = np.zeros((length, length), np.float32)  # frame does not move half a pixel away from its labels
     ang = rng.uniform(0, np.pi)
     c = (length - 1) / 2
     dx, dy = np.cos(ang) * c, np.sin(ang) * c
     cv2.line(k, (int(round(c - dx)), int(round(c - dy))), (int(round(c + dx)), int(round(c + dy))), 1.0, 1)
+    k = k + k[::-1, ::-1]  # point-symmetric: a rasterised line can lean a fraction of a pixel to one side
     return k / k.sum()
 
 
 class Distortion:
-    """Barrel distortion of a wide-angle lens: the same remap for frame (bilinear) and mask (nearest)."""
+    """Barrel distortion of a wide-angle lens: the same remap for the frame and its labels."""
 
     def __init__(self, rng: np.random.Generator, size: tuple[int, int]) -> None:
         W, H = size
@@ -55,7 +56,12 @@ class Distortion:
         self.mapx = (cx + x * f * s * r).astype(np.float32)
         self.mapy = (cy + y * f * s * r).astype(np.float32)
 
+    def remap(self, img: np.ndarray) -> np.ndarray:
+        """Bilinear remap: the frame, and the float coverage layers the stirrer's labels are thresholded from."""
+        return cv2.remap(img, self.mapx, self.mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
     def apply(self, frame: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        frame = cv2.remap(frame, self.mapx, self.mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        mask = cv2.remap(mask, self.mapx, self.mapy, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
-        return frame, mask
+        """The frame bilinearly; a hard-edged class mask by nearest neighbour, which for hard edges switches
+        where the bilinear frame crosses half-way."""
+        return self.remap(frame), cv2.remap(mask, self.mapx, self.mapy, cv2.INTER_NEAREST,
+                                            borderMode=cv2.BORDER_REFLECT)

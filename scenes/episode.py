@@ -178,9 +178,10 @@ class Episode:
             dark = np.where(fsub[ey, ex] > 0, 0.85, 0.6).astype(np.float32)[:, None]
             region[ey, ex] = region[ey, ex] * dark
 
-        if pose.tip is not None:
-            self._stirrer(frame, mask, pose, (fx, fy))
-        if fx >= 0.5:  # the mask follows the sub-pixel shift to the nearest pixel
+        # the stirrer and the hand: drawn into the frame; their labels come from their coverage, which moves with
+        # the frame (sub-pixel shift, lens), so a label is true at the pixel's centre in the frame as shown
+        cover = self._stirrer(frame, pose, (fx, fy)) if pose.tip is not None else None
+        if fx >= 0.5:  # food and pan: their hard-edged drawing follows the sub-pixel shift to the nearest pixel
             mask[:, :-1] = mask[:, 1:]
         if fy >= 0.5:
             mask[:-1] = mask[1:]
@@ -192,12 +193,20 @@ class Episode:
         if fx > 1e-3 or fy > 1e-3:  # the sub-pixel part of the camera jitter: bilinear taps
             taps = np.float32([[(1 - fx) * (1 - fy), fx * (1 - fy)], [(1 - fx) * fy, fx * fy]])
             frame = cv2.filter2D(frame, -1, taps, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+            if cover is not None:
+                cover = [cv2.filter2D(c, -1, taps, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE) for c in cover]
         if self.motion is not None:
             frame = cv2.filter2D(frame, -1, self.motion, borderType=cv2.BORDER_REPLICATE)
         if self.steam is not None:
             frame = self.steam.apply(frame, int(abs(pose.swirl) * 40))  # drifts with the scene's slow motion
         if self.distortion is not None:
             frame, mask = self.distortion.apply(frame, mask)
+            if cover is not None:
+                cover = [self.distortion.remap(c) for c in cover]
+        if cover is not None:
+            stirrer, hand = cover
+            mask[stirrer >= 0.5] = STIRRER
+            mask[hand >= 0.5] = PAN  # the hand is background, over whatever it covers
         nx, ny = pose.noise_at
         frame = cv2.add(frame, self.noise_pos[ny:ny + H, nx:nx + W])
         frame = cv2.subtract(frame, self.noise_neg[ny:ny + H, nx:nx + W])
@@ -206,8 +215,10 @@ class Episode:
             frame = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         return frame, mask
 
-    def _stirrer(self, frame: np.ndarray, mask: np.ndarray, pose: Pose, frac: tuple[float, float]) -> None:
-        H, W = mask.shape
+    def _stirrer(self, frame: np.ndarray, pose: Pose, frac: tuple[float, float]) -> list[np.ndarray] | None:
+        """Draw the stirrer (and the hand on it) into the frame; return their coverage layers (float32 (H, W)),
+        or None when the stirrer is out of view."""
+        H, W = frame.shape[:2]
         hs, L = self.sprite_alpha.shape
         d = np.array([math.cos(pose.toward), math.sin(pose.toward)])
         n = np.array([-d[1], d[0]])
@@ -235,7 +246,7 @@ class Episode:
         # the stirrer itself, only over its bounding box
         bx0, by0, bx1, by1 = self._box(dst, W, H, 1)
         if bx1 <= bx0 or by1 <= by0:
-            return
+            return None
         T = np.array([[1, 0, -bx0], [0, 1, -by0], [0, 0, 1]]) @ M
         size = (bx1 - bx0, by1 - by0)
         img = cv2.warpPerspective(self.sprite, T, size, flags=cv2.INTER_LINEAR)
@@ -243,9 +254,10 @@ class Episode:
         a = alpha.astype(np.float32) * (1 / 255)
         roi = frame[by0:by1, bx0:bx1]
         roi[:] = cv2.blendLinear(img, roi, a, 1 - a)
-        mask[by0:by1, bx0:bx1][alpha >= 128] = STIRRER
-        if self.cook_hand is not None:
-            self.cook_hand.draw(frame, mask, tip, d, PAN)
+        stirrer = np.zeros((H, W), np.float32)
+        stirrer[by0:by1, bx0:bx1] = a
+        hand = self.cook_hand.draw(frame, tip, d) if self.cook_hand is not None else None
+        return [stirrer, hand if hand is not None else np.zeros((H, W), np.float32)]
 
     @staticmethod
     def _box(pts: np.ndarray, W: int, H: int, pad: int) -> tuple[int, int, int, int]:

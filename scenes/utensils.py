@@ -66,9 +66,10 @@ class Hand:
         self.bend = rng.uniform(-0.5, 0.5)  # the forearm leaves at an angle to the handle
         self.bare = rng.uniform(25, 60) * unit  # skin before the sleeve starts
 
-    def draw(self, frame: np.ndarray, mask: np.ndarray, tip: np.ndarray, d: np.ndarray, background: int) -> None:
-        """Draw over the stirrer, in place; the hand's pixels are labelled `background`."""
-        H, W = mask.shape
+    def draw(self, frame: np.ndarray, tip: np.ndarray, d: np.ndarray) -> np.ndarray | None:
+        """Draw over the stirrer, in place. Returns the hand's coverage (float32 (H, W), 0..1; None when it is
+        out of view): the caller labels it background where the frame it finally shows is at least half hand."""
+        H, W = frame.shape[:2]
         # distance along the handle from the tip to the frame's border
         exits = []
         for k, lim in ((0, W), (1, H)):
@@ -79,7 +80,7 @@ class Hand:
                         exits.append(t)
         t_exit = min(exits) if exits else 0.0
         if t_exit <= 0:
-            return
+            return None
         c = tip + d * t_exit * self.grip
         ang = np.arctan2(d[1], d[0]) + self.bend
         a = np.array([np.cos(ang), np.sin(ang)])
@@ -101,4 +102,4 @@ class Hand:
         shade = np.clip(1.05 - 0.35 * across * across, 0.55, 1.1)[:, :, None]
         al = layer.astype(np.float32)[:, :, None] * (1 / 255)
         frame[:] = np.clip(frame * (1 - al) + colour * shade * al, 0, 255).astype(np.uint8)
-        mask[layer >= 128] = background
+        return al[:, :, 0]

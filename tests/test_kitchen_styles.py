@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from foodcam.runtime.errors import FoodcamError
 from foodcam.scenes import KitchenScene
-from foodcam.scenes.effects import Distortion
-from foodcam.scenes.episode import PAN, STIRRER, Episode
+from foodcam.scenes.effects import Distortion, motion_kernel
+from foodcam.scenes.episode import PAN, STIRRER, Episode, Pose
 from foodcam.scenes.styles import HELD_OUT, STYLES, TRAIN_STYLES, parse_styles
 from foodcam.scenes.utensils import Hand
 
@@ -56,15 +56,33 @@ def test_scene_takes_styles_in_turn():
     assert scene.episode(1).style.name == "wok"
 
 
-def test_hand_is_drawn_and_labelled_background_not_stirrer():
+def test_hand_is_drawn_and_its_coverage_returned():
     rng = np.random.default_rng(0)
     frame = np.full((120, 160, 3), 128, np.uint8)
-    mask = np.full((120, 160), STIRRER, np.uint8)
     hand = Hand(rng, 0.5)
-    hand.draw(frame, mask, np.array([40.0, 60.0]), np.array([1.0, 0.0]), PAN)
-    drawn = mask == PAN
+    cover = hand.draw(frame, np.array([40.0, 60.0]), np.array([1.0, 0.0]))
+    drawn = cover >= 0.5
+    assert cover.dtype == np.float32 and cover.min() >= 0 and cover.max() <= 1
     assert drawn.sum() > 100  # a fist and a forearm
-    assert (frame[drawn] != 128).any(axis=1).mean() > 0.9  # and they are painted where labelled
+    assert (frame[drawn] != 128).any(axis=1).mean() > 0.9  # and they are painted where they cover the frame
+    assert hand.draw(frame, np.array([-50.0, 60.0]), np.array([-1.0, 0.0])) is None  # leaves the frame at once
+
+
+def test_hand_in_a_frame_is_labelled_background_not_stirrer():
+    style = dataclasses.replace(STYLES["home"], hand_p=1.0, stirrer_p=1.0)
+    for seed in range(6):
+        ep = Episode(np.random.default_rng(seed), (160, 120), style=style)
+        pose = Pose(shift=(0, 0), gain=1.0, tip=ep.floor_point(0.2, 0.5), toward=float(np.arctan2(
+            *(np.subtract(ep.exit_point(), ep.floor_point(0.2, 0.5))[::-1]))), coverage=0.8, swirl=0.0,
+            noise_at=(0, 0))
+        frame, mask = ep.compose(pose)
+        with_hand = ep.cook_hand.draw(frame.copy(), np.asarray(pose.tip),
+                                      np.array([np.cos(pose.toward), np.sin(pose.toward)]))
+        if with_hand is not None and (with_hand >= 0.5).any():
+            assert (mask[with_hand >= 0.5] == PAN).all()
+            assert (mask == STIRRER).any()
+            return
+    pytest.fail("no frame with the hand in view")
 
 
 def test_hand_always_on_keeps_stirrer_pixels_elsewhere():
@@ -83,6 +101,30 @@ def test_distortion_moves_frame_and_mask_together():
     assert not np.array_equal(m, mask)  # something moved
     agree = (np.abs(f[:, :, 0].astype(int) - m.astype(int) * 100) < 50).mean()
     assert agree > 0.97  # the label under each pixel is still the label of its colour
+
+
+def test_motion_blur_is_centred_so_frames_stay_on_their_labels():
+    for seed in range(40):
+        k = motion_kernel(np.random.default_rng(seed), unit=float(0.5 + seed / 20))
+        n = k.shape[0]
+        assert n % 2 == 1 and np.isclose(k.sum(), 1)
+        ii = np.arange(n)
+        assert np.isclose((k.sum(1) * ii).sum(), (n - 1) / 2) and np.isclose((k.sum(0) * ii).sum(), (n - 1) / 2)
+
+
+def test_stirrer_label_stays_on_the_stirrer_under_sub_pixel_camera_jitter():
+    # the live feed moves the camera by fractions of a pixel; the stirrer is drawn at the same frame position
+    # whatever the fraction, so its label must not jump a pixel when the fraction crosses one half
+    style = dataclasses.replace(STYLES["home"], hand_p=0.0, stirrer_p=1.0)
+    for seed in range(4):
+        ep = Episode(np.random.default_rng(seed), (160, 120), margin=4, style=style)
+        tip = ep.floor_point(0.3, 1.0)
+        toward = float(np.arctan2(ep.exit_point()[1] - tip[1], ep.exit_point()[0] - tip[0]))
+
+        a, b = (ep.compose(Pose(shift=(2 + frac, 2 + frac), gain=1.0, tip=tip, toward=toward, coverage=0.8,
+                                swirl=0.0, noise_at=(0, 0)))[1] == STIRRER for frac in (0.45, 0.55))
+        assert a.sum() > 300
+        assert (a ^ b).sum() < 0.05 * a.sum()  # labels that jumped a pixel differed in 23-30 % here
 
 
 def test_synth_cli_styles_prefix_and_error(tmp_path, capsys):
