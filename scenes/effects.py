@@ -31,8 +31,9 @@ class Steam:
 
 def motion_kernel(rng: np.random.Generator, unit: float) -> np.ndarray:
     """A normalised line kernel: the camera or the pan moved during the exposure."""
-    length = max(3, int(round(rng.uniform(3, 10) * unit))) | 1  # odd: the blur is centred on a pixel, so the
-    k = np.zeros((length, length), np.float32)  # frame does not move half a pixel away from its labels
+    # odd-sized and point-symmetric (below), so the blur is centred on a pixel and the frame stays on its labels
+    length = max(3, int(round(rng.uniform(3, 10) * unit))) | 1
+    k = np.zeros((length, length), np.float32)
     ang = rng.uniform(0, np.pi)
     c = (length - 1) / 2
     dx, dy = np.cos(ang) * c, np.sin(ang) * c

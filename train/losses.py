@@ -32,7 +32,8 @@ def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, ignore_index: int
     probs = logits.float().softmax(1)
     valid = (target != ignore_index).unsqueeze(1)
     # one-hot straight into float (scatter), not int64 one_hot + permute + cast: a third of the time
-    onehot = torch.zeros_like(probs).scatter_(1, target.masked_fill(~valid[:, 0], 0).unsqueeze(1).long(), 1.0)
+    index = target.masked_fill(~valid[:, 0], 0).clamp(0, probs.shape[1] - 1).unsqueeze(1).long()
+    onehot = torch.zeros_like(probs).scatter_(1, index, 1.0)
     onehot = onehot * valid
     probs = probs * valid
     dims = (0, 2, 3)
