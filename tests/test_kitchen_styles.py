@@ -72,9 +72,9 @@ def test_hand_in_a_frame_is_labelled_background_not_stirrer():
     style = dataclasses.replace(STYLES["home"], hand_p=1.0, stirrer_p=1.0)
     for seed in range(6):
         ep = Episode(np.random.default_rng(seed), (160, 120), style=style)
-        pose = Pose(shift=(0, 0), gain=1.0, tip=ep.floor_point(0.2, 0.5), toward=float(np.arctan2(
-            *(np.subtract(ep.exit_point(), ep.floor_point(0.2, 0.5))[::-1]))), coverage=0.8, swirl=0.0,
-            noise_at=(0, 0))
+        tip, (ex, ey) = ep.floor_point(0.2, 0.5), ep.exit_point()
+        pose = Pose(shift=(0, 0), gain=1.0, tip=tip, toward=float(np.arctan2(ey - tip[1], ex - tip[0])),
+                    coverage=0.8, swirl=0.0, noise_at=(0, 0))
         frame, mask = ep.compose(pose)
         with_hand = ep.cook_hand.draw(frame.copy(), np.asarray(pose.tip),
                                       np.array([np.cos(pose.toward), np.sin(pose.toward)]))
