@@ -87,7 +87,12 @@ def test_file_source_with_retry_waits_for_the_file(tmp_path):
     import numpy as np
 
     path = tmp_path / "late.png"
-    threading.Timer(0.5, lambda: cv2.imwrite(str(path), np.zeros((8, 8, 3), np.uint8))).start()
+
+    def arrive():  # as a careful producer does: written elsewhere, then renamed in (never seen half-written)
+        cv2.imwrite(str(tmp_path / "late.tmp.png"), np.zeros((8, 8, 3), np.uint8))
+        (tmp_path / "late.tmp.png").replace(path)
+
+    threading.Timer(0.5, arrive).start()
     with open_source(str(path), retry=True, retry_for=20) as src:
         assert src.read() is not None
 
