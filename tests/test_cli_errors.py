@@ -57,6 +57,7 @@ def test_flags_are_not_abbreviated(capsys):
     (["run", "--model", "m", "--source", "0", "--fps", "nan"], "--fps: expected a positive number, got 'nan'"),
     (["run", "--model", "m", "--source", "0", "--threads", "0"], "--threads: expected a whole number >= 1, got '0'"),
     (["run", "--model", "m", "--source", "0", "--alpha", "1.5"], "--alpha: expected a number from 0 to 1, got '1.5'"),
+    (["train", "kitchen", "--data", "d", "--repaint", "1.5"], "--repaint: expected a number from 0 to 1, got '1.5'"),
     (["run", "--model", "m", "--source", "0", "--max-seconds", "inf"], "--max-seconds: expected a positive number"),
     (["sort", "--model", "m", "--source", "0", "--line", "l.yaml", "--max-frames", "-5"], "--max-frames: expected"),
     (["bench", "--models", "m.onnx", "--iters", "2.5"], "--iters: expected a whole number >= 1, got '2.5'"),

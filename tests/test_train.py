@@ -226,6 +226,41 @@ class CountingFolder(MemFolder):
         return super().load(i)
 
 
+def test_palette_repaint_moves_colours_and_leaves_labels():
+    """palette_p repaints (any hue, shuffled channels, grey); without it the camera faults keep a red thing red."""
+    img = np.zeros((32, 32, 3), np.uint8)
+    img[:] = (220, 30, 30)  # RGB: red
+    mask = np.full((32, 32), PAN, np.uint8)
+    mask[8:24, 14:18] = STIRRER
+    off_red = {}
+    for palette_p in (0.0, 1.0):
+        t = seg_train_transform((32, 32), seed=0, p=1.0, palette_p=palette_p)
+        off_red[palette_p] = 0
+        for _ in range(40):
+            out = t(image=img, mask=mask)
+            assert set(np.unique(out["mask"])) <= {PAN, STIRRER, IGNORE_INDEX}
+            r, g, b = np.median(out["image"][out["mask"] != IGNORE_INDEX].astype(float), 0)
+            off_red[palette_p] += not (r > g + 20 and r > b + 20)
+    assert off_red[0.0] == 0 and off_red[1.0] >= 20, off_red
+
+
+def test_kitchen_training_repaints_by_default_and_repaint_0_turns_it_off(kitchen_data):
+    import argparse
+
+    from foodcam.train.seg_task import KITCHEN_PALETTE_P, SegTask
+
+    def repaint_of(**kw) -> float | None:
+        args = argparse.Namespace(data=str(kitchen_data), cache="off", **kw)
+        train, _ = SegTask(KITCHEN, args).datasets(args, seed=0)
+        found = [t.p for t in train.transform.transforms
+                 if any(type(c).__name__ == "HueSaturationValue" for c in getattr(t, "transforms", []))]
+        return found[0] if found else None
+
+    assert repaint_of() == KITCHEN_PALETTE_P > 0
+    assert repaint_of(repaint=0.6) == 0.6
+    assert repaint_of(repaint=0.0) is None  # and `--repaint 1.5` is refused: tests/test_cli_errors.py
+
+
 def test_cached_frames_are_decoded_once_and_never_written_by_augmentation():
     folder = CountingFolder([scene(i) for i in range(4)])
     plain = SegmentationDataset(MemFolder(folder.items), (64, 64), KITCHEN.mean, KITCHEN.std)

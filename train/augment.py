@@ -38,13 +38,16 @@ def normalise(rgb: np.ndarray, mean, std) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
-def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float = 0.8) -> A.Compose:
+def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float = 0.8,
+                        palette_p: float = 0.0) -> A.Compose:
     """Joint augmentation of an RGB image and its mask at the input size (output keeps that size).
 
     A share `p` of the samples is augmented, the rest is seen exactly as the camera delivers it.
     Flips (a camera over a pan has no preferred orientation), scale/rotate/shift with ignored borders,
     occasional zoom-in crops, and the faults of real cameras: exposure and white balance off, colour jitter,
-    blur (motion while stirring, focus), sensor noise and JPEG artefacts.
+    blur (motion while stirring, focus), sensor noise and JPEG artefacts. A share `palette_p` of the augmented
+    samples is repainted (hue turned anywhere, channels shuffled or grey), for classes that are a shape whatever
+    their colour (a stirrer, a pan, "food"); not for classes that colour tells apart (tomato from cucumber).
     """
     h, w = size
     return A.Compose(
@@ -67,6 +70,11 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
             A.OneOf([A.RandomGamma(gamma_limit=(60, 160)),  # under- and over-exposure
                      A.RandomBrightnessContrast(brightness_limit=(-0.45, 0.3), contrast_limit=0.3)], p=0.3),
             A.RGBShift(r_shift_limit=25, g_shift_limit=10, b_shift_limit=25, p=0.25),  # white balance
+            # kitchens in colours the renderer never painted: any hue (OpenCV's 180 steps = 360 degrees), the
+            # channels in another order, grey. The model must find a stirrer by its shape, not by wood or steel.
+            # Left out entirely at 0, so recipes without it draw the same random numbers as before it existed.
+            *([A.OneOf([A.HueSaturationValue(hue_shift_limit=90, sat_shift_limit=(-40, 20), val_shift_limit=0),
+                        A.ChannelShuffle(), A.ToGray()], p=palette_p)] if palette_p > 0 else []),
             A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 7))], p=0.2),
             A.OneOf([A.GaussNoise(std_range=(0.02, 0.08)), A.ISONoise(intensity=(0.1, 0.5))], p=0.25),
             A.ImageCompression(quality_range=(30, 90), p=0.25),

@@ -174,6 +174,9 @@ def register(sub) -> None:
     p.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
     p.add_argument("--boundary-weight", type=nonnegative_float, default=2.0,
                    help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
+    p.add_argument("--repaint", type=fraction, default=None, metavar="P",
+                   help="kitchen: share of augmented frames repainted (any hue, shuffled channels or grey) so the "
+                        "model finds things by shape (default 0.3; 0: off, to lean on your kitchen's own colours)")
     p.add_argument("--class-weight-power", type=finite_float, default=None,
                    help="segmentation: cross-entropy class weights ~ pixel share^-P (default 0: unweighted; 0.5: 1/sqrt)")
     p.add_argument("--loss-weights", default=None, help="per-head loss weights, e.g. fruit=1,freshness=2 or "

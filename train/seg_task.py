@@ -24,6 +24,7 @@ DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stir
 # stirrer weights (power 0.5) made a ThinSeg paint every stirrer 1-2 px too wide (precision 0.58, recall 0.78)
 CLASS_WEIGHT_POWER = 0.0
 CACHE_AUTO_BYTES = 2 * 1024**3  # --cache auto keeps decoded frames in memory up to this size
+KITCHEN_PALETTE_P = 0.3  # share of augmented frames repainted (train/augment.py); session 16 measured 0.3 only
 REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 
 
@@ -73,7 +74,10 @@ class SegTask:
     def datasets(self, args: argparse.Namespace, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
         train_folder, val_folder = self.folders(args)
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
-        transform = seg_train_transform(size, seed=seed)
+        # the kitchen's classes are shapes in any colour: trained on the renderer's wood, steel and curry alone, the
+        # model lost 20+ mIoU on the same kitchens repainted (`python -m foodcam.benchmarks.palette`)
+        repaint = getattr(args, "repaint", None)
+        transform = seg_train_transform(size, seed=seed, palette_p=KITCHEN_PALETTE_P if repaint is None else repaint)
         train = SegmentationDataset(train_folder, size, mean, std, transform=transform)
         val = SegmentationDataset(val_folder, size, mean, std)
         cache_in_memory(args, train, val)  # replayed frames (below) are rendered in memory already
