@@ -16,12 +16,11 @@ Writes mask_ceiling.json (and prints a table). Needs foodcam[train] (PyTorch, Op
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
+from foodcam.benchmarks.report import run_one_report
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import IGNORE_INDEX
 
@@ -137,22 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=300, help="gradient steps fitting each batch's scores")
     p.add_argument("--out", default=None, help="folder for mask_ceiling.json")
     args = p.parse_args(argv)
-    try:
+
+    def work() -> dict:
         if args.grid < 2 or args.steps < 1:
             raise FoodcamError("--grid must be at least 2 and --steps positive")
-        try:
-            report = measure(Path(args.data), args.split, args.grid, args.steps)
-        except ImportError as e:
-            raise FoodcamError(f"{e.name or e}: install foodcam[train]") from None
-    except FoodcamError as e:
-        print(f"mask_ceiling: error: {e}", file=sys.stderr)
-        return 2
-    print(format_table(report))
-    if args.out:
-        write_json_atomic(Path(args.out) / "mask_ceiling.json", report)
-        print(f"wrote {Path(args.out) / 'mask_ceiling.json'}")
-    return 0
+        return measure(Path(args.data), args.split, args.grid, args.steps)
 
+    return run_one_report("mask_ceiling", work, format_table, args.out)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from foodcam.benchmarks.report import run_one_report
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import write_json_atomic
 
 
 def _hue(degrees: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -98,20 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split", default="val")
     p.add_argument("--out", default=None, help="folder for palette.json")
     args = p.parse_args(argv)
-    try:
-        try:
-            report = measure(Path(args.weights), Path(args.data), args.split, progress=sys.stderr.isatty())
-        except ImportError as e:
-            raise FoodcamError(f"{e.name or e}: install foodcam[train]") from None
-    except FoodcamError as e:
-        print(f"palette: error: {e}", file=sys.stderr)
-        return 2
-    print(format_table(report))
-    if args.out:
-        write_json_atomic(Path(args.out) / "palette.json", report)
-        print(f"wrote {Path(args.out) / 'palette.json'}")
-    return 0
-
+    return run_one_report("palette", lambda: measure(Path(args.weights), Path(args.data), args.split,
+                                                     progress=sys.stderr.isatty()), format_table, args.out)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from foodcam.benchmarks.peak import achieved
 from foodcam.benchmarks.plan import row_key
+from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.fmt import ms, num, pct, plural
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
 
@@ -274,3 +277,23 @@ def write_reports(report: dict, out_dir: str | Path, stem: str = "bench") -> dic
     write_text_atomic(paths["csv"], csv_text(report["rows"]))
     write_text_atomic(paths["md"], markdown(report, paths["png"].name if chart else None) + "\n")
     return paths
+
+
+def run_one_report(name: str, measure: Callable[[], dict], table: Callable[[dict], str], out: str | None) -> int:
+    """A one-report benchmark's CLI ending: `measure()`, print `table(report)`, write OUT/NAME.json; exit status.
+
+    A FoodcamError, or a missing extra (ImportError: "install foodcam[train]"), is one line on stderr and exit 2."""
+    try:
+        try:
+            report = measure()
+        except ImportError as e:
+            raise FoodcamError(f"{e.name or e}: install foodcam[train]") from None
+    except FoodcamError as e:
+        print(f"{name}: error: {e}", file=sys.stderr)
+        return 2
+    print(table(report))
+    if out:
+        path = Path(out) / f"{name}.json"
+        write_json_atomic(path, report)
+        print(f"wrote {path}")
+    return 0
