@@ -101,5 +101,6 @@ def main(argv: list[str] | None = None) -> int:
     return run_one_report("palette", lambda: measure(Path(args.weights), Path(args.data), args.split,
                                                      progress=sys.stderr.isatty()), format_table, args.out)
 
+
 if __name__ == "__main__":
     raise SystemExit(main())
