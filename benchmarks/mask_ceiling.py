@@ -144,5 +144,6 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_one_report("mask_ceiling", work, format_table, args.out)
 
+
 if __name__ == "__main__":
     raise SystemExit(main())
