@@ -1,5 +1,5 @@
 """What one ThinSeg training step costs on this CPU, per sample, by batch size, eager and under torch.compile.
-Session 17's check (README "Larger batches"): would a larger batch, or a compiled step, buy epochs in 29 minutes?
+Session 17's check (this folder's README, "Larger batches"): would a larger batch, or a compiled step, buy epochs in 29 minutes?
 
     python benchmarks/results/kitchen_recipe/step_cost.py [--batches 8 16 32] [--compile]
 
@@ -21,7 +21,7 @@ a = p.parse_args()
 
 
 def time_step(model: torch.nn.Module, batch: int) -> float:
-    """Median-free mean over --steps steps after two warm-up steps; seconds per sample."""
+    """Mean over --steps steps, after two warm-up steps: seconds a sample."""
     opt = torch.optim.AdamW(model.parameters(), 1e-3)
     x = torch.randn(batch, 3, 256, 256).to(memory_format=torch.channels_last)
     y = torch.randint(0, 3, (batch, 256, 256))
