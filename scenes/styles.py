@@ -88,21 +88,28 @@ TRAIN_STYLES = tuple(n for n in STYLES if n != HELD_OUT)
 DEFAULT_STYLES = ("home",)  # `foodcam synth kitchen` without --styles: the original scene
 
 
-def parse_styles(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
-    """'home,wok' | ['home', 'wok'] | 'all' | 'train' -> style names; a clear error for an unknown one."""
+def parse_styles(text: str | list[str] | tuple[str, ...] | None, styles: dict | None = None,
+                 train: tuple[str, ...] | None = None, default: tuple[str, ...] | None = None,
+                 kind: str = "kitchen") -> tuple[str, ...]:
+    """'home,wok' | ['home', 'wok'] | 'all' | 'train' -> style names; a clear error for an unknown one.
+
+    The kitchen's styles unless another scene passes its own `styles` registry, `train` and `default` names."""
+    styles = STYLES if styles is None else styles
+    train = TRAIN_STYLES if train is None else train
+    default = DEFAULT_STYLES if default is None else default
     if text is None or text == "":
-        return DEFAULT_STYLES
+        return default
     parts = text.split(",") if isinstance(text, str) else list(text)
     names: list[str] = []
     for p in (x.strip() for x in parts):
         if p == "all":
-            names += list(STYLES)
+            names += list(styles)
         elif p == "train":
-            names += list(TRAIN_STYLES)
-        elif p in STYLES:
+            names += list(train)
+        elif p in styles:
             names.append(p)
         elif p:
-            raise FoodcamError(f"unknown kitchen style {p!r}; known: {', '.join(STYLES)} (or 'all', 'train')")
+            raise FoodcamError(f"unknown {kind} style {p!r}; known: {', '.join(styles)} (or 'all', 'train')")
     if not names:
         raise FoodcamError(f"--styles {text!r}: no style named")
     return tuple(dict.fromkeys(names))

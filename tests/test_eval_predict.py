@@ -273,6 +273,25 @@ def test_predict_classifier_prints_topk_and_writes_csv(tmp_path, monkeypatch, ca
     assert len(top2) == 2 and top2[0] >= top2[1] and float(rows[0]["fruit_prob"]) == pytest.approx(top2[0])
 
 
+def test_freshness_eval_breaks_down_by_fruit_style(tmp_path, monkeypatch, capsys):
+    """Photos the renderer named by style are scored per style; the styles' shares add up to the whole."""
+    data = tmp_path / "fr"
+    assert foodcam("synth", "fruit", "--out", data, "--count", 48, "--size", "32x32", "--styles", "belt,studio") == 0
+    assert foodcam("synth", "fruit", "--out", tmp_path / "x", "--count", 8, "--styles", "belts") == 2
+    assert "unknown fruit style 'belts'" in capsys.readouterr().err
+    m = evaluate_model(ChannelClassifier(), data, "all")
+    groups = m["per_group"]
+    assert set(groups) == {"belt", "studio"} and sum(g["images"] for g in groups.values()) == m["images"]
+    for head in ("fruit", "freshness"):
+        whole = sum(g["acc"][head] * g["images"] for g in groups.values()) / m["images"]
+        assert whole == pytest.approx(m["acc"][head])
+    assert groups["belt"]["acc"] != groups["studio"]["acc"]  # scored apart, not one number copied
+    monkeypatch.setattr("foodcam.runtime.open.open_model", lambda *a, **k: ChannelClassifier())
+    assert foodcam("eval", "--weights", "channels.onnx", "--data", data, "--split", "all", "--out", tmp_path / "e") == 0
+    out = capsys.readouterr().out
+    assert "style belt" in out and "style studio" in out
+
+
 def test_eval_of_a_task_without_a_data_reader_is_not_available_yet(tmp_path):
     model = ChannelClassifier()
     model.task = replace(model.task, name="toy")  # a classification task no reader knows yet

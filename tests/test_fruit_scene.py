@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS
-from foodcam.scenes.fruit import FRUITS, FruitScene, background, composite, render_fruit
+from foodcam.scenes.fruit import BACKGROUNDS, FRUITS, FruitScene, background, composite, render_fruit
+from foodcam.scenes.fruit_styles import FRUIT_HELD_OUT, FRUIT_STYLES, FRUIT_TRAIN_STYLES, parse_fruit_styles
 
 
 def test_fruit_names_come_from_the_task():
@@ -65,9 +66,11 @@ def test_scene_is_deterministic_per_seed_and_index_and_balanced():
 
 def test_backgrounds_and_composite():
     rng = np.random.default_rng(0)
-    for kind in ("wood", "cloth", "conveyor"):
+    for kind in BACKGROUNDS:
         bg = background(rng, kind, 40, 30)
         assert bg.shape == (30, 40, 3) and bg.dtype == np.uint8
+    plate = background(np.random.default_rng(1), "plate", 64, 64).astype(float).mean(2)
+    assert plate[28:36, 28:36].mean() > 200 > plate[:3, :3].mean()  # a white glaze in the middle of a table
     with pytest.raises(FoodcamError):
         background(rng, "marble", 8, 8)
     frame = np.full((30, 40, 3), 128, np.uint8)
@@ -93,3 +96,65 @@ def test_write_fruit_dataset_layout_balance_and_duplicates(tmp_path):
     for src, dst in dups:
         assert src != dst and src.parent == dst.parent and dst.is_file()
         assert hamming(phash(read_image(src)), phash(read_image(dst))) <= DEFAULT_THRESHOLD
+
+
+def test_parse_fruit_styles():
+    assert parse_fruit_styles(None) == ("table",)
+    assert parse_fruit_styles("belt, bunch") == ("belt", "bunch")
+    assert parse_fruit_styles("all") == tuple(FRUIT_STYLES)
+    assert parse_fruit_styles("train") == FRUIT_TRAIN_STYLES and FRUIT_HELD_OUT not in FRUIT_TRAIN_STYLES
+    with pytest.raises(FoodcamError, match="unknown fruit style 'belts'"):
+        parse_fruit_styles("belt,belts")
+
+
+def test_styles_take_turns_by_whole_label_cycles():
+    """Every style sees every fruit x freshness pair equally often: the style changes every 8 photos, never
+    in step with the labels."""
+    scene = FruitScene((48, 48), seed=0, styles="train")
+    seen = {}
+    for i in range(8 * len(FRUIT_TRAIN_STYLES) * 2):
+        seen.setdefault(scene.style_of(i), []).append(scene.label(i))
+    assert set(seen) == set(FRUIT_TRAIN_STYLES)
+    pairs = sorted((f, r) for f in FRUITS for r in (False, True))
+    assert all(sorted(v) == sorted(pairs * 2) for v in seen.values())
+
+
+@pytest.mark.parametrize("style", list(FRUIT_STYLES))
+def test_every_style_renders_deterministically(style):
+    a, b = FruitScene((64, 48), seed=3, styles=style), FruitScene((64, 48), seed=3, styles=style)
+    f1, f2 = a.render(5)[0], b.render(5)[0]
+    assert f1.shape == (48, 64, 3) and f1.dtype == np.uint8 and np.array_equal(f1, f2)
+    assert f1.std() > 5  # a picture, not a flat fill
+
+
+def test_styles_draw_the_fruit_they_say(monkeypatch):
+    """How many fruit and how big: one big fruit on a table, 2-4 of them in a bunch, small ones on a belt."""
+    import foodcam.scenes.fruit as fruit_mod
+
+    drawn = []
+    real = fruit_mod.render_fruit
+    monkeypatch.setattr(fruit_mod, "render_fruit", lambda rng, f, r, sev, s: drawn.append(s) or real(rng, f, r, sev, s))
+
+    def sprites(style):
+        scene, out = FruitScene((100, 100), seed=2, styles=style), []
+        for i in range(12):
+            drawn.clear()
+            scene.render(i)
+            out.append(list(drawn))
+        return out
+
+    assert all(len(d) == 1 and 80 <= d[0] <= 130 for d in sprites("table"))
+    bunch = sprites("bunch")
+    assert all(2 <= len(d) <= 4 and max(d) <= 75 for d in bunch) and len({len(d) for d in bunch}) > 1
+    assert all(1 <= len(d) <= 2 and max(d) <= 70 for d in sprites("belt"))
+
+
+def test_write_fruit_dataset_with_styles_names_each_photo_by_style(tmp_path):
+    from foodcam.train.synth import write_fruit_dataset
+
+    info = write_fruit_dataset(tmp_path, 40, seed=1, size=(48, 48), progress=False, styles="belt,studio")
+    files = sorted(tmp_path.rglob("*.jpg"))
+    assert len(files) == 40
+    assert {f.name.split("_")[0] for f in files} == {"belt", "studio"}
+    for src, dst in info["duplicates"]:  # a planted copy keeps its original's style and fruit
+        assert dst.name.split("_")[:2] == src.name.split("_")[:2]

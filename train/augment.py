@@ -38,6 +38,25 @@ def normalise(rgb: np.ndarray, mean, std) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
+def camera_faults(palette_p: float = 0.0) -> list:
+    """The faults of real cameras, for any task's training augmentation: exposure and white balance off,
+    blur (motion, focus), sensor noise, JPEG artefacts. A share `palette_p` is repainted (hue turned
+    anywhere, channels shuffled or grey): only for classes that are a shape whatever their colour."""
+    return [
+        A.OneOf([A.RandomGamma(gamma_limit=(60, 160)),  # under- and over-exposure
+                 A.RandomBrightnessContrast(brightness_limit=(-0.45, 0.3), contrast_limit=0.3)], p=0.3),
+        A.RGBShift(r_shift_limit=25, g_shift_limit=10, b_shift_limit=25, p=0.25),  # white balance
+        # kitchens in colours the renderer never painted: any hue (OpenCV's 180 steps = 360 degrees), the
+        # channels in another order, grey. The model must find a stirrer by its shape, not by wood or steel.
+        # Left out entirely at 0, so recipes without it draw the same random numbers as before it existed.
+        *([A.OneOf([A.HueSaturationValue(hue_shift_limit=90, sat_shift_limit=(-40, 20), val_shift_limit=0),
+                    A.ChannelShuffle(), A.ToGray()], p=palette_p)] if palette_p > 0 else []),
+        A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 7))], p=0.2),
+        A.OneOf([A.GaussNoise(std_range=(0.02, 0.08)), A.ISONoise(intensity=(0.1, 0.5))], p=0.25),
+        A.ImageCompression(quality_range=(30, 90), p=0.25),
+    ]
+
+
 def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float = 0.8,
                         palette_p: float = 0.0) -> A.Compose:
     """Joint augmentation of an RGB image and its mask at the input size (output keeps that size).
@@ -67,17 +86,7 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
             ),
             A.RandomResizedCrop(size=(h, w), scale=(0.5, 1.0), ratio=(0.75, 1.333), p=0.1),
             A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.3, hue=0.03, p=0.5),
-            A.OneOf([A.RandomGamma(gamma_limit=(60, 160)),  # under- and over-exposure
-                     A.RandomBrightnessContrast(brightness_limit=(-0.45, 0.3), contrast_limit=0.3)], p=0.3),
-            A.RGBShift(r_shift_limit=25, g_shift_limit=10, b_shift_limit=25, p=0.25),  # white balance
-            # kitchens in colours the renderer never painted: any hue (OpenCV's 180 steps = 360 degrees), the
-            # channels in another order, grey. The model must find a stirrer by its shape, not by wood or steel.
-            # Left out entirely at 0, so recipes without it draw the same random numbers as before it existed.
-            *([A.OneOf([A.HueSaturationValue(hue_shift_limit=90, sat_shift_limit=(-40, 20), val_shift_limit=0),
-                        A.ChannelShuffle(), A.ToGray()], p=palette_p)] if palette_p > 0 else []),
-            A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 7))], p=0.2),
-            A.OneOf([A.GaussNoise(std_range=(0.02, 0.08)), A.ISONoise(intensity=(0.1, 0.5))], p=0.25),
-            A.ImageCompression(quality_range=(30, 90), p=0.25),
+            *camera_faults(palette_p),
         ],
         p=p,
         seed=seed,

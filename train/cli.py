@@ -100,7 +100,8 @@ def register(sub) -> None:
                    help="frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
     p.add_argument("--styles", default=None,
                    help="kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the held-out "
-                        "closeup) | all (default home)")
+                        "closeup) | all (default home); fruit: table,belt,bunch,studio,plate | train (all but the "
+                        "held-out plate) | all (default table)")
     p.add_argument("--format", default="foodseg103", choices=["foodseg103", "coco"],
                    help="foodseg: write the FoodSeg103 layout or the AIcrowd food-recognition (COCO) layout")
     p.add_argument("--classes", type=positive_int, default=24, help="foodseg: number of food classes (24 distinct foods; "

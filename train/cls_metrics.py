@@ -78,11 +78,12 @@ class LabelledImages(Protocol):
 
 def evaluate_classification(model: Model, dataset: LabelledImages, class_names: dict[str, Sequence[str]],
                             batch: int = 16, progress: bool = True, desc: str = "eval",
-                            keep_predictions: bool = False) -> dict:
+                            keep_predictions: bool = False, groups: Sequence[str] | None = None) -> dict:
     """Run `model` (any artifact) over `dataset`; labels are matched to the model's classes by name.
 
     `class_names` gives the dataset's class list per head, in the order of the labels `load` returns.
     `keep_predictions` adds "predictions": {head: top-1 model class index per image, dataset order}.
+    `groups` (one name per image, e.g. its renderer style) adds "per_group": {name: {acc per head, images}}.
     """
     task = model.task
     heads = list(class_names)
@@ -96,6 +97,7 @@ def evaluate_classification(model: Model, dataset: LabelledImages, class_names: 
         maps[name] = np.asarray([model_classes.index(c) for c in class_names[name]], np.int64)
     cms = {n: ConfusionMatrix(task.head(n).num_classes) for n in heads}
     kept: dict[str, list[np.ndarray]] = {name: [] for name in heads}
+    truths: dict[str, list[np.ndarray]] = {name: [] for name in heads}
     n = len(dataset)
     if n == 0:
         raise FoodcamError("evaluation needs at least one labelled image; the split is empty")
@@ -110,11 +112,22 @@ def evaluate_classification(model: Model, dataset: LabelledImages, class_names: 
                 top1 = np.asarray(outputs[name]).argmax(1)
                 cms[name].update(top1, truth)
                 kept[name].append(top1)
+                truths[name].append(truth)
             bar.update(len(rows))
     out = summarise(cms, task)
     out["images"] = n
+    if keep_predictions or groups is not None:
+        predictions = {name: np.concatenate(p) for name, p in kept.items()}
     if keep_predictions:
-        out["predictions"] = {name: np.concatenate(p) for name, p in kept.items()}
+        out["predictions"] = predictions
+    if groups is not None:
+        truth = {name: np.concatenate(t) for name, t in truths.items()}
+        names = np.asarray(groups)
+        out["per_group"] = {}
+        for g in sorted(set(groups)):
+            sel = names == g
+            acc = {h: float((predictions[h][sel] == truth[h][sel]).mean()) for h in heads}
+            out["per_group"][g] = {"acc": acc, "images": int(sel.sum())}
     return out
 
 
@@ -130,6 +143,9 @@ def format_classification(metrics: dict) -> str:
                          f"{v['support']:>7}")
     accs = "  ".join(f"{name} {pct(a)}" for name, a in metrics["acc"].items())
     lines.append(f"accuracy: {accs}  (mean {pct(metrics['mean_acc'])}, {metrics.get('images', '?')} images)")
+    for g, v in (metrics.get("per_group") or {}).items():
+        accs = "  ".join(f"{name} {pct(a)}" for name, a in v["acc"].items())
+        lines.append(f"  style {g:<8} {accs}  ({v['images']} images)")
     return "\n".join(lines)
 
 

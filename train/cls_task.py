@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
-from foodcam.train.augment import normalise, resize_frame
+from foodcam.train.augment import camera_faults, normalise, resize_frame
 from foodcam.train.cls_metrics import ClsMeter, plot_head_confusions
 from torch import nn
 from torch.utils.data import Dataset
@@ -32,16 +32,18 @@ log = logging.getLogger("foodcam.train")
 
 def cls_train_transform(seed: int | None = None) -> A.Compose:
     """Augmentation of an RGB image at the input size: the reference set (flips, rotation within +-45
-    degrees, blur or sharpening), colour jitter with a small hue range (colour tells rotten from fresh) and
-    zoom (0.8-1.6x), so a fruit filling a tight crop (the sorting line's, a close-up photo) looks familiar."""
+    degrees, blur or sharpening), colour jitter with a small hue range (colour tells rotten from fresh), zoom
+    (0.6-1.6x: a fruit far off on a belt, or filling a tight crop) and the camera faults of
+    `augment.camera_faults` (exposure, white balance, motion blur, noise, JPEG), never a repaint."""
     return A.Compose(
         [
             A.HorizontalFlip(p=0.5),
             A.VerticalFlip(p=0.5),
-            A.Affine(rotate=(-45, 45), scale=(0.8, 1.6), interpolation=cv2.INTER_LINEAR,
+            A.Affine(rotate=(-45, 45), scale=(0.6, 1.6), interpolation=cv2.INTER_LINEAR,
                      border_mode=cv2.BORDER_REFLECT_101, p=0.8),
             A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.Sharpen(alpha=(0.2, 0.5), lightness=(0.7, 1.0))], p=0.3),
             A.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.25, hue=0.02, p=0.8),
+            *camera_faults(),
         ],
         seed=seed,
     )

@@ -166,14 +166,16 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
     return evaluate_segmentation(model, dataset, desc=f"eval {split}", groups=_styles_of(dataset))
 
 
-def _styles_of(dataset) -> list[str] | None:
-    """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None."""
+def _styles_of(dataset, styles=None) -> list[str] | None:
+    """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None.
+    `styles`: the names to look for (default: the kitchen's)."""
     from foodcam.scenes.styles import STYLES
 
     stems = getattr(dataset, "stems", None)
     if not stems:
         return None
-    found = [next((t for t in stem.split("_") if t in STYLES), None) for stem in stems]
+    names = STYLES if styles is None else styles
+    found = [next((t for t in stem.split("_") if t in names), None) for stem in stems]
     return None if None in found else found
 
 
@@ -201,7 +203,12 @@ def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:
     if reader is None:
         raise FoodcamError(f"evaluation of classification task {model.task.name!r} is not available yet")
     dataset, classes = reader(root, split)
-    return evaluate_classification(model, dataset, classes, desc=f"eval {split}")
+    groups = None
+    if model.task.name == "freshness":  # photos of the fruit renderer's styles are reported per style
+        from foodcam.scenes.fruit_styles import FRUIT_STYLES
+
+        groups = _styles_of(dataset, FRUIT_STYLES)
+    return evaluate_classification(model, dataset, classes, desc=f"eval {split}", groups=groups)
 
 
 # TaskSpec.kind -> evaluation of a model on DIR/split

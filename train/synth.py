@@ -98,17 +98,20 @@ def _near_copy(rng, img, kind: int):
 
 
 def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[int, int] = FRUIT_SIZE,
-                        progress: bool = True) -> dict:
+                        progress: bool = True, styles: str | tuple[str, ...] | None = None) -> dict:
     """Render `count` fruit photos as `out/<Fruit>/<Fresh|Rotten>/<stem>.jpg` (the real "Fruit Freshness
     Dataset" layout), balanced over fruit x freshness; about 5% of them are near-copies of other images under
     new names (exact, re-encoded, downscaled, slightly cropped), each checked to be within the default pHash
-    threshold of its original, so de-duplication has something real to find.
+    threshold of its original, so de-duplication has something real to find. With `styles` other than the
+    default the photos take them in turn (`scenes.fruit_styles`) and each file name starts with its style
+    (`belt_apple_0_00012.jpg`), so an evaluation can be broken down by style.
 
     Returns {"images": n, "duplicates": [(original, copy), ...], "size": (W, H)}.
     """
     import numpy as np
     from foodcam.runtime.imageio import read_image, write_bytes_atomic
     from foodcam.scenes.fruit import FruitScene
+    from foodcam.scenes.fruit_styles import FRUIT_DEFAULT_STYLES
     from foodcam.train.data.dedup import DEFAULT_THRESHOLD, hamming, phash
 
     count = int(count)
@@ -117,7 +120,8 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FoodcamError(f"{out}: exists and is not a folder")
-    scene = FruitScene(size=size, seed=seed)
+    scene = FruitScene(size=size, seed=seed, styles=styles)
+    prefix = scene.styles != FRUIT_DEFAULT_STYLES
     n_dup = int(round(count * FRUIT_DUPLICATES)) if count >= 20 else 0
     originals: list[Path] = []
     dups: list[tuple[Path, Path]] = []
@@ -125,13 +129,14 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
     with tqdm(total=count, desc="synth fruit", unit="img", disable=not progress) as bar:
         for i in range(count - n_dup):
             img, fruit, rotten = scene.render(i)
-            path = out / fruit.capitalize() / ("Rotten" if rotten else "Fresh") / f"{fruit}_{seed}_{i:05d}.jpg"
+            stem = f"{scene.style_of(i)}_{fruit}_{seed}_{i:05d}" if prefix else f"{fruit}_{seed}_{i:05d}"
+            path = out / fruit.capitalize() / ("Rotten" if rotten else "Fresh") / f"{stem}.jpg"
             write_image(path, img, jpeg_quality=JPEG_QUALITY)
             originals.append(path)
             bar.update(1)
         for k in range(n_dup):
             src = originals[int(rng.integers(len(originals)))]
-            dst = src.parent / f"{src.stem.split('_')[0]}_{seed}_{count - n_dup + k:05d}.jpg"
+            dst = src.parent / f"{src.stem.rsplit('_', 2)[0]}_{seed}_{count - n_dup + k:05d}.jpg"
             img = read_image(src)
             for kind in (k % 4, 1):  # a copy that drifted too far from its original falls back to a re-encode
                 copy = _near_copy(rng, img, kind)
@@ -148,9 +153,12 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
 
 def _fruit(args: argparse.Namespace) -> int:
     size = tuple(args.size) if args.size else FRUIT_SIZE
-    info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size)
-    print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}) to {args.out}, "
-          f"{len(info['duplicates'])} of them planted near-duplicates")
+    from foodcam.scenes.fruit_styles import parse_fruit_styles
+
+    styles = parse_fruit_styles(args.styles)
+    info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
+    print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}, styles {','.join(styles)}) "
+          f"to {args.out}, {len(info['duplicates'])} of them planted near-duplicates")
     return 0
 
 

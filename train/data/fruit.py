@@ -233,6 +233,10 @@ class FreshnessFolder:
     def __len__(self) -> int:
         return len(self.items)
 
+    @property
+    def stems(self) -> list[str]:
+        return [path.stem for path, _, _ in self.items]
+
     def load(self, i: int) -> tuple[np.ndarray, int, int]:
         """(BGR uint8 image, fruit index, freshness index: 0 fresh, 1 rotten)."""
         path, fruit, rotten = self.items[i]
