@@ -88,7 +88,7 @@ def test_exported_checkpoint_runs_the_sorting_line(fruit_run, fruit_data, tmp_pa
                                 "actuator": {"type": "dryrun"}}))
     audit, summary = tmp_path / "audit.jsonl", tmp_path / "summary.json"
     assert foodcam("sort", "--model", onnx_path, "--source", f"synth://conveyor?fps={fps:g}&size=480x200&seed=2",
-                   "--line", line, "--audit", audit, "--max-seconds", 12, "--json", summary) == 0
+                   "--line", line, "--audit", audit, "--max-seconds", 40, "--json", summary) == 0
     s = json.loads(summary.read_text())
     t = s["truth"]
     assert t["expected"] >= 6 and t["counted_once"] == t["expected"] and t["false_items"] == 0
@@ -99,6 +99,7 @@ def test_exported_checkpoint_runs_the_sorting_line(fruit_run, fruit_data, tmp_pa
         assert set(r["mean_probs"]) == {"fruit", "freshness"} and r["votes"]
         assert (r["p_rotten"] >= 0.5) == (r["decision"] == "reject") or r["low_confidence"]
         assert r["fruit"] in ("apple", "banana", "orange", "strawberry")
-    # a 6-epoch 32-pixel model: far from the deployment target (README), but it must beat a constant answer
+    # a 6-epoch 32-pixel model: far from the deployment target (README), but over ~30 items it must beat a
+    # constant answer (over 9, one item either way decided it)
     rotten = sum(t["items"][str(r["id"])]["rotten"] for r in decided)
     assert t["accuracy"] > max(rotten, len(decided) - rotten) / len(decided), t
