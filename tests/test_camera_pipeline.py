@@ -112,3 +112,31 @@ def test_trained_kitchen_model_on_the_live_synthetic_kitchen(kitchen_onnx, tmp_p
     assert set(acc["iou"]) == {"stirrer", "pan", "food"}
     assert summary["analytics"]["coverage"] is not None
     assert len(frame_records(tmp_path / "e.jsonl")) == 30
+
+
+def test_a_mask_of_another_shape_than_the_frames_is_named_once_with_the_export_fix(caplog):
+    """A kitchen model drawing 320x240 masks, fed 16:9 frames: one warning naming the --mask-size to export with."""
+    from foodcam.camera.frame import Frame
+    from foodcam.camera.pipeline import ModelStage, mask_size_hint
+    from foodcam.camera.stats import Stats
+    from foodcam.runtime.tasks import FRESHNESS, KITCHEN
+
+    kitchen = KITCHEN.with_mask_size((240, 320))
+    assert mask_size_hint(kitchen, (240, 320)) is None and mask_size_hint(kitchen, (480, 640)) is None
+    assert "--mask-size 240 426" in mask_size_hint(kitchen, (240, 426))
+    assert "--mask-size 240 427" in mask_size_hint(kitchen, (720, 1280))
+    assert "--mask-size 240 512" in mask_size_hint(kitchen, (240, 1000))  # at most twice the input's width
+    assert mask_size_hint(FRESHNESS, (240, 426)) is None  # no mask to stretch
+
+    class Stub:
+        task, path = kitchen, "kitchen.onnx"
+
+        def postprocess(self, raw, shape):
+            return shape
+
+    stage = ModelStage(Stub())
+    with caplog.at_level("WARNING", logger="foodcam.camera"):
+        for shape in [(240, 426, 3)] * 3 + [(240, 320, 3)]:
+            assert stage.result(Frame(np.zeros(shape, np.uint8), 0, 0.0), {}, Stats()) == shape[:2]
+    warned = [r.getMessage() for r in caplog.records if "--mask-size" in r.getMessage()]
+    assert warned == [warned[0]] and "kitchen.onnx" in warned[0] and "426x240" in warned[0]
