@@ -46,8 +46,8 @@ def camera_faults(palette_p: float = 0.0) -> list:
         A.OneOf([A.RandomGamma(gamma_limit=(60, 160)),  # under- and over-exposure
                  A.RandomBrightnessContrast(brightness_limit=(-0.45, 0.3), contrast_limit=0.3)], p=0.3),
         A.RGBShift(r_shift_limit=25, g_shift_limit=10, b_shift_limit=25, p=0.25),  # white balance
-        # kitchens in colours the renderer never painted: any hue (OpenCV's 180 steps = 360 degrees), the
-        # channels in another order, grey. The model must find a stirrer by its shape, not by wood or steel.
+        # scenes in colours the renderer never painted: any hue (OpenCV's 180 steps = 360 degrees), the channels
+        # in another order, grey. The model must find a thing by its shape (a stirrer, not wood or steel).
         # Left out entirely at 0, so recipes without it draw the same random numbers as before it existed.
         *([A.OneOf([A.HueSaturationValue(hue_shift_limit=90, sat_shift_limit=(-40, 20), val_shift_limit=0),
                     A.ChannelShuffle(), A.ToGray()], p=palette_p)] if palette_p > 0 else []),

@@ -163,18 +163,29 @@ def _evaluate_segmentation_task(model: Model, root: Path, split: str) -> dict:
     dataset = reader(root, split)
     if len(dataset) == 0:
         raise FoodcamError(f"{root / split}: no labelled images (expected images with masks in this split)")
-    return evaluate_segmentation(model, dataset, desc=f"eval {split}", groups=_styles_of(dataset))
+    return evaluate_segmentation(model, dataset, desc=f"eval {split}", groups=_styles_of(model.task.name, dataset))
 
 
-def _styles_of(dataset, styles=None) -> list[str] | None:
-    """The renderer style of each image when every file name carries one (`wok_curry_000012`), else None.
-    `styles`: the names to look for (default: the kitchen's)."""
-    from foodcam.scenes.styles import STYLES
+def _style_names(task: str) -> dict | tuple:
+    """The renderer styles of a task's scenes (none for a task without a renderer)."""
+    if task == "kitchen":
+        from foodcam.scenes.styles import STYLES
 
+        return STYLES
+    if task == "freshness":
+        from foodcam.scenes.fruit_styles import FRUIT_STYLES
+
+        return FRUIT_STYLES
+    return ()
+
+
+def _styles_of(task: str, dataset) -> list[str] | None:
+    """The renderer style of each image when every file name carries one of the task's styles
+    (`wok_curry_000012`, `belt_apple_0_00012`), else None."""
+    names = _style_names(task)
     stems = getattr(dataset, "stems", None)
-    if not stems:
+    if not stems or not names:
         return None
-    names = STYLES if styles is None else styles
     found = [next((t for t in stem.split("_") if t in names), None) for stem in stems]
     return None if None in found else found
 
@@ -203,12 +214,8 @@ def _evaluate_classification_task(model: Model, root: Path, split: str) -> dict:
     if reader is None:
         raise FoodcamError(f"evaluation of classification task {model.task.name!r} is not available yet")
     dataset, classes = reader(root, split)
-    groups = None
-    if model.task.name == "freshness":  # photos of the fruit renderer's styles are reported per style
-        from foodcam.scenes.fruit_styles import FRUIT_STYLES
-
-        groups = _styles_of(dataset, FRUIT_STYLES)
-    return evaluate_classification(model, dataset, classes, desc=f"eval {split}", groups=groups)
+    return evaluate_classification(model, dataset, classes, desc=f"eval {split}",
+                                   groups=_styles_of(model.task.name, dataset))
 
 
 # TaskSpec.kind -> evaluation of a model on DIR/split
