@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -152,7 +153,11 @@ def format_outputs(s: dict) -> list[str]:
         if key in s:
             o = s[key]
             count = f"{o['frames']} frames" if "frames" in o else f"{o['records']} records"
-            lines.append(f"  wrote {o.get('path') or o.get('pattern')} ({count})")
+            path = o.get("path")
+            if path and not os.path.isfile(path):  # "wrote" only for a file that is there, complete
+                lines.append(f"  NOT written {path} ({count} were sent to it; see the error above)")
+            else:
+                lines.append(f"  wrote {path or o.get('pattern')} ({count})")
     for name, err in s.get("failed_outputs", {}).items():
         lines.append(f"  FAILED output {name}: {err}")
     for name, n in s.get("thread_restarts", {}).items():

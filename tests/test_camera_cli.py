@@ -68,14 +68,16 @@ def test_run_reports_bad_input_in_one_line(tiny, tmp_path, capsys):
     assert "cannot open a window" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("sig,group", [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGINT, True)],
+                         ids=["SIGTERM", "SIGINT", "SIGINT-to-the-process-group"])
 @pytest.mark.slow  # a real `foodcam run` process, signalled
-def test_signal_ends_the_run_cleanly(tiny, tmp_path, sig):
+def test_signal_ends_the_run_cleanly(tiny, tmp_path, sig, group):
+    """Ctrl-C in a terminal signals the whole process group, the encoder child included: the video survives."""
     events, video, summary = tmp_path / "ev.jsonl", tmp_path / "out.mp4", tmp_path / "summary.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "foodcam", "run", "--model", str(tiny), "--source", "synth://kitchen?fps=30&size=64x48",
          "--save", str(video), "--events", str(events), "--summary", str(summary), "--threads", "1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=group,
     )
     try:
         deadline = time.monotonic() + 60
@@ -84,7 +86,10 @@ def test_signal_ends_the_run_cleanly(tiny, tmp_path, sig):
                 break
             time.sleep(0.1)
         assert proc.poll() is None, proc.communicate()
-        proc.send_signal(sig)
+        if group:  # what a terminal does on Ctrl-C: every process of the foreground group gets SIGINT
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import pickle
+import re
 from pathlib import Path
 
 import torch
@@ -33,8 +35,15 @@ def read_checkpoint(path: str | Path) -> dict:
     if not p.is_file():
         raise FoodcamError(f"{p}: no such checkpoint")
     try:
-        ckpt = torch.load(p, map_location="cpu", weights_only=False)
-    except Exception as e:  # pickle, zip and torch errors all mean the same thing to a user
+        # weights_only: the unpickler builds tensors and plain containers only, so a file crafted to run code
+        # (a __reduce__ calling os.system) is refused before anything in it executes
+        ckpt = torch.load(p, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as e:
+        found = re.search(r"(?:unsupported )?GLOBAL ([\w.]+)", str(e), re.IGNORECASE)
+        what = f"it asks for {found.group(1)}" if found else "not plain weights"
+        raise FoodcamError(f"{p}: refused: the file holds objects a checkpoint never contains, which could run "
+                           f"code when loaded ({what}); nothing in it was run") from None
+    except Exception as e:  # zip and torch errors all mean the same thing to a user
         raise FoodcamError(f"{p}: not a readable PyTorch checkpoint ({type(e).__name__})") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise FoodcamError(f"{p}: not a foodcam checkpoint (no task description; train it with `foodcam train`)")

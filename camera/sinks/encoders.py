@@ -88,7 +88,10 @@ class FfmpegWriter:
                "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", encoder, *tune, "-pix_fmt", "yuv420p",
                "-g", str(max(1, round(2 * fps))), *out, "-f", fmt, target]
         self._err = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err)
+        # its own session (process group): a terminal's Ctrl-C signals the whole foreground group, and an encoder
+        # killed by it would leave no playable file; the loop finalises the encoder itself on SIGINT / SIGTERM
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err,
+                                      start_new_session=True)
 
     def _why(self) -> str:
         self._err.seek(0)
