@@ -91,3 +91,31 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
         p=p,
         seed=seed,
     )
+
+
+class WithTools:
+    """A joint transform that first pastes procedural tools (`scenes.tools.paste_tools`) into a share `p` of the
+    frames, then runs `inner` (the albumentations pipeline): the model meets tools of every shape, material and
+    colour, lit like the frame, partly buried or held, in every kitchen it trains on (user frames included)."""
+
+    def __init__(self, inner: A.Compose, p: float, seed: int | None = None, stirrer: int = 0, pan: int = 1,
+                 food: int = 2) -> None:
+        from foodcam.scenes.tools import Classes
+
+        self.inner, self.p = inner, float(p)
+        self.classes = Classes(stirrer=stirrer, pan=pan, food=food)
+        self.rng = np.random.default_rng(seed)
+
+    def set_random_seed(self, seed: int) -> None:
+        """Called by each DataLoader worker (train.datasets.seed_worker): distinct, reproducible streams."""
+        self.rng = np.random.default_rng(seed)
+        if hasattr(self.inner, "set_random_seed"):
+            self.inner.set_random_seed(seed)
+
+    def __call__(self, image: np.ndarray, mask: np.ndarray) -> dict:
+        from foodcam.scenes.tools import paste_tools
+
+        if self.p > 0 and self.rng.random() < self.p:
+            bgr, mask = paste_tools(self.rng, np.ascontiguousarray(image[:, :, ::-1]), mask, self.classes)
+            image = np.ascontiguousarray(bgr[:, :, ::-1])
+        return self.inner(image=image, mask=mask)

@@ -175,6 +175,9 @@ def register(sub) -> None:
     p.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
     p.add_argument("--boundary-weight", type=nonnegative_float, default=2.0,
                    help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
+    p.add_argument("--tools", type=fraction, default=None, metavar="P",
+                   help="kitchen: share of training frames into which procedural tools (any head, handle, material "
+                        "and colour; lit, shadowed, partly buried, sometimes held) are pasted (default 0: off)")
     p.add_argument("--repaint", type=fraction, default=None, metavar="P",
                    help="kitchen: share of augmented frames repainted (any hue, shuffled channels or grey) so the "
                         "model finds things by shape (default 0.3; 0: off, to lean on your kitchen's own colours)")

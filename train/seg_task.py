@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
-from foodcam.train.augment import seg_train_transform
+from foodcam.train.augment import WithTools, seg_train_transform
 from foodcam.train.datasets import Mixed, RenderedFrames, SegmentationDataset, class_frequencies, frame_size
 from foodcam.train.losses import SegLoss, class_weights
 from torch import nn
@@ -25,6 +25,7 @@ DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stir
 CLASS_WEIGHT_POWER = 0.0
 CACHE_AUTO_BYTES = 2 * 1024**3  # --cache auto keeps decoded frames in memory up to this size
 KITCHEN_PALETTE_P = 0.3  # share of augmented frames repainted (train/augment.py); session 16 measured 0.3 only
+KITCHEN_TOOLS_P = 0.0  # share of training frames with procedural tools pasted in (scenes/tools.py)
 REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 
 
@@ -78,6 +79,12 @@ class SegTask:
         # model lost 20+ mIoU on the same kitchens repainted (`python -m foodcam.benchmarks.palette`)
         repaint = getattr(args, "repaint", None)
         transform = seg_train_transform(size, seed=seed, palette_p=KITCHEN_PALETTE_P if repaint is None else repaint)
+        tools = getattr(args, "tools", None)
+        tools = KITCHEN_TOOLS_P if tools is None else float(tools)
+        if tools > 0:  # tools the renderer never drew, in every frame source (rendered, user, replayed)
+            c = self.head.classes
+            transform = WithTools(transform, tools, seed=seed, stirrer=c.index("stirrer"), pan=c.index("pan"),
+                                  food=c.index("food"))
         train = SegmentationDataset(train_folder, size, mean, std, transform=transform)
         val = SegmentationDataset(val_folder, size, mean, std)
         cache_in_memory(args, train, val)  # replayed frames (below) are rendered in memory already
