@@ -164,6 +164,10 @@ def register(sub) -> None:
     p.add_argument("--weight-decay", type=nonnegative_float, default=1e-4)
     p.add_argument("--width", type=positive_float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
     p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
+    p.add_argument("--pretrained", action="store_true",
+                   help="ImageNet backbone weights through torchvision's weights API: read from torch's cache "
+                        "($TORCH_HOME/hub/checkpoints), downloaded there only when absent (mobilenetv3, resnet18/50, "
+                        "lraspp, deeplabv3, foodseg-*)")
     p.add_argument("--out", default=None,
                    help="run folder (best.pt, last.pt, metrics.csv, curves.png; default: a new runs/train/trainN)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")

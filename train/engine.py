@@ -273,7 +273,9 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
                        finetune_last=getattr(args, "finetune_last", False),
                        mask_evidence=True if getattr(args, "mask_evidence", False) else None)
         arch_kwargs = model_kwargs(args.model, **{k: v for k, v in options.items() if v is not None})
-    model = build_model(args.model, spec, init=None if resume else args.init, **arch_kwargs)
+    model = build_model(args.model, spec, init=None if resume else args.init,
+                        pretrained=bool(getattr(args, "pretrained", False)) and resume is None and start_from is None,
+                        **arch_kwargs)
     if start_from is not None and resume is None:
         load_weights(model, start_from, args.from_ckpt)
     if getattr(args, "init_from", None) and resume is None:

@@ -56,8 +56,8 @@ def resolve_defaults(args: argparse.Namespace) -> dict | None:
     task = TaskSpec.from_dict(ckpt["task"])
     if task.name != args.task:
         raise FoodcamError(f"--from {src}: a {task.name!r} checkpoint cannot be fine-tuned as {args.task!r}")
-    if args.init or getattr(args, "init_from", None):
-        raise FoodcamError("--from and --init/--init-from both give starting weights: use one")
+    if args.init or getattr(args, "init_from", None) or getattr(args, "pretrained", False):
+        raise FoodcamError("--from and --init/--init-from/--pretrained both give starting weights: use one")
     arch = ckpt.get("arch", {})
     if args.model is not None and args.model != arch.get("name"):
         raise FoodcamError(f"--model {args.model}: --from {src} is a {arch.get('name')!r} model (leave --model out)")

@@ -88,15 +88,24 @@ def model_kwargs(name: str, **candidates) -> dict:
     return {k: v for k, v in candidates.items() if k in accepted}
 
 
-def build_model(name: str, task: TaskSpec, *, init: str | Path | None = None, **kwargs) -> nn.Module:
-    """Build model `name` for `task`; `init` loads a local backbone state dict (nothing is downloaded)."""
+def build_model(name: str, task: TaskSpec, *, init: str | Path | None = None, pretrained: bool = False,
+                **kwargs) -> nn.Module:
+    """Build model `name` for `task`; `init` loads a local backbone state dict, `pretrained` the backbone's
+    ImageNet weights through torchvision's weights API (its cache; downloaded only when absent)."""
     entry = get_entry(name, task)
     unknown = set(kwargs) - entry.accepts()
     if unknown:
         raise FoodcamError(f"model {name!r} takes no option(s) {sorted(unknown)}; it takes {sorted(entry.accepts())}")
+    if init and pretrained:
+        raise FoodcamError("--init and --pretrained both set the backbone's weights: choose one")
     model = entry.builder(task, **kwargs)
     if init:
         load_backbone(model, init)
+    elif pretrained:
+        from foodcam.train.models.pretrained import pretrained_state_dict
+
+        sd, weights = pretrained_state_dict(name)
+        copy_into_backbone(model, sd, f"--pretrained {weights}")
     return model
 
 
@@ -138,8 +147,16 @@ def load_backbone(model: nn.Module, path: str | Path) -> tuple[int, int]:
         raw = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as e:  # pickle/zip errors and non-weights content mean the same to a user
         raise FoodcamError(f"--init {p}: not a weights-only PyTorch state dict ({type(e).__name__})") from None
+    return copy_into_backbone(model, _unwrap(raw, p), f"--init {p.name}", where=f"--init {p}")
+
+
+def copy_into_backbone(model: nn.Module, tensors: dict[str, torch.Tensor], label: str,
+                       where: str | None = None) -> tuple[int, int]:
+    """Copy the tensors whose names match (after stripping common prefixes) into `model.backbone` (or the whole
+    model when it has none); (tensors loaded, tensors in the backbone), a FoodcamError when nothing matches."""
+    where = where or label
     source: dict[str, torch.Tensor] = {}
-    for k, v in _unwrap(raw, p).items():
+    for k, v in tensors.items():
         source.setdefault(_strip(k), v)
     target_module = getattr(model, "backbone", None)
     if not isinstance(target_module, nn.Module):
@@ -156,11 +173,11 @@ def load_backbone(model: nn.Module, path: str | Path) -> tuple[int, int]:
         update[k] = s.to(v.dtype)
     if not update:
         raise FoodcamError(
-            f"--init {p}: none of its {len(source)} tensors match the {type(target_module).__name__} backbone "
+            f"{where}: none of its {len(source)} tensors match the {type(target_module).__name__} backbone "
             f"({len(target)} tensors{', some names match but shapes differ' if mismatched else ''})"
         )
     target_module.load_state_dict(update, strict=False)
-    msg = f"--init {p.name}: loaded {len(update)}/{len(target)} backbone tensors"
+    msg = f"{label}: loaded {len(update)}/{len(target)} backbone tensors"
     if mismatched:
         msg += f" ({len(mismatched)} skipped: shape differs, e.g. {mismatched[0]})"
     log.info(msg)
