@@ -1,0 +1,72 @@
+"""The blind held-out generators (benchmarks/heldout): each writes its task's real layout, labels only what the
+contract allows, and is deterministic for a seed; the benchmark scores a model on them in one table."""
+
+from __future__ import annotations
+
+import hashlib
+
+import cv2
+import numpy as np
+import pytest
+from foodcam.benchmarks.heldout import SETS, HeldoutSet
+
+KITCHEN_COLOURS = {(255, 0, 0), (0, 255, 0), (0, 0, 255)}  # RGB: stirrer, pan, food
+FRUIT_FOLDERS = {f"{f}{k}" for f in ("fresh", "rotten") for k in ("apple", "banana", "orange", "strawberry")}
+
+
+def _digest(folder) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("hs", [s for s in SETS if s.task == "kitchen"], ids=lambda s: s.name)
+def test_kitchen_generator_labels_match_the_contract(hs: HeldoutSet, tmp_path):
+    n = 8
+    hs.generator().generate(tmp_path / "a", n, 5, hs.size)
+    images = sorted((tmp_path / "a" / "test" / "images").glob("*.jpg"))
+    masks = sorted((tmp_path / "a" / "test" / "masks").glob("*.png"))
+    assert len(images) == len(masks) == n
+    assert [p.stem for p in images] == [p.stem for p in masks]
+    seen = set()
+    for img, msk in zip(images, masks):
+        bgr, lab = cv2.imread(str(img)), cv2.imread(str(msk), cv2.IMREAD_UNCHANGED)
+        assert bgr.shape[:2] == lab.shape[:2] == (hs.size[1], hs.size[0])
+        colours = {tuple(int(v) for v in c[::-1]) for c in np.unique(lab.reshape(-1, 3), axis=0)}
+        assert colours <= KITCHEN_COLOURS, f"{msk.name}: colours outside the contract {colours - KITCHEN_COLOURS}"
+        seen |= colours
+        stirrer = np.all(lab == (0, 0, 255), axis=2).mean()
+        assert stirrer < 0.3  # a tool, not a wall of red
+    assert seen == KITCHEN_COLOURS  # every class drawn somewhere
+    hs.generator().generate(tmp_path / "b", n, 5, hs.size)
+    hs.generator().generate(tmp_path / "c", n, 6, hs.size)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
+
+
+@pytest.mark.parametrize("hs", [s for s in SETS if s.task == "freshness"], ids=lambda s: s.name)
+def test_fruit_generator_writes_the_eight_labelled_folders(hs: HeldoutSet, tmp_path):
+    n = 16
+    hs.generator().generate(tmp_path / "a", n, 5, hs.size)
+    folders = {p.name: sorted(p.glob("*.jpg")) for p in (tmp_path / "a").iterdir() if p.is_dir()}
+    assert set(folders) == FRUIT_FOLDERS
+    assert {len(v) for v in folders.values()} == {n // 8}
+    for files in folders.values():
+        img = cv2.imread(str(files[0]))
+        assert img.shape[:2] == (hs.size[1], hs.size[0])
+    hs.generator().generate(tmp_path / "b", n, 5, hs.size)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+
+
+def test_the_fruit_reader_labels_a_blind_set_by_its_folders(tmp_path):
+    pytest.importorskip("torch")
+    from foodcam.train.data.fruit import scan_folder
+
+    hs = next(s for s in SETS if s.task == "freshness")
+    hs.generator().generate(tmp_path, 16, 1, hs.size)
+    scan = scan_folder(tmp_path, progress=False)
+    assert len(scan.paths) == 16 and scan.skipped == 0
+    for path, fruit, rotten in zip(scan.paths, scan.fruit, scan.rotten):
+        assert path.parent.name == ("rotten" if rotten else "fresh") + fruit
