@@ -15,7 +15,7 @@ $(PY):
 
 $(LEAN): pyproject.toml setup.py | $(PY)
 	@echo "make: installing foodcam[opencv] into $(VENV) (editable)"
-	@$(PY) -m pip install -qq -e '.[opencv]'
+	@$(PY) -m pip install -qq --no-compile -e '.[opencv]'  # .pyc written on first import
 	@touch $@
 
 $(FULL): pyproject.toml setup.py | $(PY)
