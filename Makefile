@@ -13,9 +13,10 @@ $(PY):
 	@echo "make: creating $(VENV)"
 	@$(PYTHON) -m venv $(VENV)
 
+# --no-compile: the .pyc of what the demo imports are written on first use, not for every installed module
 $(LEAN): pyproject.toml setup.py | $(PY)
 	@echo "make: installing foodcam[opencv] into $(VENV) (editable)"
-	@$(PY) -m pip install -qq --no-compile -e '.[opencv]'  # .pyc written on first import
+	@$(PY) -m pip install -qq --no-compile -e '.[opencv]'
 	@touch $@
 
 $(FULL): pyproject.toml setup.py | $(PY)
