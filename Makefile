@@ -1,26 +1,39 @@
 # Two commands do everything on a fresh machine: `make demo` and `make test`. Each creates .venv.
+# `make demo` installs only what the demo needs (foodcam + the PyPI OpenCV: no PyTorch); `make test` installs every
+# extra. Two stamps: a lean install never passes for the full one, and the full one includes the lean one.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+LEAN := $(VENV)/.installed-demo
+FULL := $(VENV)/.installed-full
 
 .PHONY: demo app test lint install clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[train,actuators,app,dev,triton]'
-	touch $(STAMP)
+$(PY):
+	@echo "make: creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
 
-install: $(STAMP)
+# --no-compile: the .pyc of what the demo imports are written on first use, not for every installed module
+$(LEAN): pyproject.toml setup.py | $(PY)
+	@echo "make: installing foodcam[opencv] into $(VENV) (editable)"
+	@$(PY) -m pip install -qq --no-compile -e '.[opencv]'
+	@touch $@
 
-demo: $(STAMP)
-	$(PY) -m foodcam demo
+$(FULL): pyproject.toml setup.py | $(PY)
+	@echo "make: installing foodcam[train,actuators,app,dev,triton] into $(VENV) (editable; PyTorch included)"
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[train,actuators,app,dev,triton]'
+	@touch $@ $(LEAN)
+
+install: $(FULL)
+
+demo: $(LEAN)
+	@$(PY) -m foodcam demo
 
 # the web page on the shipped kitchen and freshness models (http://127.0.0.1:7860); MODELS="a.onnx b.onnx" for others
 MODELS ?= foodcam/assets/kitchen.onnx foodcam/assets/freshness.onnx
 PORT ?= 7860
-app: $(STAMP)
+app: $(FULL)
 	$(VENV)/bin/foodcam app $(addprefix --model ,$(MODELS)) --port $(PORT)
 
 # PyTriton's tritonserver for the Triton tests, in its own venv (it pins numpy/protobuf); they skip without it
@@ -30,10 +43,10 @@ $(TRITON_VENV)/.installed:
 	$(TRITON_VENV)/bin/pip install -q nvidia-pytriton onnxruntime || echo "no PyTriton: the Triton server tests will skip"
 	touch $@
 
-test: $(STAMP) $(TRITON_VENV)/.installed
+test: $(FULL) $(TRITON_VENV)/.installed
 	$(PY) -m pytest -q
 
-lint: $(STAMP)
+lint: $(FULL)
 	$(VENV)/bin/ruff check .
 
 clean:

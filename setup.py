@@ -14,7 +14,9 @@ for top in SUBPACKAGES:
     package_dir[f"foodcam.{top}"] = top
     packages += [f"foodcam.{top}"] + [f"foodcam.{top}.{p}" for p in find_packages(top)]
 
-# shipped with every install: the trained models (foodcam/assets: the demo runs without training) and the
-# example photos the web page offers (app/examples.py renders them)
-setup(packages=packages, package_dir=package_dir,
-      package_data={"foodcam": ["assets/*.onnx", "assets/*.pt", "assets/*.md"], "foodcam.app": ["examples/*.jpg"]})
+# shipped with every install, as data-only packages (no __init__.py): the trained models (foodcam/assets: the demo
+# runs without training) and the example photos the web page offers (app/examples.py renders them)
+DATA = {"foodcam.assets": ["*.onnx", "*.pt", "*.md"], "foodcam.app.examples": ["*.jpg"]}
+packages += list(DATA)
+
+setup(packages=packages, package_dir=package_dir, package_data=DATA)

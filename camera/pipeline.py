@@ -121,7 +121,7 @@ class Stage:
 
 def mask_size_hint(task, frame_shape: tuple[int, int]) -> str | None:
     """A one-line hint when a segmentation model draws its masks in another shape than the camera's frames (the
-    mask is then stretched to the frame and thin objects lose their edges; session 18 measured 0.7 mIoU on 16:9
+    mask is then stretched to the frame and thin objects lose their edges; the kitchen study measured 0.7 mIoU on 16:9
     frames), else None. The suggested size keeps the mask's height, at most twice the input's width."""
     if task is None or not getattr(task, "has_segmentation", False):
         return None

@@ -9,8 +9,11 @@ Every step is the same CLI verb a user would run; this file only chains them.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import shlex
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,32 +59,85 @@ def steps(out: Path, plan: DemoPlan) -> list[tuple[str, list[str]]]:
     return (chain if plan.train else []) + [loop]
 
 
-def run_demo(out: Path, plan: DemoPlan) -> int:
+class _Warnings(logging.StreamHandler):
+    """Warnings to the terminal, the first one on a line of its own (the step's line is still open)."""
+
+    first = True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.first:
+            self.stream.write("\n")
+            self.first = False
+        super().emit(record)
+
+
+@contextlib.contextmanager
+def _into(log: Path, quiet: bool):
+    """A step's prints, progress bars and log records go to `log` (appended) when quiet; else to the terminal."""
+    if not quiet:
+        yield
+        return
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    terminal = _Warnings(sys.stderr)  # warnings (no H.264 encoder, ...) still reach the terminal
+    terminal.setLevel(logging.WARNING)
+    with log.open("a", encoding="utf-8") as f, contextlib.redirect_stdout(f), contextlib.redirect_stderr(f):
+        handler = logging.StreamHandler(f)
+        for h in (handler, terminal):
+            h.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.handlers[:] = [handler, terminal]  # the step's own logging.basicConfig then leaves them as they are
+        root.setLevel(logging.INFO if level in (logging.NOTSET,) or level > logging.INFO else level)
+        try:
+            yield
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
+
+
+def _tail(log: Path, n: int = 12) -> str:
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+    return "\n".join("    " + ln for ln in lines[-n:])
+
+
+def run_demo(out: Path, plan: DemoPlan, quiet: bool = True) -> int:
+    """Run the plan's steps into `out`: one line per step on the terminal; with `quiet`, each step's own output
+    goes to out/demo.log (shown in part when a step fails)."""
     from foodcam.cli import main as foodcam
 
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "demo.log"
     t_all = time.perf_counter()
-    for i, (title, argv) in enumerate(steps(out, plan), 1):
+    chain = steps(out, plan)
+    if not plan.train:
+        print(f"foodcam demo: the shipped kitchen model {shipped('kitchen')} on the live synth://kitchen feed "
+              f"({plan.frames} frames, every renderer style)", flush=True)
+    for i, (title, argv) in enumerate(chain, 1):
         argv = [str(a) for a in argv]
-        print(f"\n== demo step {i}: {title}\n$ foodcam {shlex.join(argv)}", flush=True)
+        print(f"foodcam demo: step {i}/{len(chain)} {title} ...", end="" if quiet else "\n", flush=True)
         t0 = time.perf_counter()
-        rc = foodcam(argv)
+        with _into(log, quiet):
+            print(f"\n== demo step {i}: {title}\n$ foodcam {shlex.join(argv)}", flush=True)
+            rc = foodcam(argv)
         if rc != 0:
+            if quiet:
+                print(f" failed (exit code {rc}); the end of {log}:\n{_tail(log)}", flush=True)
             raise FoodcamError(f"demo step {i} ({title}) failed with exit code {rc}")
-        print(f"== {title}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+        print(f" done in {time.perf_counter() - t0:.0f} s" if quiet else f"== {title}: done", flush=True)
     summary = json.loads((out / "summary.json").read_text())
-    print(f"\nfoodcam demo finished in {time.perf_counter() - t_all:.0f} s. Outputs in {out}/:")
     outputs = [("demo.mp4", "annotated camera-loop video"), ("events.jsonl", "per-frame analytics and events"),
                ("summary.json", "frames, fps, per-stage ms, mIoU vs synthetic ground truth")]
     if plan.train:
         outputs += [("train/", "best.pt, last.pt, metrics.csv, curves.png"), ("eval/", "metrics.json, confusion.png"),
                     ("model.onnx", "deployment ONNX (+ .report.md)")]
-    else:
-        print(f"  model: {shipped('kitchen')} (shipped; `foodcam demo --train` trains one here)")
+    if quiet:
+        outputs.append(("demo.log", "every step's own output"))
+    miou = (summary.get("accuracy") or {}).get("miou")
+    stages = summary.get("stages_ms") or {}
+    print(f"foodcam demo: summary: {summary['frames']} frames at {summary['fps']:.1f} fps, inference "
+          f"{stages.get('inference', float('nan')):.1f} ms a frame, mIoU vs ground truth "
+          f"{'n/a' if miou is None else f'{miou:.3f}'}; {time.perf_counter() - t_all:.0f} s in all")
     for name, what in outputs:
         print(f"  {out / name}  {what}")
-    miou = (summary.get("accuracy") or {}).get("miou")
-    print(f"  summary: {summary['frames']} frames at {summary['fps']:.1f} fps, stages (ms) {summary['stages_ms']}, "
-          f"mIoU vs ground truth {miou}")
     return 0
 
 
@@ -89,7 +145,7 @@ def _demo(args) -> int:
     from foodcam.runtime.outdir import output_dir, print_wrote
 
     out = output_dir(args.out, "demo")  # default runs/demo/demoN; checked before any step runs
-    rc = run_demo(out, QUICK if args.quick else DemoPlan(train=args.train))
+    rc = run_demo(out, QUICK if args.quick else DemoPlan(train=args.train), quiet=not args.verbose)
     print_wrote("demo", out)
     return rc
 

@@ -40,8 +40,29 @@ def test_default_demo_runs_the_shipped_model(tmp_path, capsys):
 
     out = tmp_path / "demo"
     assert run_demo(out, DemoPlan(frames=20)) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert str(shipped("kitchen")) in printed and "train" not in {p.name for p in out.iterdir()}
+    # quiet: one line per step on the terminal, the step's own output (the run's command, log, summary) in demo.log
+    assert "step 1/1 camera loop ... done in" in printed and "INFO" not in printed + captured.err
+    assert len(printed.splitlines()) <= 8, printed
+    log = (out / "demo.log").read_text()
+    assert "$ foodcam run --model" in log and "20 frames in" in log and str(out / "demo.log") in printed
     summary = json.loads((out / "summary.json").read_text())
     assert summary["frames"] == 20
     assert summary["accuracy"]["miou"] > 0.5  # a trained model, not chance, on every renderer style
+
+
+def test_a_failing_step_shows_the_end_of_its_log(tmp_path, capsys, monkeypatch):
+    from foodcam.runtime.errors import FoodcamError
+
+    from foodcam import demo
+
+    out = tmp_path / "demo"
+    missing = tmp_path / "no_such_model.onnx"
+    monkeypatch.setattr(demo, "steps", lambda out, plan: [("camera loop", ["run", "--model", missing,
+                                                                            "--source", "synth://kitchen"])])
+    with pytest.raises(FoodcamError, match=r"demo step 1 \(camera loop\) failed with exit code 2"):
+        demo.run_demo(out, demo.DemoPlan(frames=5))
+    printed = capsys.readouterr().out
+    assert "failed (exit code 2)" in printed and str(missing) in printed  # the verb's one-line error, from the log

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,18 @@ def test_fresh_venv_gets_only_the_foodcam_namespace(tmp_path):
     # build the wheel offline with this interpreter's setuptools, from a copy (a build writes build/ and egg-info)
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=_ignore)
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation", "--no-index",
                             "-w", str(tmp_path / "wheels"), str(src)], capture_output=True, text=True, timeout=600)
     if build.returncode != 0:
         pytest.skip("cannot build the wheel offline here (setuptools/wheel missing?): "
                     + (build.stderr.strip().splitlines() or ["?"])[-1])
     wheel = next((tmp_path / "wheels").glob("foodcam-*.whl"))
+    # the shipped models and the page's example photos are declared packages: in the wheel, and no setuptools warning
+    assert "absent from the `packages` configuration" not in build.stdout + build.stderr
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    assert {"foodcam/assets/kitchen.onnx", "foodcam/assets/freshness.onnx", "foodcam/assets/MODELS.md"} <= names
+    assert any(n.startswith("foodcam/app/examples/") and n.endswith(".jpg") for n in names)
 
     env_dir = tmp_path / "venv"
     try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -90,6 +92,24 @@ def test_without_an_h264_encoder_it_falls_back_to_mp4v_with_one_warning(tmp_path
             assert fourcc_of(tmp_path / name) in ("mp4v", "fmp4")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no H.264 encoder" in warnings[0] and "mp4v" in warnings[0]
+
+
+PROBE_AVC1 = """
+import cv2
+from foodcam.camera.sinks import encoders
+print("avc1", encoders.opencv_avc1(), "gstreamer writer", encoders._gst_writer("fakesink", 15, (64, 64), False))
+print("log level restored", cv2.utils.logging.getLogLevel() != cv2.utils.logging.LOG_LEVEL_SILENT)
+"""
+
+
+def test_probing_opencvs_encoders_prints_nothing_of_its_own():
+    """A probe that fails is an answer, not an error for the user: OpenCV's and its FFmpeg's own lines stay off
+    the terminal (a fresh process: the probe is cached, and FFmpeg's log level is read once)."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENCV_FFMPEG_LOGLEVEL"}
+    r = subprocess.run([sys.executable, "-c", PROBE_AVC1], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "avc1" in r.stdout and "log level restored True" in r.stdout
+    assert r.stderr.strip() == "", r.stderr
 
 
 def test_avi_stays_mjpeg(tmp_path):

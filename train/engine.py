@@ -193,7 +193,7 @@ def _is_better(score: float, best: float | None) -> bool:
     return best is None or (not math.isnan(score) and (math.isnan(best) or score > best))
 
 
-# the model `foodcam train TASK` uses without --model: the best one README reports for that task
+# the model `foodcam train TASK` uses without --model: the best one docs/results.md reports for that task
 BUDGET_MAX_EPOCHS = 1000
 DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
 

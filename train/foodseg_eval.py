@@ -1,7 +1,7 @@
 """`foodcam eval` of a foodseg artifact (.pt, .onnx, .engine): mask and ingredient-list metrics on a split.
 
-The one evaluation of foodseg models: `foodcam eval`, the export accuracy gate and the README's single-
-vs multi-task table all call `evaluate_food`. Predicted masks are compared at each label's resolution;
+The one evaluation of foodseg models: `foodcam eval`, the export accuracy gate and the single- vs
+multi-task table of docs/studies/foodseg-foodrec.md all call `evaluate_food`. Predicted masks are compared at each label's resolution;
 the ingredient list is judged against the foods in the true mask (`foodseg_metrics.labels_from_mask`) at
 the threshold the artifact carries.
 """

@@ -24,7 +24,7 @@ DICE_WEIGHT = 0.5  # CE + 0.5 * soft Dice: Dice pulls on small classes (the stir
 # stirrer weights (power 0.5) made a ThinSeg paint every stirrer 1-2 px too wide (precision 0.58, recall 0.78)
 CLASS_WEIGHT_POWER = 0.0
 CACHE_AUTO_BYTES = 2 * 1024**3  # --cache auto keeps decoded frames in memory up to this size
-KITCHEN_PALETTE_P = 0.3  # share of augmented frames repainted (train/augment.py); session 16 measured 0.3 only
+KITCHEN_PALETTE_P = 0.3  # share of augmented frames repainted (train/augment.py); only 0.3 was measured
 KITCHEN_TOOLS_P = 0.0  # share of training frames with procedural tools pasted in (scenes/tools.py)
 REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 

@@ -13,6 +13,7 @@ same encoders without the avc1 step. FOODCAM_FFMPEG names another ffmpeg binary 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -55,10 +56,24 @@ def ffmpeg_h264(binary: str | None) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def quiet_opencv():
+    """OpenCV's and its FFmpeg's own [ERROR] lines off while an encoder is probed: a probe that fails is an answer
+    (the next encoder is tried, and the one chosen is logged), not an error for the user to read.
+    OPENCV_FFMPEG_LOGLEVEL is read once, when OpenCV first opens its FFmpeg backend; a value the user set wins."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+    before = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        yield
+    finally:
+        cv2.utils.logging.setLogLevel(before)
+
+
 @functools.cache
 def opencv_avc1() -> bool:
     """Whether this OpenCV build writes H.264 itself (a one-frame test file)."""
-    with tempfile.TemporaryDirectory() as d:
+    with tempfile.TemporaryDirectory() as d, quiet_opencv():
         w = cv2.VideoWriter(str(Path(d) / "probe.mp4"), cv2.VideoWriter_fourcc(*"avc1"), 15, (64, 64))
         ok = w.isOpened()
         if ok:
@@ -141,7 +156,8 @@ def _gst_writer(sink: str, fps: float, size: tuple[int, int], live: bool) -> Ope
     for enc in GST_ENCODERS:
         opts = " tune=zerolatency speed-preset=ultrafast" if enc == "x264enc" and live else ""
         pipe = f"appsrc ! videoconvert ! video/x-raw,format=I420 ! {enc}{opts} ! h264parse ! {sink}"
-        w = cv2.VideoWriter(pipe, cv2.CAP_GSTREAMER, 0, fps, size, True)
+        with quiet_opencv():
+            w = cv2.VideoWriter(pipe, cv2.CAP_GSTREAMER, 0, fps, size, True)
         if w.isOpened():
             return OpenCVWriter(w, f"H.264 ({enc} via GStreamer)")
         w.release()

@@ -1,8 +1,9 @@
 """Render the training styles with the camera's faults switched off (no sensor noise, no JPEG, no motion blur, no
 steam; the same vessels, utensils, dishes, light and lens blur), in the kitchen folder layout, so a model can be
-scored on frames whose outlines nothing hides. Session 14's diagnostic (README "clean camera").
+scored on frames whose outlines nothing hides. A diagnostic of the kitchen recipe
+(benchmarks/results/kitchen_recipe/README.md, "what bounds the stirrer").
 
-    python benchmarks/results/kitchen_recipe/clean_camera.py OUT [--count 800] [--seed 10]
+    python benchmarks/probes/clean_camera.py OUT [--count 800] [--seed 10]
     foodcam eval --weights foodcam/assets/kitchen.onnx --data OUT --split val
 """
 import argparse

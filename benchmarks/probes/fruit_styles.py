@@ -1,11 +1,11 @@
-"""Fruit photographed in ways the original freshness renderer never drew, written before the fruit styles existed
-(session 18), to find where the shipped freshness model breaks. Each variant changes one thing of the original
+"""Fruit photographed in ways the original freshness renderer never drew, written before the fruit styles existed (`scenes/fruit_styles.py`),
+to find where the shipped freshness model breaks. Each variant changes one thing of the original
 `table` photos (one fruit filling the frame on wood, cloth or a belt):
 
     small  one fruit at 0.35-0.6 of the frame, anywhere        multi  2-3 fruit of one kind, 0.5-0.75 each
     plain  a white sweep, a dark slate or a plate              light  a warm cast, dim (x0.3-0.5) or blown out (x1.5-2)
 
-    python benchmarks/results/fruit_styles/probe.py VARIANT OUT_DIR COUNT     # 400 each, seed 900, 128x128
+    python benchmarks/probes/fruit_styles.py VARIANT OUT_DIR COUNT     # 400 each, seed 900, 128x128
     foodcam eval --weights MODEL.onnx --data OUT_DIR --split all
 
 Draws with the renderer's own sprites and effects (`scenes.fruit`) and its original three backgrounds, so the same
@@ -75,7 +75,7 @@ def render(variant: str, idx: int, seed: int, w: int = 128, h: int = 128):
 if __name__ == "__main__":
     variant, out, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     if variant not in ("same", "small", "multi", "plain", "light"):
-        sys.exit(f"probe.py: unknown variant {variant!r}: expected same, small, multi, plain or light")
+        sys.exit(f"fruit_styles.py: unknown variant {variant!r}: expected same, small, multi, plain or light")
     for i in range(count):
         img, fruit, rotten = render(variant, i, 900)
         folder = out / fruit.capitalize() / ("Rotten" if rotten else "Fresh")

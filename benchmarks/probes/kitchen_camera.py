@@ -1,8 +1,8 @@
-"""Kitchens seen by a camera placed differently from any training style (session 18): each training style with
+"""Kitchens seen by a camera placed differently from any training style: each training style with
 the pan far off (rim half-width 0.15-0.27 of the frame's smaller side x 4/3; training draws 0.28-0.55) or seen
 steeply from the side (rim ellipse ratio 0.35-0.5; training draws 0.5-0.98).
 
-    python benchmarks/results/kitchen_recipe/camera_probe.py far OUT_DIR       # or: obl
+    python benchmarks/probes/kitchen_camera.py far OUT_DIR       # or: obl
     foodcam eval --weights foodcam/assets/kitchen.onnx --data OUT_DIR --split train
 
 160 frames (100 in the train split) at 320x240, seed 70; the variants are added to the renderer's styles for this
@@ -20,7 +20,7 @@ CHANGES = {"far": {"size": (0.15, 0.27)}, "obl": {"view_k": (0.35, 0.5)}}
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     if kind not in CHANGES:
-        sys.exit(f"camera_probe.py: unknown variant {kind!r}: expected far or obl")
+        sys.exit(f"kitchen_camera.py: unknown variant {kind!r}: expected far or obl")
     names = []
     for n in S.TRAIN_STYLES:
         name = f"{kind}{n}"

@@ -1,9 +1,9 @@
 """Score a kitchen checkpoint with flip test-time augmentation: the class probabilities of the frame, averaged with
-those of the frame flipped left-right (and also upside down), flipped back. Session 17's diagnostic (this folder's
-README, "Flip test-time augmentation"): does averaging away the model's own sub-pixel bias draw the stirrer's
+those of the frame flipped left-right (and also upside down), flipped back. A diagnostic of the kitchen recipe
+(benchmarks/results/kitchen_recipe/README.md, "Flip test-time augmentation"): does averaging away the model's own sub-pixel bias draw the stirrer's
 outline closer to the truth?
 
-    python benchmarks/results/kitchen_recipe/flip_tta.py foodcam/assets/kitchen.pt DATA val
+    python benchmarks/probes/flip_tta.py foodcam/assets/kitchen.pt DATA val
 
 Prints mIoU and per-class IoU (%) at the mask size of the deployment graph, for no flip, +left-right, +both.
 """

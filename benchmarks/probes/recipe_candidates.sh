@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run "name ENV=.. ENV=.." experiments one after another: 8 epochs, export, eval val + unseen
-cd /work/data/exp12
-F=/work/main/.venv/bin/foodcam
+# (benchmarks/results/kitchen_recipe/README.md). Run in a folder beside ../ktrain (train styles) and ../kclose (closeup):
+#   bash benchmarks/probes/recipe_candidates.sh "base8" "shuffle8 EXP_SHUFFLE=1"
+F=${FOODCAM:-foodcam}
 while pgrep -f "foodcam train" >/dev/null; do sleep 5; done
 for spec in "$@"; do
   set -- $spec; name=$1; shift

@@ -1,7 +1,7 @@
 """What one ThinSeg training step costs on this CPU, per sample, by batch size, eager and under torch.compile.
-Session 17's check (this folder's README, "Larger batches"): would a larger batch, or a compiled step, buy epochs in 29 minutes?
+A check of the kitchen recipe (benchmarks/results/kitchen_recipe/README.md, "Larger batches"): would a larger batch, or a compiled step, buy epochs in 29 minutes?
 
-    python benchmarks/results/kitchen_recipe/step_cost.py [--batches 8 16 32] [--compile]
+    python benchmarks/probes/step_cost.py [--batches 8 16 32] [--compile]
 
 A step is forward, cross-entropy, backward and AdamW on random 256x256 frames, channels-last as `foodcam train`
 runs it, at the process's default thread count. Run it on an idle machine: it prints wall-clock times.

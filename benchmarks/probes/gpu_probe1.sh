@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device probe (session 14): CUDA checks, then the kitchen recipe's ceiling with more compute.
+# Device probe (an H200, 15 minutes; benchmarks/results/kitchen_recipe/README.md, "GPU probe"): CUDA checks, then the kitchen recipe's ceiling with more compute.
 # Env: COUNT (frames per render), BUDGET (minutes per training run), DEV (cuda|cpu), OUT, SKIPCHECK
 set -u
 export PYTHONUNBUFFERED=1 NO_ALBUMENTATIONS_UPDATE=1
