@@ -1813,6 +1813,8 @@ def draw_clutter(S, cv, items):
             top = cam.poly(circ3(x, y, hgt, r * (0.45 if typ == 'bottle' else 1.0), 40))
             if typ == 'bottle':
                 neck = [cam.poly(circ3(x, y, z, r * 0.4, 24)) for z in (hgt, hgt + r * 2.5)]
+                if any(n is None for n in neck):  # the neck leaves the camera's view
+                    continue
                 hull2 = cv2.convexHull(np.concatenate([pts[-1]] + neck).astype(np.float32)).reshape(-1, 2)
                 cv.shape([hull2], color=mul(col, 0.9), lab=PAN, tex=0.05)
                 cv.shape([neck[-1]], color=jit(rng, (40, 40, 180), 60), lab=PAN)
