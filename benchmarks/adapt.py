@@ -72,7 +72,8 @@ def _evaluate(weights: Path, data: Path, device: str) -> dict:
 
 
 def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, device: str = "cpu",
-              batch: int = 8, seed: int = 0, freeze_encoder: bool = False, replay: int | None = None) -> dict:
+              batch: int = 8, seed: int = 0, freeze_encoder: bool = False, replay: int | None = None,
+              scratch: bool = True) -> dict:
     from foodcam.train.checkpoint import read_checkpoint
     from foodcam.train.finetune import FINETUNE_REPLAY
 
@@ -95,13 +96,23 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
             sc_args += ["--lr", ckpt["config"]["lr"]]  # the base's own learning rate: a fair from-scratch run
         if "width" in arch.get("kwargs", {}):
             sc_args += ["--width", arch["kwargs"]["width"]]
-        sc_s = _train(sc_args)
+        sc_s = _train(sc_args) if scratch else None
         rows.append({"shots": n,
                      "finetune": {**_evaluate(ft_run / "last.pt", data, device), "train_s": round(ft_s, 1)},
-                     "scratch": {**_evaluate(sc_run / "last.pt", data, device), "train_s": round(sc_s, 1)}})
+                     "scratch": None if sc_s is None else
+                     {**_evaluate(sc_run / "last.pt", data, device), "train_s": round(sc_s, 1)}})
     return {"base": str(base), "arch": arch, "data": str(data), "epochs": epochs, "imgsz": imgsz, "seed": seed,
             "freeze_encoder": freeze_encoder, "replay": replay,
             "val_images": len(list((data / "val" / "images").iterdir())), "rows": rows}
+
+
+def _heldout_data(name: str, out: Path, train_seed: int, count: int) -> Path:
+    from foodcam.benchmarks.heldout import SETS, adapt_data
+
+    hs = next((s for s in SETS if s.name == name and s.task == "kitchen"), None)
+    if hs is None:
+        raise FoodcamError(f"--heldout {name}: no such kitchen set ({', '.join(s.name for s in SETS if s.task == 'kitchen')})")
+    return adapt_data(hs, out / "heldout", train_seed, count)
 
 
 def format_markdown(report: dict) -> str:
@@ -118,9 +129,10 @@ def format_markdown(report: dict) -> str:
         [f"{base['miou']:.3f}", *[f"{base['iou'][c]:.3f}" for c in classes], "—", *["—"] * len(classes), "—"]) + " |")
     for r in report["rows"][1:]:
         ft, sc = r["finetune"], r["scratch"]
+        scratch = ([f"{sc['miou']:.3f}", *[f"{sc['iou'][c]:.3f}" for c in classes]] if sc else
+                   ["—", *["—"] * len(classes)])
         lines.append("| " + " | ".join([str(r["shots"]), f"{ft['miou']:.3f}", *[f"{ft['iou'][c]:.3f}" for c in classes],
-                                        f"{sc['miou']:.3f}", *[f"{sc['iou'][c]:.3f}" for c in classes],
-                                        f"{ft['train_s']:.0f} / {sc['train_s']:.0f}"]) + " |")
+                                        *scratch, f"{ft['train_s']:.0f} / {sc['train_s'] if sc else 0:.0f}"]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -135,7 +147,8 @@ def write_plot(report: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
     try:
         ax.plot(xs, [r["finetune"]["miou"] for r in rows], "o-", label="fine-tuned from base")
-        ax.plot(xs, [r["scratch"]["miou"] for r in rows], "s--", label="from scratch")
+        if all(r["scratch"] for r in rows):
+            ax.plot(xs, [r["scratch"]["miou"] for r in rows], "s--", label="from scratch")
         ax.axhline(report["rows"][0]["base"]["miou"], color="grey", lw=1, ls=":", label="base, not fine-tuned")
         ax.set_xscale("log")
         ax.set_xticks(xs, [str(x) for x in xs])
@@ -158,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m foodcam.benchmarks.adapt", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--base", required=True, help="checkpoint to fine-tune (trained on other data)")
-    p.add_argument("--data", required=True, help="the new kitchen's labelled dataset (train/ and val/)")
+    p.add_argument("--data", default=None, help="the new kitchen's labelled dataset (train/ and val/)")
     p.add_argument("--shots", type=int, nargs="+", default=[5, 10, 20, 50], help="labelled frames per run")
     p.add_argument("--epochs", type=int, default=12, help="epochs of every run (fine-tune and scratch alike)")
     p.add_argument("--batch", type=int, default=8)
@@ -167,16 +180,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--freeze-encoder", action="store_true", help="fine-tune with the backbone frozen")
     p.add_argument("--replay", type=int, default=None,
                    help="synthetic frames replayed each fine-tune epoch (default: train --from's default, 64)")
+    p.add_argument("--no-scratch", action="store_true", help="fine-tunes only (no from-scratch run per shot count)")
+    p.add_argument("--heldout", metavar="SET", default=None,
+                   help="a blind kitchen set instead of --data: train on frames its generator draws with another seed "
+                        "(--seed + 1), score on its canonical frames (python -m foodcam.benchmarks.heldout)")
     p.add_argument("--out", required=True)
     args = p.parse_args(argv)
+    if (args.heldout is None) == (args.data is None):
+        p.error("give --data or --heldout")
     try:
         if any(n < 1 for n in args.shots) or args.epochs < 1:
             raise FoodcamError("--shots and --epochs must be positive")
         if args.replay is not None and args.replay < 0:
             raise FoodcamError(f"--replay {args.replay}: expected 0 or more frames")
         out = Path(args.out)
-        report = run_curve(Path(args.base), Path(args.data), args.shots, args.epochs, out, args.device, args.batch,
-                           args.seed, args.freeze_encoder, args.replay)
+        data = Path(args.data) if args.data else _heldout_data(args.heldout, out, args.seed + 1, max(args.shots))
+        report = run_curve(Path(args.base), data, args.shots, args.epochs, out, args.device, args.batch,
+                           args.seed, args.freeze_encoder, args.replay, scratch=not args.no_scratch)
     except FoodcamError as e:
         print(f"adapt: error: {e}", file=sys.stderr)
         return 2

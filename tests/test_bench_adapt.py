@@ -46,3 +46,28 @@ def test_adaptation_curve_table(kitchen_ckpt, kitchen_data, tmp_path, capsys):
     assert ft > sc
     assert main(["--base", str(kitchen_ckpt), "--data", str(kitchen_data), "--shots", "0", "--out", str(out)]) == 2
     assert "--shots and --epochs must be positive" in capsys.readouterr().err
+
+
+def test_heldout_adaptation_data_trains_on_another_seed_and_scores_the_canonical_set(tmp_path, monkeypatch):
+    import foodcam.benchmarks.heldout as heldout
+
+    small = heldout.HeldoutSet("kitchen_b", "kitchen", 4, (96, 72), "test")
+    monkeypatch.setattr(heldout, "SETS", (small,))
+    data = heldout.adapt_data(small, tmp_path, train_seed=7, count=3)
+    train, val = KitchenFolder(data, "train"), KitchenFolder(data, "val")
+    assert len(train) == 3 and len(val) == 4
+    canonical = small.render(tmp_path / "sets", heldout.SEED)
+    assert sorted(p.name for p in (canonical / "test" / "images").iterdir()) == \
+        sorted(p.name for p in (data / "val" / "images").iterdir())
+    # the user's frames are drawn with another seed: none of them is a scored frame
+    own = {p.resolve().read_bytes() for p in (data / "train" / "images").iterdir()}
+    scored = {p.resolve().read_bytes() for p in (data / "val" / "images").iterdir()}
+    assert not own & scored
+
+
+def test_adapt_takes_data_or_heldout(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--base", "x.pt", "--out", str(tmp_path)])
+    assert "give --data or --heldout" in capsys.readouterr().err
+    assert main(["--base", "x.pt", "--heldout", "nope", "--out", str(tmp_path)]) == 2
+    assert "no such kitchen set" in capsys.readouterr().err

@@ -55,3 +55,23 @@ SEED = 1000  # the canonical seed; other seeds give sets of the same kind for sp
 
 def sets_for(task: str) -> tuple[HeldoutSet, ...]:
     return tuple(s for s in SETS if s.task == task)
+
+
+def adapt_data(hs: HeldoutSet, root: Path, train_seed: int, count: int, seed: int = SEED) -> Path:
+    """A "new place" from a blind generator, in the kitchen layout `foodcam train --from` reads: train/ = `count`
+    frames drawn with `train_seed` (the user's labelled frames), val/ = the canonical set (what is scored)."""
+    import os
+
+    if hs.task != "kitchen":
+        raise ValueError(f"{hs.name}: adaptation sets are drawn for kitchen generators only")
+    scored = hs.render(root / "sets", seed)
+    own = HeldoutSet(hs.name, hs.task, count, hs.size, hs.split).render(root / "sets", train_seed)
+    out = root / f"{hs.name}-train{train_seed}-n{count}"
+    for split, src in (("train", own), ("val", scored)):
+        for sub in ("images", "masks"):
+            (out / split / sub).mkdir(parents=True, exist_ok=True)
+            for f in sorted((src / hs.split / sub).iterdir()):
+                dst = out / split / sub / f.name
+                if not dst.exists():
+                    os.symlink(f.resolve(), dst)
+    return out
