@@ -18,7 +18,6 @@ from foodcam.runtime.imageio import write_bytes_atomic
 from foodcam.train.data.fruit import FRESHNESS_CLASSES, fruit_name
 from foodcam.train.data.imports.common import Problems, decode_image
 from foodcam.train.data.imports.mapping import norm
-
 from foodcam.train.data.labelstudio.reader import Choice
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from foodcam.runtime.errors import FoodcamError
-from pydantic import BaseModel, ConfigDict
-
 from foodcam.train.data.labelstudio import labelconfig as lc
 from foodcam.train.data.labelstudio.rle import encode_mask
+from pydantic import BaseModel, ConfigDict
 
 ROOT_ENV = "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"
 URL_PREFIX = "/data/local-files/?d="
