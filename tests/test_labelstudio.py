@@ -264,3 +264,16 @@ def test_import_problems_name_the_file_and_the_task(tmp_path, capsys, case, mess
     assert rc == 2
     assert message in err and str(src) in err
     assert not out.exists() or not any(out.rglob("*.png"))
+
+
+def test_import_freshness_task_without_a_choice_is_named(tmp_path, capsys):
+    _frames(tmp_path / "frames", n=2, h=12, w=12)
+    chose = [{"type": "choices", "from_name": "fruit", "value": {"choices": ["apple"]}},
+             {"type": "choices", "from_name": "freshness", "value": {"choices": ["fresh"]}}]
+    src = tmp_path / "export.json"
+    src.write_text(json.dumps([
+        {"id": 1, "data": {"image": "frame_0.png"}, "annotations": [{"id": 1, "result": chose}]},
+        {"id": 2, "data": {"image": "frame_1.png"}, "annotations": [{"id": 2, "result": []}]}]))
+    assert foodcam("data", "import", "labelstudio", src, "--out", tmp_path / "o", "--images", tmp_path / "frames") == 2
+    assert f"{src} task 2: the annotation chooses nothing" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

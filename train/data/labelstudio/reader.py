@@ -221,17 +221,23 @@ def read_labelstudio(src: str | Path, problems: Problems, images: str | Path | N
                 skipped["other"] += 1
         if len(sizes) > 1:
             problems.error(source, f"regions disagree on the image size: {sorted(sizes)}")
-        if shapes or not picked:
-            items.append(Item(stem, source, image, next(iter(sizes)) if len(sizes) == 1 else None, shapes))
-        else:
+        if picked and not shapes:
             choices.append(Choice(stem, source, image, picked))
+        else:  # regions, or nothing at all: a kitchen frame that is all pan (or a classification left empty)
+            items.append(Item(stem, source, image, next(iter(sizes)) if len(sizes) == 1 else None, shapes))
     if skipped["unannotated"]:
         problems.warn(path, f"{skipped['unannotated']} task(s) without a submitted annotation skipped "
                       "(predictions alone are not labels)")
     if skipped["other"]:
         problems.warn(path, f"{skipped['other']} region(s) of other types skipped (only brush, polygon, "
                       "rectangle and choices are read)")
-    if items and choices:
-        problems.error(path, f"{len(items)} task(s) have regions and {len(choices)} only choices: an export is "
-                       "either kitchen (regions) or freshness (choices)")
-    return Export("freshness" if choices and not items else "kitchen", items, choices)
+    if choices:  # a classification export: every submitted task must say its classes
+        drawn = [it for it in items if it.shapes]
+        if drawn:
+            problems.error(path, f"{len(drawn)} task(s) have regions and {len(choices)} only choices: an export "
+                           "is either kitchen (regions) or freshness (choices)")
+            return Export("kitchen", items, [])
+        for it in items:
+            problems.error(it.source, "the annotation chooses nothing")
+        return Export("freshness", [], choices)
+    return Export("kitchen", items, [])
