@@ -33,6 +33,10 @@ def CASES(out: Path, tmp: Path) -> dict[str, list[list[str]]]:
     return {
         "synth": [["synth", "kitchen", "--count", "4", "--out", o]],
         "data import": [["data", "import", "labelme", str(tmp), "--out", o]],
+        "data export": [["data", "export", "labelstudio", "--model", str(KITCHEN_ONNX), "--frames", str(tmp),
+                         "--out", f"{o}/tasks.json"],
+                        ["data", "export", "labelstudio", "--model", str(KITCHEN_ONNX), "--frames", str(tmp),
+                         "--out", str(tmp / "tasks.json"), "--config-out", f"{o}/label_config.xml"]],
         "train": [["train", "kitchen", "--data", str(tmp), "--epochs", "1", "--out", o]],
         "eval": [["eval", "--weights", str(KITCHEN_ONNX), "--data", str(tmp), "--out", o]],
         "predict": [["predict", "--weights", str(KITCHEN_ONNX), "--source", str(tmp), "--out", o]],

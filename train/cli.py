@@ -63,6 +63,8 @@ def _data_import(args):
 
 def _data_export(args):
     check_writable(args.out, "--out", kind="file")
+    if args.config_out:
+        check_writable(args.config_out, "--config-out", kind="file")
     from foodcam.train.data.labelstudio.prelabel import ExportConfig, export_tasks
 
     cfg = ExportConfig(model=args.model, frames=args.frames, out=args.out, config_out=args.config_out,
