@@ -277,3 +277,20 @@ def test_import_freshness_task_without_a_choice_is_named(tmp_path, capsys):
     assert foodcam("data", "import", "labelstudio", src, "--out", tmp_path / "o", "--images", tmp_path / "frames") == 2
     assert f"{src} task 2: the annotation chooses nothing" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_export_runs_the_onnx_model_without_torch(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.tiny_onnx import seg_onnx
+
+    _frames(tmp_path / "frames")
+    model = seg_onnx(tmp_path / "seg.onnx")
+    code = ("import sys; from foodcam.cli import main; "
+            f"rc = main(['data', 'export', 'labelstudio', '--model', {str(model)!r}, '--frames', "
+            f"{str(tmp_path / 'frames')!r}, '--out', {str(tmp_path / 't.json')!r}]); "
+            "print(rc, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.split()[-2:] == ["0", "False"], out.stderr
+    assert len(json.loads((tmp_path / "t.json").read_text())) == 3
