@@ -72,7 +72,8 @@ def test_kitchen_round_trip_through_label_studio(server, kitchen_onnx, kitchen_c
     ids = server.task_ids(project)
     assert len(ids) == 3
 
-    # 2. a person corrects the guess: the first task's first region is redrawn, the others are accepted as they are
+    # 2. a person corrects the guess: the first task's last region (drawn on top) is redrawn as food, the other
+    # tasks are accepted as they are
     submitted: dict[str, np.ndarray] = {}
     guessed: dict[str, np.ndarray] = {}
     for n, tid in enumerate(ids):
@@ -85,11 +86,12 @@ def test_kitchen_round_trip_through_label_studio(server, kitchen_onnx, kitchen_c
         assert shape == (72, 96)
         guessed[task["data"]["frame"]] = _paint(_layers(result), shape)
         if n == 0:
-            label, old = _layers(result)[0]
+            label, old = _layers(result)[-1]
             new = np.zeros(shape, bool)
             new[10:40, 20:70] = True
-            assert not np.array_equal(new, old)
-            result = [dict(result[0], value={**result[0]["value"], "rle": rle.encode_mask(new)}), *result[1:]]
+            assert label != "food" or not np.array_equal(new, old)
+            value = {**result[-1]["value"], "rle": rle.encode_mask(new), "brushlabels": ["food"]}
+            result = [*result[:-1], dict(result[-1], value=value)]
         server.annotate(tid, result)
         submitted[Path(task["data"]["frame"]).stem] = _paint(_layers(result), shape)
     first = Path(server.task(ids[0])["data"]["frame"]).stem

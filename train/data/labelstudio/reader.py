@@ -212,7 +212,8 @@ def read_labelstudio(src: str | Path, problems: Problems, images: str | Path | N
                     shapes.append(got[0])
                     sizes.add(got[1])
             elif kind == "choices":
-                vals = (r.get("value") or {}).get("choices")
+                value = r.get("value")
+                vals = value.get("choices") if isinstance(value, dict) else None
                 if not isinstance(vals, list) or len(vals) != 1 or not isinstance(vals[0], str):
                     problems.error(source, f"{where}: expected exactly one choice in value.choices")
                     continue
