@@ -19,7 +19,6 @@ warning (`train.food_data.FoodDataset`).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,9 @@ import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS, read_image
+from foodcam.runtime.jsonsafe import finite_number
 from foodcam.runtime.tasks import IGNORE_INDEX
+from foodcam.train.data.coco_check import coco_id, image_size, read_coco_json, segm_problem
 
 SPLIT_ALIASES = {"val": ("val", "test"), "test": ("test", "val"), "train": ("train",)}
 
@@ -139,6 +140,15 @@ class FoodSeg103Split:
 # ------------------------------------------------------------------------------------------ COCO
 
 
+def _list(doc: dict, key: str) -> list:
+    v = doc.get(key, [])
+    return v if isinstance(v, list) else []
+
+
+def _number_or_none(v: object) -> bool:
+    return v is None or finite_number(v)
+
+
 def _coco_masks():
     try:
         from pycocotools import mask as mask_utils
@@ -158,21 +168,35 @@ class CocoSplit:
         by_name = {p.name: p for p in files.values()}
         anns: dict[int, list[dict]] = {}
         images = {}
-        for im in doc.get("images", []):
-            try:
-                images[int(im["id"])] = im
-            except (KeyError, TypeError, ValueError):
+        for im in _list(doc, "images"):
+            iid = coco_id(im.get("id")) if isinstance(im, dict) else None
+            if iid is None:
                 self.problems.append(Problem("error", str(ann_file), f"image entry without an integer id: {im!r:.80}"))
-        for a in doc.get("annotations", []):
-            where = f"{ann_file} annotation {a.get('id')}"
-            if a.get("image_id") not in images:
-                self.problems.append(Problem("error", where, f"names image id {a.get('image_id')} that is not listed"))
-            elif a.get("category_id") not in cat_index:
-                self.problems.append(Problem("error", where, f"category id {a.get('category_id')} not in categories"))
+            elif image_size(im) is None:
+                self.problems.append(Problem("error", f"{ann_file} image {iid}",
+                                             "needs integer height and width in 1..65535 (skipped)"))
+            else:
+                images[iid] = im
+        for k, a in enumerate(_list(doc, "annotations")):
+            if not isinstance(a, dict):
+                self.problems.append(Problem("error", f"{ann_file} annotation {k}", "expected an object"))
+                continue
+            where = f"{ann_file} annotation {str(a.get('id'))[:24]}"
+            iid, cid = coco_id(a.get("image_id")), coco_id(a.get("category_id"))
+            if iid not in images:
+                self.problems.append(Problem("error", where, f"names image id {str(a.get('image_id'))[:40]} "
+                                             "that is not listed"))
+            elif cid not in cat_index:
+                self.problems.append(Problem("error", where, f"category id {str(a.get('category_id'))[:40]} "
+                                             "not in categories"))
             elif not a.get("segmentation"):
                 self.problems.append(Problem("warning", where, "has no segmentation (skipped)"))
+            elif why := segm_problem(a["segmentation"], *image_size(images[iid]), rle_any_size=True):
+                self.problems.append(Problem("error", where, f"{why} (skipped)"))
+            elif not _number_or_none(a.get("area")):
+                self.problems.append(Problem("error", where, "area must be a finite number (skipped)"))
             else:
-                anns.setdefault(int(a["image_id"]), []).append(a)
+                anns.setdefault(iid, []).append({**a, "image_id": iid, "category_id": cid})
         self.items: list[tuple[Path, dict, list[dict]]] = []
         listed = set()
         for iid, im in sorted(images.items()):
@@ -299,19 +323,19 @@ def open_food_data(root: str | Path) -> FoodData:
         if not f.is_file():
             continue
         try:
-            doc = json.loads(f.read_text(encoding="utf-8"))
-            if not isinstance(doc, dict) or not isinstance(doc.get("categories"), list):
-                raise ValueError("no 'categories' list")
-        except (OSError, ValueError) as e:
-            problems.append(Problem("error", str(f), f"not a COCO annotation file ({e}); split skipped"))
+            doc = read_coco_json(f)
+        except FoodcamError as e:
+            problems.append(Problem("error", str(f), f"{str(e).removeprefix(str(f) + ': ')}; split skipped"))
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("categories"), list):
+            problems.append(Problem("error", str(f), "not a COCO annotation file (no 'categories' list); split skipped"))
             continue
         docs[name] = doc
     names: dict[int, str] = {}
     for name, doc in docs.items():
         for c in doc["categories"]:
-            try:
-                cid = int(c["id"])
-            except (KeyError, TypeError, ValueError):
+            cid = coco_id(c.get("id")) if isinstance(c, dict) else None
+            if cid is None:
                 problems.append(Problem("error", str(base / name / "annotations.json"), f"category without id: {c!r:.80}"))
                 continue
             names.setdefault(cid, str(c.get("name_readable") or c.get("name") or f"category {cid}").strip())

@@ -3,7 +3,8 @@
     {"images": [{"id", "file_name", "height", "width"}], "categories": [{"id", "name"}],
      "annotations": [{"image_id", "category_id", "segmentation": [[x1, y1, ...], ...] | {"size", "counts"}}]}
 
-Category ids may be any integers (COCO's own skip numbers). Masks are decoded with pycocotools, as COCO's
+Category ids may be any integers (COCO's own skip numbers). Every value is checked (train/data/coco_check.py)
+before pycocotools sees it. Masks are decoded with pycocotools, as COCO's
 own tools do: polygons and uncompressed RLE through `frPyObjects`, compressed RLE as it is. Annotations with no
 segmentation (boxes only) are skipped and counted. Images are found under --images, else beside the JSON,
 in its images/ folder, or in ../images.
@@ -11,10 +12,11 @@ in its images/ folder, or in ../images.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
+from foodcam.runtime.errors import FoodcamError
+from foodcam.train.data.coco_check import coco_id, image_size, read_coco_json, segm_problem
 from foodcam.train.data.imports.common import Item, Problems, Shape, safe_stem
 
 
@@ -34,34 +36,6 @@ def _rle_drawer(segm, height: int, width: int):
     return draw
 
 
-def _check_segm(segm, height: int, width: int) -> str | None:
-    """Why `segm` is not a usable COCO segmentation for an image of (height, width), or None."""
-    if isinstance(segm, list):
-        for poly in segm:
-            if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
-                return "polygon must be a flat list of x, y pairs with at least 3 points"
-            if not all(isinstance(v, (int, float)) for v in poly):
-                return "polygon coordinates must be numbers"
-        return None
-    if isinstance(segm, dict) and "counts" in segm and "size" in segm:
-        if list(segm["size"]) != [height, width]:
-            return f"RLE size {list(segm['size'])} but the image is {height}x{width} (height, width)"
-        counts = segm["counts"]
-        if isinstance(counts, list):
-            if sum(int(c) for c in counts) != height * width:
-                return f"RLE counts add up to {sum(int(c) for c in counts)}, expected {height * width}"
-            return None
-        if isinstance(counts, str):
-            try:
-                from pycocotools import mask as cmask
-
-                cmask.area({"size": segm["size"], "counts": counts.encode("ascii")})
-            except Exception as e:  # pycocotools raises plain Exceptions on bad strings
-                return f"compressed RLE is not readable ({e})"
-            return None
-    return "segmentation must be polygons or an RLE {size, counts}"
-
-
 def _images_dir(path: Path, images: str | Path | None) -> list[Path]:
     if images:
         return [Path(images)]
@@ -71,30 +45,39 @@ def _images_dir(path: Path, images: str | Path | None) -> list[Path]:
 def read_coco(src: str | Path, problems: Problems, images: str | Path | None = None) -> list[Item]:
     path = Path(src)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.error(path, "no such file")
-        return []
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        problems.error(path, f"not readable JSON ({e})")
+        doc = read_coco_json(path)
+    except FoodcamError as e:
+        problems.errors.append(str(e))
         return []
     if not isinstance(doc, dict) or not all(isinstance(doc.get(k), list) for k in ("images", "annotations", "categories")):
         problems.error(path, "not a COCO file (expected 'images', 'annotations' and 'categories' lists)")
         return []
-    try:
-        cats = {int(c["id"]): str(c["name"]) for c in doc["categories"]}
-        imgs = {int(m["id"]): m for m in doc["images"]}
-    except (KeyError, TypeError, ValueError) as e:
-        problems.error(path, f"categories need 'id' and 'name', images need 'id' ({e})")
+    cats: dict[int, str] = {}
+    imgs: dict[int, dict] = {}
+    for kind, entries, table in (("category", doc["categories"], cats), ("image", doc["images"], imgs)):
+        for k, entry in enumerate(entries):
+            ident = coco_id(entry.get("id")) if isinstance(entry, dict) else None
+            if ident is None:
+                shown = str(entry.get("id"))[:40] if isinstance(entry, dict) else type(entry).__name__
+                problems.error(path, f"{kind} {k}: needs an integer 'id' (got {shown})")
+                continue
+            if kind == "category":
+                if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+                    problems.error(path, f"category {ident}: needs a non-empty 'name'")
+                    continue
+                table[ident] = entry["name"]
+            else:
+                table[ident] = entry
+    if problems.errors:
         return []
     roots = _images_dir(path, images)
     items: dict[int, Item] = {}
     for image_id, meta in imgs.items():
         name = str(meta.get("file_name") or "")
-        try:
-            size = (int(meta["height"]), int(meta["width"]))
-        except (KeyError, TypeError, ValueError):
-            problems.error(path, f"image {image_id} ({name or 'no file_name'}): needs integer height and width")
+        size = image_size(meta)
+        if size is None:
+            problems.error(path, f"image {image_id} ({name or 'no file_name'}): needs integer height and width "
+                           "in 1..65535")
             continue
         found = next((r / name for r in roots if name and (r / name).is_file()), None)
         if found is None:
@@ -103,13 +86,12 @@ def read_coco(src: str | Path, problems: Problems, images: str | Path | None = N
         items[image_id] = Item(safe_stem(name), path, found, size)
     no_segm = 0
     for k, ann in enumerate(doc["annotations"]):
-        where = f"annotation {k} (id {ann.get('id')})" if isinstance(ann, dict) else f"annotation {k}"
+        where = f"annotation {k} (id {str(ann.get('id'))[:24]})" if isinstance(ann, dict) else f"annotation {k}"
         if not isinstance(ann, dict):
             problems.error(path, f"{where}: expected an object")
             continue
-        try:
-            image_id, cat = int(ann["image_id"]), int(ann["category_id"])
-        except (KeyError, TypeError, ValueError):
+        image_id, cat = coco_id(ann.get("image_id")), coco_id(ann.get("category_id"))
+        if image_id is None or cat is None:
             problems.error(path, f"{where}: needs integer image_id and category_id")
             continue
         if image_id not in imgs:
@@ -125,7 +107,7 @@ def read_coco(src: str | Path, problems: Problems, images: str | Path | None = N
             no_segm += 1
             continue
         h, w = items[image_id].size
-        why = _check_segm(segm, h, w)
+        why = segm_problem(segm, h, w)
         if why:
             problems.error(path, f"{where}: {why}")
             continue
