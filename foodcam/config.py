@@ -25,6 +25,7 @@ from pathlib import Path
 
 from foodcam.argparsing import did_you_mean
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.fmt import shown
 
 OPTION = "--config"
 
@@ -105,7 +106,7 @@ def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
 
 def _scalar(action: argparse.Action, value, where: str):
     if isinstance(value, (dict, list)) or isinstance(value, bool):
-        raise FoodcamError(f"{where}: expected a single value, got {value!r}")
+        raise FoodcamError(f"{where}: expected a single value, got {shown(value)}")
     text = str(value)
     if action.type is not None:
         try:
@@ -114,11 +115,11 @@ def _scalar(action: argparse.Action, value, where: str):
             raise FoodcamError(f"{where}: {e}") from None
         except (TypeError, ValueError):
             kind = getattr(action.type, "__name__", "value")
-            raise FoodcamError(f"{where}: invalid {kind} value {text!r}") from None
+            raise FoodcamError(f"{where}: invalid {kind} value {shown(text)}") from None
     else:
         value = text
     if action.choices is not None and value not in action.choices:
-        raise FoodcamError(f"{where}: {value!r} is not one of {', '.join(map(str, action.choices))}")
+        raise FoodcamError(f"{where}: {shown(value)} is not one of {', '.join(map(str, action.choices))}")
     return value
 
 
@@ -126,7 +127,7 @@ def _convert(action: argparse.Action, value, where: str):
     """The value the flag's parser would store for `value` from the file."""
     if isinstance(action, (argparse._StoreConstAction, argparse._AppendConstAction, argparse.BooleanOptionalAction)):
         if not isinstance(value, bool):
-            raise FoodcamError(f"{where}: expected true or false, got {value!r}")
+            raise FoodcamError(f"{where}: expected true or false, got {shown(value)}")
         if isinstance(action, argparse.BooleanOptionalAction):
             return value
         if isinstance(action, argparse._AppendConstAction):
@@ -134,7 +135,7 @@ def _convert(action: argparse.Action, value, where: str):
         return action.const if value else action.default
     if isinstance(action, argparse._CountAction):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise FoodcamError(f"{where}: expected a count (0, 1, 2...), got {value!r}")
+            raise FoodcamError(f"{where}: expected a count (0, 1, 2...), got {shown(value)}")
         return value
     many = isinstance(action, argparse._AppendAction) or action.nargs in ("+", "*") or isinstance(action.nargs, int)
     if many:
@@ -176,7 +177,7 @@ def apply_config(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[str,
     appended: dict[str, list] = {}
     for key, value in data.items():
         key_s = str(key)
-        where = f"{path}: key {key_s!r}"
+        where = f"{path}: key {shown(key_s)}"
         if key_s in ("config", OPTION[2:]):
             raise FoodcamError(f"{where}: a config file cannot name another config file")
         action = options.get(key_s)

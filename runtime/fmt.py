@@ -43,3 +43,25 @@ def ms(x) -> str:
 def plural(n, word: str, many: str | None = None) -> str:
     """A count and its noun: plural(1, "thread") -> "1 thread", plural(2, "thread") -> "2 threads"."""
     return f"{num(n)} {word if str(n) == '1' else many or word + 's'}"
+
+
+def shown(value, limit: int = 60) -> str:
+    """repr(value) for an error message: one line, at most `limit` characters (a hostile value is never echoed
+    whole). Containers are cut before repr walks them all, and huge integers are not converted to digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"<an integer of {value.bit_length()} bits>"
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > limit:
+        kind = type(value).__name__
+        return f"<a {kind} of {len(value)} items>"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<a {type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` on one line, cut to `limit` characters (for messages that may quote a hostile value)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
