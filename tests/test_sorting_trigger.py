@@ -216,7 +216,7 @@ def test_the_classification_window():
     assert tracker.window.frame_box == (164, 24, 316, 176)  # lane square centred on camera_line 240
     tracker, _ = _tracker({"roi": [400, 10, 700, 90]}, direction="right_to_left")
     assert tracker.window.frame_box == (400, 10, 480, 90)  # clipped to the frame, whatever the direction
-    tracker, _ = _tracker({"roi": [20, 30, 60, 90]}, direction="bottom_to_top")
+    tracker, _ = _tracker({"roi": [20, 30, 60, 90]}, direction="bottom_to_top", camera_line=100)
     assert tracker.window.frame_box == (20, 30, 60, 90)
     with pytest.raises(FoodcamError, match="detection.trigger.roi"):
         _tracker({"roi": [500, 0, 600, 50]})

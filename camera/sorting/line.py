@@ -145,8 +145,12 @@ class Timing(Section):
     tolerance_s: Annotated[float, Field(ge=0, le=60)] = 0.05
 
 
+MAX_CROSSING_S = 3600.0  # an item crosses the lane within an hour (slower: the belt speed is a typo)
+MAX_TRAVEL_S = 86400.0  # camera line -> ejector within a day (as ejector.travel_time_s)
+
+
 class LineConfig(Section):
-    name: str
+    name: Annotated[str, Field(min_length=1, max_length=200)]
     lane: Lane
     direction: Direction = "left_to_right"
     camera_line: Pixel | None = None  # None: the middle of the lane
@@ -168,6 +172,26 @@ class LineConfig(Section):
     @model_validator(mode="after")
     def _together(self) -> LineConfig:
         det = self.detection
+        if not self.name.strip() or not self.name.isprintable():
+            raise Invalid(("name",), f"expected a non-empty printable name, got {self.name!r:.60}")
+        lo, hi = self.lane_extent
+        axis = "x" if self.direction in ("left_to_right", "right_to_left") else "y"
+        if self.camera_line is not None and not lo < self.camera_line < hi:
+            raise Invalid(("camera_line",), f"expected a position inside the lane ({lo:g} < {axis} < {hi:g}), "
+                          f"got {self.camera_line:g}")
+        area = self.lane_area
+        if isinstance(det, BeltDetection) and det.min_area_px >= area:
+            raise Invalid(("detection", "min_area_px"), f"expected less than the lane's area ({area:g} px), "
+                          f"got {det.min_area_px}")
+        speed = self.belt.speed_px_s
+        if speed is not None:
+            slowest = (hi - lo) / MAX_CROSSING_S
+            if self.ejector.distance_px is not None:
+                slowest = max(slowest, self.ejector.distance_px / MAX_TRAVEL_S)
+            if speed < slowest:
+                raise Invalid(("belt", "speed_px_s"), f"expected at least {slowest:.3g} px/s (an item crosses the "
+                              f"{hi - lo:g} px lane within {MAX_CROSSING_S:g} s and reaches the ejector within "
+                              f"{MAX_TRAVEL_S:g} s), got {speed:g}")
         if isinstance(det, TriggerDetection):
             if det.trigger.type == "synth" and self.direction != "left_to_right":
                 raise Invalid(("detection", "trigger", "type"), "synth simulates synth://conveyor, whose belt runs "
@@ -186,6 +210,47 @@ class LineConfig(Section):
     @property
     def lane_points(self) -> tuple[tuple[int, int], ...]:
         return self.lane.points
+
+    @property
+    def lane_extent(self) -> tuple[float, float]:
+        """(first, last) frame pixel of the lane along the belt's motion axis."""
+        k = 0 if self.direction in ("left_to_right", "right_to_left") else 1
+        if self.lane.rect is not None:
+            return float(self.lane.rect[k]), float(self.lane.rect[k + 2])
+        vals = [p[k] for p in self.lane.polygon]
+        return float(min(vals)), float(max(vals))
+
+    @property
+    def lane_area(self) -> float:
+        """The lane's area in pixels."""
+        if self.lane.rect is not None:
+            x0, y0, x1, y1 = self.lane.rect
+            return (x1 - x0) * (y1 - y0)
+        pts = np.asarray(self.lane.polygon, np.float64)
+        x, y = pts[:, 0], pts[:, 1]
+        return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2)
+
+    def check_frame_rate(self, fps: float) -> None:
+        """FoodcamError naming belt.speed_px_s when an item at that speed is seen in fewer than
+        decision.min_frames frames at `fps` (it would be a new item, and an ejector command, every frame)."""
+        speed, n = self.belt.speed_px_s, self.decision.min_frames
+        if speed is None or not fps or fps <= 0:
+            return
+        lo, hi = self.lane_extent
+        fastest = (hi - lo) * fps / n
+        if speed > fastest:
+            raise FoodcamError(
+                f"{self.source}: belt.speed_px_s: expected at most {fastest:.4g} px/s (an item must be seen in "
+                f"decision.min_frames = {n} frames of the {hi - lo:g} px lane at {fps:g} fps), got {speed:g}")
+
+    def check_frame_size(self, shape: tuple[int, int]) -> None:
+        """FoodcamError naming the lane when it does not overlap a (height, width) frame."""
+        h, w = shape[:2]
+        xs = [p[0] for p in self.lane_points]
+        ys = [p[1] for p in self.lane_points]
+        if max(xs) < 0 or max(ys) < 0 or min(xs) >= w or min(ys) >= h:
+            raise FoodcamError(f"{self.source}: lane: expected a region inside the {w}x{h} frame, got x "
+                               f"{min(xs)}..{max(xs)}, y {min(ys)}..{max(ys)}")
 
     @property
     def speed_px_s(self) -> float | None:

@@ -124,18 +124,24 @@ class Scheduler:
         self.clock.t = max(self.clock.t, float(t))
 
     def close(self, drain: bool = True, timeout: float | None = None) -> None:
-        """Fire what is still pending at its time (drain) or report it missed; then stop."""
+        """Stop: fire what is due (drain) or report everything pending missed.
+
+        Simulated clock: draining fires every pending command at its own time (no wall time passes). Wall clock:
+        draining waits only for the commands due within the tolerance; the rest are reported missed with
+        "not fired: stopped", so a line with a long travel time still stops promptly."""
         if drain and not self.clock.realtime:
             with self._cond:
                 last = max((c.fire_at for _, _, c in self._heap), default=None)
             if last is not None:
                 self.advance_to(last)
         elif drain:
-            with self._cond:
-                last = max((c.fire_at for _, _, c in self._heap), default=self.clock.now())
-            wait = max(0.0, last - self.clock.now()) + 0.2
+            horizon = self.clock.now() + self.tolerance
+            wait = self.tolerance + 0.2
             end = time.monotonic() + (wait if timeout is None else min(wait, timeout))
-            while self.pending and time.monotonic() < end:
+            while time.monotonic() < end:
+                with self._cond:
+                    if not any(c.fire_at <= horizon for _, _, c in self._heap):
+                        break
                 time.sleep(0.005)
         with self._cond:
             self._closed = True
@@ -146,7 +152,7 @@ class Scheduler:
             self._worker.stop.set()
             self._worker.join(timeout=2.0)
         for cmd in left:
-            self._finish(cmd, None, "still pending when the line stopped")
+            self._finish(cmd, None, "not fired: stopped (still pending when the line stopped)")
 
     # --- firing ---------------------------------------------------------------------------------------
     def _run(self) -> None:

@@ -26,6 +26,7 @@ from foodcam.camera.sorting.items import ItemTrack, ItemTracker
 from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.result import ItemView, LineGeometry, LineResult, Pending
 from foodcam.camera.sorting.scheduler import Outcome, Scheduler, SimClock, WallClock
+from foodcam.camera.sorting.watch import LineWatch
 from foodcam.runtime.backends import is_dynamic
 from foodcam.runtime.model import Model
 
@@ -67,6 +68,8 @@ class Sorter:
         self._batch = is_dynamic(model.input_spec.shape[0])
         self._rotten = model.task.head(FRESHNESS_HEAD).classes.index(ROTTEN)
         self._warned_late = False
+        self.watch = LineWatch(line)  # warns when what is seen contradicts line.yaml
+        self._seen_ids: set[int] = set()
 
     # --- per frame ------------------------------------------------------------------------------------
     def process(self, image: np.ndarray, t: float, truth: list | None = None,
@@ -83,7 +86,11 @@ class Sorter:
             self._start(image.shape[:2])
         if truth is not None:
             self.tracker.feed_truth(truth, t, truth_t)
+        known = self._seen_ids
         active, ended = self.tracker.update(image, t)
+        self._seen_ids = {tr.id for tr in active}
+        self.watch.frame(t, image, sum(tr.id not in known for tr in active + ended),
+                         sum(tr.blob is not None for tr in active))
         whole = [tr for tr in active if tr.blob is not None and not tr.blob.partial]
         for tr, result in zip(whole, self._classify([tr.crop(image) for tr in whole])):
             tr.votes.add(result, t)
@@ -119,6 +126,7 @@ class Sorter:
         return out
 
     def _start(self, shape: tuple[int, int]) -> None:
+        self.line.check_frame_size(shape)
         self.tracker = make_tracker(self.line, shape, self.clock.realtime)
         window = self.tracker.window
         self.geometry = LineGeometry(

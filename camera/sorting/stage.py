@@ -28,6 +28,8 @@ class SortStage(Stage):
 
     def __init__(self, model: Model, line: LineConfig, actuator: Actuator, audit: AuditLog | None = None,
                  live: bool = False, fps: float | None = None, sim_latency: float | None = None) -> None:
+        if fps:
+            line.check_frame_rate(float(fps))  # a belt speed no tracker can follow at this frame rate
         self.live, self.fps = live, float(fps or DEFAULT_FPS)
         self.sorter = Sorter(model, line, actuator, audit, WallClock() if live else SimClock(), sim_latency)
         self.actuator = actuator
