@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foodcam.argtypes import port, positive_int
+from foodcam.argtypes import port, positive_int, thread_count
 
 
 def _app(args) -> int:
@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--model", action="append", required=True, metavar="PATH",
                    help="deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME (repeatable: one panel per model)")
     p.add_argument("--backend", default=None, help="runtime backend for every model (default: chosen from the file)")
-    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
+    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for inference")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")
     p.add_argument("--port", type=port, default=7860)
     p.add_argument("--topk", type=positive_int, default=5, help="classes shown for label heads with more than 10 classes")

@@ -7,7 +7,9 @@ says in one line what is wrong with it.
 Accepted: JPEG, PNG, BMP and WebP; grayscale, alpha and 16-bit images are converted (and the conversion is noted).
 The header is read before any pixel is decoded, so a file claiming to be huge costs nothing: up to MAX_PIXELS an
 image is decoded at full size; a larger JPEG is decoded at 1/2, 1/4 or 1/8 scale by the JPEG decoder itself; a
-larger PNG/BMP/WebP is refused. Images smaller than MIN_SIDE pixels on a side are refused.
+larger PNG/BMP/WebP is refused. Images smaller than MIN_SIDE pixels on a side are refused. MAX_PIXELS and the
+reduced JPEG scales are the runtime's (runtime/imageio.py): `foodcam predict`, sources and dataset readers decode
+under the same policy.
 """
 
 from __future__ import annotations
@@ -24,14 +26,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import to_bgr8
+from foodcam.runtime.imageio import MAX_PIXELS, REDUCED, to_bgr8
 from PIL import Image
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "BMP": "BMP", "WEBP": "WebP"}  # PIL's name -> the name users know
-MAX_PIXELS = 50_000_000  # decoded at full size up to here (an 8160x6120 phone photo)
 MAX_BYTES = 64 * 1024 * 1024
 MIN_SIDE = 16
-REDUCED = ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4), (8, cv2.IMREAD_REDUCED_COLOR_8))
 
 
 @dataclass

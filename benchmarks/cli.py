@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_float, positive_int
+from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_float, positive_int, thread_count
 
 EPILOG = """examples:
   foodcam bench --models runs/k/best.pt runs/k/model.onnx runs/k/model.fp16.onnx runs/k/model.int8.onnx \\
@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", nargs="+", type=positive_int, default=None, metavar="N", help="batch sizes (default 1)")
     p.add_argument("--data", default=None, help="labelled dataset folder: adds mIoU by the export gate's evaluation")
     p.add_argument("--split", default="val")
-    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads per model (default: all usable cores)")
+    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads per model (default: all usable cores)")
     p.add_argument("--warmup", type=nonnegative_int, default=10, help="untimed calls before timing")
     timing = p.add_mutually_exclusive_group()
     timing.add_argument("--iters", type=positive_int, default=None, help="timed calls per row (default 100)")

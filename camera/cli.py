@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.argtypes import fraction, positive_float, positive_int
+from foodcam.argtypes import fraction, positive_float, positive_int, thread_count
 
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
   rtsp://host/path           network camera      gst://<pipeline>      any GStreamer pipeline
   clip.mp4                   video file          img.jpg | dir/ | 'frames/*.png'   images
-  synth://NAME?fps=15&size=320x240&seed=0   a procedural scene rendered live, with its ground truth:
+  synth://NAME?fps=15&size=320x240&seed=0   a procedural scene rendered live, with its ground truth
+    (fps 0.1-1000, or 0: unpaced; sides 16-8192, at most 16 MP; seed 0-4294967295):
 {synth}
 
 outputs (any number at once):
@@ -125,7 +126,7 @@ def register(sub) -> None:
     p.add_argument("--batch", type=positive_int, default=None, metavar="N",
                    help="several --source: at most N frames per inference call (default: one per stream)")
     p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
-    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for inference")
+    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for inference")
     p.add_argument("--verify", action="store_true",
                    help="also compare the model file's full sha256 with the one recorded at export/build")
     add_output_args(p)

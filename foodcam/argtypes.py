@@ -14,6 +14,8 @@ import math
 
 
 def _number(text: str, what: str) -> float:
+    if len(str(text)) > 64:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {str(text)[:24]!r}... ({len(str(text))} characters)")
     try:
         v = float(text)
     except (TypeError, ValueError):
@@ -24,8 +26,11 @@ def _number(text: str, what: str) -> float:
 
 
 def _integer(text: str, what: str) -> int:
+    text = str(text).strip()
+    if len(text) > 24:  # no count needs more digits; int() of 4,300+ digits is a ValueError of its own
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text[:24]!r}... ({len(text)} characters)")
     try:
-        return int(str(text).strip())
+        return int(text)
     except (TypeError, ValueError):
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
 
@@ -35,26 +40,37 @@ def finite_float(text: str) -> float:
     return _number(text, "a number")
 
 
-def _bounded(parse, what: str, ok, name: str, doc: str):
-    """A validator: `parse` the text as `what`, then refuse it unless `ok(value)`."""
+def _bounded(parse, what: str, ok, name: str, doc: str, high: float | None = None):
+    """A validator: `parse` the text as `what`, then refuse it unless `ok(value)` and value <= `high`."""
     def check(text: str):
         v = parse(text, what)
         if not ok(v):
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        if high is not None and v > high:
+            top = high if isinstance(high, int) else f"{high:g}"
+            raise argparse.ArgumentTypeError(f"expected {what} up to {top}, got {text!r}")
         return v
 
     check.__name__, check.__doc__ = name, doc
     return check
 
 
-positive_float = _bounded(_number, "a positive number", lambda v: v > 0, "positive_float", "A finite number > 0.")
-nonnegative_float = _bounded(_number, "a number >= 0", lambda v: v >= 0, "nonnegative_float", "A finite number >= 0.")
+MAX_FLOAT = 1e9  # seconds, rates, sizes: a billion of anything is a typo (and overflows timers and allocations)
+MAX_INT = 2**31 - 1  # counts and seeds fit a C int, as the libraries below them expect
+MAX_THREADS = 1024
+
+positive_float = _bounded(_number, "a positive number", lambda v: v > 0, "positive_float",
+                          "A finite number in (0, 1e9].", MAX_FLOAT)
+nonnegative_float = _bounded(_number, "a number >= 0", lambda v: v >= 0, "nonnegative_float",
+                             "A finite number in [0, 1e9].", MAX_FLOAT)
 fraction = _bounded(_number, "a number from 0 to 1", lambda v: 0 <= v <= 1, "fraction",
                     "A number in 0..1 (opacities, thresholds).")
 positive_int = _bounded(_integer, "a whole number >= 1", lambda v: v >= 1, "positive_int",
-                        "A whole number >= 1 (counts, sizes, threads).")
+                        "A whole number 1..2**31-1 (counts, sizes).", MAX_INT)
 nonnegative_int = _bounded(_integer, "a whole number >= 0", lambda v: v >= 0, "nonnegative_int",
-                           "A whole number >= 0 (seeds, worker counts, 'how many, or none').")
+                           "A whole number 0..2**31-1 (seeds, worker counts, 'how many, or none').", MAX_INT)
+thread_count = _bounded(_integer, "a whole number >= 1", lambda v: v >= 1, "thread_count",
+                        "CPU threads, 1..1024.", MAX_THREADS)
 port = _bounded(_integer, "a port number 1-65535", lambda v: 1 <= v <= 65535, "port", "A TCP/UDP port, 1..65535.")
 
 

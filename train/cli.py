@@ -14,6 +14,7 @@ from foodcam.argtypes import (
     nonnegative_int,
     positive_float,
     positive_int,
+    thread_count,
 )
 
 
@@ -182,7 +183,7 @@ def register(sub) -> None:
     p.add_argument("--time-budget", type=positive_float, default=None, metavar="MIN",
                    help="end the run within MIN minutes of wall-clock time: the LR schedule follows the clock "
                         "and the last epoch is cut short so its validation still fits")
-    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for torch (default: torch's own choice)")
+    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for torch (default: torch's own choice)")
     p.add_argument("--batch", type=positive_int, default=8)
     p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
                    "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")

@@ -71,7 +71,8 @@ def parse_uri(uri: str | int) -> SourceURI:
         params = dict(parse_qsl(u.query))
         unknown = sorted(set(params) - set(SYNTH_KEYS))
         if unknown:
-            raise FoodcamError(f"{s}: unknown option {unknown[0]!r} (known: {', '.join(SYNTH_KEYS)})")
+            raise FoodcamError(f"{s}: unknown option {unknown[0]!r:.40} (known: {', '.join(SYNTH_KEYS)})")
+        _check_synth(params, s)
         return SourceURI("synth", u.netloc, params)
     if scheme == "file":
         s = s[len("file://"):]
@@ -87,6 +88,30 @@ def parse_uri(uri: str | int) -> SourceURI:
     raise FoodcamError(f"{s}: no such file, directory, glob or camera")
 
 
+SYNTH_FPS = (0.1, 1000.0)  # frames per second of a synthetic scene; fps=0: unpaced
+SYNTH_SIDE = (16, 8192)  # pixels on a side
+SYNTH_PIXELS = 4096 * 4096
+SYNTH_SEED = 2**32 - 1
+
+
+def _check_synth(params: dict, uri: str) -> None:
+    """FoodcamError naming the option when a synth:// parameter is out of its range (checked once, here)."""
+    if "fps" in params:
+        fps = _number(params["fps"], uri, "fps")
+        if fps != 0 and not SYNTH_FPS[0] <= fps <= SYNTH_FPS[1]:  # NaN and infinities fail this too
+            raise FoodcamError(f"{uri}: fps={params['fps']:.20}: expected {SYNTH_FPS[0]:g} to {SYNTH_FPS[1]:g} "
+                               "frames per second, or 0 (unpaced: as fast as frames are taken)")
+    if "size" in params:
+        w, h = _size(params["size"], uri)
+        if not (SYNTH_SIDE[0] <= w <= SYNTH_SIDE[1] and SYNTH_SIDE[0] <= h <= SYNTH_SIDE[1]) or w * h > SYNTH_PIXELS:
+            raise FoodcamError(f"{uri}: size={params['size']:.24}: expected WxH with sides {SYNTH_SIDE[0]} to "
+                               f"{SYNTH_SIDE[1]} and at most {SYNTH_PIXELS // 1_000_000} MP")
+    if "seed" in params:
+        text = params["seed"].strip()
+        if not text.isdigit() or len(text) > 10 or int(text) > SYNTH_SEED:
+            raise FoodcamError(f"{uri}: seed={params['seed']:.24}: expected a whole number 0 to {SYNTH_SEED}")
+
+
 def _size(text: str, uri: str) -> tuple[int, int]:
     try:
         return parse_size(text)
@@ -98,7 +123,7 @@ def _number(text: str, uri: str, what: str, cast=float):
     try:
         return cast(text)
     except ValueError:
-        raise FoodcamError(f"{uri}: {what} {text!r} is not a number") from None
+        raise FoodcamError(f"{uri}: {what} {text!r:.40} is not a number") from None
 
 
 def make_grabber(spec: SourceURI, fps: float | None = None, size: tuple[int, int] | None = None) -> Grabber:

@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 from foodcam.camera.frame import Frame
 from foodcam.camera.supervise import Reconnect, Worker
+from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import to_bgr8
 
 log = logging.getLogger("foodcam.camera")
@@ -125,6 +126,9 @@ class FileSource(Source):
         self.grabber.close()
 
 
+SAME_FAILURES = 3  # a reader failing the same way this many times in a row, with no frame between, stops
+
+
 class LiveSource(Source):
     """A reader thread holding only the newest frame; reopens a device that stops, with backoff.
 
@@ -147,6 +151,8 @@ class LiveSource(Source):
             grabber.open()  # a wrong URI fails here, loudly; later failures are retried
         self._opened = True
         self.pace = (grabber.fps or 30.0) if paced else None
+        self.fatal: str | None = None  # the error that stopped the source (the same one, SAME_FAILURES times)
+        self._failure: tuple[str, int] = ("", 0)  # (last unexpected error, times in a row without a frame)
         self._worker = Worker(f"source {self.uri}", self._run, self._stop).start()
 
     def read(self, timeout: float | None = None) -> Frame | None:
@@ -154,6 +160,8 @@ class LiveSource(Source):
             if not self._cond.wait_for(lambda: not self._taken or self.ended, timeout):
                 return None
             if self._taken:  # ended with nothing new
+                if self.fatal is not None:
+                    raise FoodcamError(self.fatal)
                 return None
             self._taken = True
             return self._latest
@@ -173,7 +181,9 @@ class LiveSource(Source):
                 if not self._opened:
                     try:
                         self.grabber.open()
-                    except Exception as e:  # noqa: BLE001 - any failure to open is retried
+                    except Exception as e:  # noqa: BLE001 - an absent device is waited for; a bug is not
+                        if not isinstance(e, (FoodcamError, OSError)) and self._same_failure(e):
+                            return
                         self.link.failed(e, self._stop)
                         continue
                     self._opened, pass_frames = True, 0
@@ -189,6 +199,7 @@ class LiveSource(Source):
                     continue
                 if pass_frames == 0:  # delivering again: the link is back, the next outage starts short
                     self.link.opened()
+                    self._failure = ("", 0)
                 pass_frames += 1
                 if self.pace:
                     due = max(due + 1.0 / self.pace, time.perf_counter())  # behind: no burst to catch up
@@ -199,13 +210,30 @@ class LiveSource(Source):
                         self.dropped += 1
                     self._latest, self._taken = frame, False
                     self._cond.notify_all()
-        except Exception:
+        except Exception as e:
             self._close_grabber()  # the worker restarts this loop, which reopens the device
-            raise
+            if not self._same_failure(e):
+                raise
+            return
         self._close_grabber()
         with self._cond:
             self.ended = True
             self._cond.notify_all()
+
+    def _same_failure(self, e: Exception) -> bool:
+        """True (and the source ends with the error) when `e` is the error of the last SAME_FAILURES runs, none
+        of which delivered a frame: a deterministic failure, which no restart heals."""
+        what = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
+        n = self._failure[1] + 1 if self._failure[0] == what else 1
+        self._failure = (what, n)
+        if n < SAME_FAILURES:
+            return False
+        log.error("%s: failed the same way %d times in a row (%s); stopping", self.uri, n, what)
+        with self._cond:
+            self.fatal = f"{self.uri}: {what} (the same error {n} times in a row; not retried)"
+            self.ended = True
+            self._cond.notify_all()
+        return True
 
     def _close_grabber(self) -> None:
         if self._opened:

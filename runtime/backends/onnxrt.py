@@ -108,8 +108,10 @@ class OnnxRuntimeModel(Model):
         so = ort.SessionOptions()
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         so.log_severity_level = 3
-        if threads:
-            so.intra_op_num_threads = int(threads)
+        if threads is not None:
+            if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 1024:
+                raise FoodcamError(f"threads={str(threads)[:24]}: expected a number of threads 1-1024")
+            so.intra_op_num_threads = threads
         if not spin:  # idle worker threads sleep instead of spinning: leaves the cores to capture/render threads
             so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         available = ort.get_available_providers()
