@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
+import logging
 import math
 import os
 import tempfile
@@ -15,6 +16,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
+
+log = logging.getLogger("foodcam.runtime")
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once at import: os.umask can only be read by setting it
@@ -48,16 +51,60 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+MAX_PIXELS = 50_000_000  # decoded at full size up to here (an 8160x6120 phone photo); the app's limit too
+MAX_IMAGE_BYTES = 256 << 20
+REDUCED = ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4), (8, cv2.IMREAD_REDUCED_COLOR_8))
+
+
+def _megapixels(w: int, h: int) -> str:
+    return f"{w}x{h} ({w * h / 1e6:.0f} MP)"
+
+
+def decode_image(data: bytes | np.ndarray, name: object) -> np.ndarray:
+    """Encoded image bytes -> BGR uint8 under the one decode policy of every entry point (predict, sources,
+    dataset readers, the app): the header is read first; up to MAX_PIXELS an image is decoded at full size,
+    a larger JPEG at 1/2, 1/4 or 1/8 scale by the JPEG decoder itself, any other larger image is refused.
+    FoodcamError naming `name` otherwise."""
+    from foodcam.runtime.imagesize import header_size
+
+    buf = np.frombuffer(data, np.uint8) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    if buf.size == 0:
+        raise FoodcamError(f"{name}: not a readable image (empty, truncated or unknown format)")
+    if buf.size > MAX_IMAGE_BYTES:
+        raise FoodcamError(f"{name}: {buf.size / 2**20:.0f} MiB; images are read up to {MAX_IMAGE_BYTES >> 20} MiB")
+    head = header_size(buf[:65536].tobytes())
+    flag = cv2.IMREAD_UNCHANGED
+    if head is not None:
+        fmt, w, h = head
+        if w == 0 or h == 0:
+            raise FoodcamError(f"{name}: not a readable image ({fmt} header says {w}x{h} pixels)")
+        if w * h > MAX_PIXELS:
+            fits = [(k, f) for k, f in REDUCED if w * h / (k * k) <= MAX_PIXELS] if fmt == "JPEG" else []
+            if not fits:
+                raise FoodcamError(f"{name}: {_megapixels(w, h)} {fmt} is too large; images are read up to "
+                                   f"{MAX_PIXELS / 1e6:.0f} MP (a JPEG up to {64 * MAX_PIXELS / 1e6:.0f} MP at "
+                                   "reduced scale): downscale it first")
+            k, flag = fits[0]
+            log.warning("%s: %s decoded at 1/%d scale", name, _megapixels(w, h), k)
+    try:
+        img = cv2.imdecode(buf, flag)
+    except cv2.error as e:  # OpenCV's own limits (a format whose header this does not read)
+        raise FoodcamError(f"{name}: not a readable image ({' '.join(str(e).split())[-120:]})") from None
+    if img is None or img.size == 0:
+        raise FoodcamError(f"{name}: not a readable image (empty, truncated or unknown format)")
+    return to_bgr8(img)
+
+
 def read_image(path: str | os.PathLike) -> np.ndarray:
-    """Read an image file as BGR uint8; FoodcamError naming the file when missing or undecodable."""
+    """Read an image file as BGR uint8 (decode_image's policy); FoodcamError naming the file when missing,
+    too large or undecodable."""
     p = Path(path)
     if not p.is_file():
         raise FoodcamError(f"{p}: no such file")
-    data = np.fromfile(str(p), dtype=np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-    if img is None:
-        raise FoodcamError(f"{p}: not a readable image (empty, truncated or unknown format)")
-    return to_bgr8(img)
+    if p.stat().st_size > MAX_IMAGE_BYTES:
+        raise FoodcamError(f"{p}: {p.stat().st_size / 2**20:.0f} MiB; images are read up to "
+                           f"{MAX_IMAGE_BYTES >> 20} MiB")
+    return decode_image(np.fromfile(str(p), dtype=np.uint8), p)
 
 
 def is_image(path: str | os.PathLike) -> bool:

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import IMAGE_EXTS, to_bgr8, write_bytes_atomic, write_image
+from foodcam.runtime.imageio import IMAGE_EXTS, read_image, write_bytes_atomic, write_image
+from foodcam.runtime.imageio import decode_image as decode_bytes
 from foodcam.train.data.imports.mapping import HEAD, IGNORE, TARGETS, LabelMap
 
 SPLITS = ("train", "val", "test")
@@ -68,11 +68,10 @@ def safe_stem(relative: str) -> str:
 
 
 def decode_image(image: Path | bytes, what: str) -> np.ndarray:
-    data = np.fromfile(str(image), np.uint8) if isinstance(image, Path) else np.frombuffer(image, np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-    if img is None:
-        raise FoodcamError(f"{what}: not a readable image")
-    return to_bgr8(img)
+    """The image of an item, under the one decode policy (runtime/imageio.py: a pixel limit read from the header)."""
+    if isinstance(image, Path):
+        return read_image(image)
+    return decode_bytes(image, what)
 
 
 def assign_splits(stems: list[str], split: str, seed: int = 0) -> dict[str, str]:
