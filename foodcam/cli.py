@@ -4,6 +4,7 @@ registration imports nothing heavy, so `foodcam run` works on a Jetson without t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
@@ -63,8 +64,17 @@ def _call(args: argparse.Namespace) -> int:
         raise
 
 
+def _printable_output() -> None:
+    """File names are bytes on Linux: one that is not UTF-8 reaches print() as lone surrogates, which a strict
+    UTF-8 stdout refuses with UnicodeEncodeError. Such characters are written as escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _printable_output()
     try:
         parser = build_parser()
     except FoodcamError as e:

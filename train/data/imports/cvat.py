@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +24,28 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS, read_image
 from foodcam.train.data.imports.common import Item, Problems, Shape, safe_stem
 
+MAX_MEMBERS = 200_000  # files in an export
+MAX_UNPACKED = 8 << 30  # bytes, all files together
+MAX_RATIO = 200  # uncompressed / compressed, per file over 1 MiB (masks compress well; bombs compress ~1000x)
+
+
+def _text(path: Path, problems: Problems) -> str | None:
+    """A text file of the export as UTF-8; an error naming it (and the byte) otherwise."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.error(path, f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})")
+        return None
+
 
 def parse_labelmap(path: Path, problems: Problems) -> dict[tuple[int, int, int], str]:
     """RGB colour -> label name."""
     colours: dict[tuple[int, int, int], str] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    text = _text(path, problems)
+    if text is None:
+        return colours
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         name, _, rest = line.partition(":")
@@ -37,7 +55,7 @@ def parse_labelmap(path: Path, problems: Problems) -> dict[tuple[int, int, int],
             if len(colour) != 3 or not all(0 <= v <= 255 for v in colour):
                 raise ValueError
         except ValueError:
-            problems.error(path, f"line {n} {line.strip()!r}: expected label:r,g,b::")
+            problems.error(path, f"line {n} {line.strip()[:80]!r}: expected label:r,g,b::")
             continue
         if colour in colours:
             problems.error(path, f"line {n}: colour {colour} is used by {colours[colour]!r} and {name!r}")
@@ -48,16 +66,50 @@ def parse_labelmap(path: Path, problems: Problems) -> dict[tuple[int, int, int],
     return colours
 
 
+def _check_members(src: Path, z: zipfile.ZipFile) -> None:
+    """FoodcamError naming the zip when it holds too many files, too many bytes, or a member that expands
+    suspiciously (a zip bomb); checked from the central directory before anything is written."""
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise FoodcamError(f"{src}: {len(infos)} files; a CVAT export is read up to {MAX_MEMBERS}")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(1, info.compress_size):
+            raise FoodcamError(f"{src}: {info.filename[:80]!r} expands {info.file_size / max(1, info.compress_size):.0f}"
+                               f"-fold (more than {MAX_RATIO}x: refused as a zip bomb)")
+    if total > MAX_UNPACKED:
+        raise FoodcamError(f"{src}: unpacks to {total / 2**30:.1f} GiB; a CVAT export is read up to "
+                           f"{MAX_UNPACKED >> 30} GiB")
+
+
+def _extract(src: Path, z: zipfile.ZipFile, dest: str) -> None:
+    """Extract every member (zipfile drops absolute paths and '..'), at most its declared size each."""
+    _check_members(src, z)
+    try:
+        for info in z.infolist():
+            z.extract(info, dest)  # ZipExtFile stops at the declared size and checks the CRC
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as e:
+        raise FoodcamError(f"{src}: damaged zip ({' '.join(str(e).split())[:120]})") from None
+    except OSError as e:
+        raise FoodcamError(f"{src}: cannot unpack ({e.strerror or e})") from None
+
+
 @contextlib.contextmanager
 def opened(src: Path) -> Iterator[Path]:
-    """The export's root folder: SRC itself, or a zip unpacked into a temporary folder."""
+    """The export's root folder: SRC itself, or a zip unpacked (with size limits) into a temporary folder."""
     if src.is_dir():
         yield src
         return
-    if not zipfile.is_zipfile(src):
+    if not src.is_file() or not zipfile.is_zipfile(src):
         raise FoodcamError(f"{src}: not a CVAT export (expected its .zip or the unpacked folder)")
-    with tempfile.TemporaryDirectory(prefix="foodcam-cvat-") as tmp, zipfile.ZipFile(src) as z:
-        z.extractall(tmp)  # zipfile drops absolute paths and '..' parts
+    with tempfile.TemporaryDirectory(prefix="foodcam-cvat-") as tmp:
+        try:
+            z = zipfile.ZipFile(src)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise FoodcamError(f"{src}: damaged zip ({' '.join(str(e).split())[:120]})") from None
+        with z:
+            _extract(src, z, tmp)
         root = Path(tmp)
         inner = [p for p in root.iterdir() if p.is_dir()]
         if not (root / "labelmap.txt").exists() and len(inner) == 1 and (inner[0] / "labelmap.txt").exists():
@@ -65,12 +117,13 @@ def opened(src: Path) -> Iterator[Path]:
         yield root
 
 
-def _names(root: Path) -> list[str]:
+def _names(root: Path, problems: Problems) -> list[str]:
     sets = root / "ImageSets" / "Segmentation"
     names: list[str] = []
     if sets.is_dir():
         for f in sorted(sets.glob("*.txt")):
-            names += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            text = _text(f, problems)
+            names += [ln.strip() for ln in (text or "").splitlines() if ln.strip() and "\0" not in ln]
     if not names:  # no image list: every class mask
         names = [str(p.relative_to(root / "SegmentationClass").with_suffix(""))
                  for p in sorted((root / "SegmentationClass").rglob("*.png"))]
@@ -126,7 +179,7 @@ def read_cvat(root: Path, problems: Problems, images: str | Path | None = None) 
     colours = parse_labelmap(labelmap, problems)
     folders = ([Path(images)] if images else []) + [root / "JPEGImages"]
     items = []
-    for name in _names(root):
+    for name in _names(root, problems):
         mask_path = root / "SegmentationClass" / f"{name}.png"
         where = Path("SegmentationClass") / f"{name}.png"
         if not mask_path.is_file():

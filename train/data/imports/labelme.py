@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 from pathlib import Path
 
 import numpy as np
+from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS
+from foodcam.runtime.jsonsafe import load_json
 from foodcam.train.data.imports.common import Item, Problems, Shape, decode_image, safe_stem
 
 LINE_WIDTH = 10  # LabelMe's shape_to_mask default
+MAX_COORD = 1_000_000.0  # points farther out than this are not a drawing of any image
+MAX_SIDE = 65_535
 MIN_POINTS = {"polygon": 3, "rectangle": 2, "circle": 2, "line": 2, "linestrip": 2, "mask": 2}
 
 
@@ -62,13 +65,18 @@ def _drawer(kind: str, xy: list[tuple[float, float]], line_width: int, mask_png:
 
 
 def _points(raw, where: str, problems: Problems, path: Path) -> list[tuple[float, float]] | None:
-    try:
-        pts = [(float(p[0]), float(p[1])) for p in raw]
-    except (TypeError, ValueError, IndexError):
+    ok = isinstance(raw, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p)
+        for p in raw)
+    if not ok:
         problems.error(path, f"{where}: points must be a list of [x, y] numbers")
         return None
-    if not all(math.isfinite(v) for p in pts for v in p):
-        problems.error(path, f"{where}: points must be finite numbers")
+    try:
+        pts = [(float(p[0]), float(p[1])) for p in raw]
+    except OverflowError:  # an integer too large for a float
+        pts = [(math.inf, math.inf)]
+    if not all(math.isfinite(v) and abs(v) <= MAX_COORD for p in pts for v in p):
+        problems.error(path, f"{where}: points must be finite numbers within +-{MAX_COORD:g}")
         return None
     return pts
 
@@ -80,12 +88,15 @@ def _shape(path: Path, i: int, raw: dict, line_width: int, problems: Problems, s
         return None
     kind = raw.get("shape_type") or "polygon"  # early LabelMe versions wrote null for polygons
     label = raw["label"]
-    where = f"shape {i} ({kind} {label!r})"
+    if not isinstance(kind, str):
+        problems.error(path, f"{where}: shape_type must be a string, got {type(kind).__name__}")
+        return None
+    where = f"shape {i} ({kind[:40]} {label[:60]!r})"
     if kind in ("point", "points"):
         skipped[kind] = skipped.get(kind, 0) + 1
         return None
     if kind not in MIN_POINTS:
-        problems.error(path, f"{where}: unsupported shape_type {kind!r} (expected {', '.join(MIN_POINTS)} or point)")
+        problems.error(path, f"{where}: unsupported shape_type {kind[:40]!r} (expected {', '.join(MIN_POINTS)} or point)")
         return None
     pts = _points(raw.get("points", []), where, problems, path)
     if pts is None:
@@ -115,17 +126,26 @@ def _image_for(path: Path, doc: dict, problems: Problems) -> Path | bytes | None
     data = doc.get("imageData")
     if data:
         try:
+            if not isinstance(data, str):
+                raise ValueError
             return base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
             problems.error(path, "imageData is not valid base64")
             return None
-    rel = str(doc.get("imagePath") or "").replace("\\", "/")
+    rel = doc.get("imagePath") or ""
+    if not isinstance(rel, str) or "\0" in rel:
+        problems.error(path, "imagePath must be a file name")
+        return None
+    rel = rel.replace("\\", "/")
     candidates = [path.parent / rel] if rel else []
     candidates += [path.with_suffix(ext) for ext in IMAGE_EXTS] + [path.with_suffix(ext.upper()) for ext in IMAGE_EXTS]
     for c in candidates:
-        if c.is_file():
-            return c
-    problems.error(path, f"image {rel or '(no imagePath)'} not found beside the JSON and no imageData embedded")
+        try:
+            if c.is_file():
+                return c
+        except OSError:  # a name too long for the file system
+            continue
+    problems.error(path, f"image {rel[:120] or '(no imagePath)'} not found beside the JSON and no imageData embedded")
     return None
 
 
@@ -144,9 +164,12 @@ def read_labelme(src: str | Path, problems: Problems, line_width: int = LINE_WID
     items: list[Item] = []
     for path in files:
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            problems.error(path, f"not readable JSON ({e})")
+            doc = load_json(path.read_bytes(), path, "LabelMe JSON")
+        except OSError as e:
+            problems.error(path, f"not readable ({e.strerror or e})")
+            continue
+        except FoodcamError as e:
+            problems.error(path, f"not readable JSON ({str(e).removeprefix(f'{path}: ')})")
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("shapes"), list):
             problems.error(path, "not a LabelMe file (no 'shapes' list)")
@@ -157,10 +180,11 @@ def read_labelme(src: str | Path, problems: Problems, line_width: int = LINE_WID
             problems.warn(path, f"{n} {kind} shape(s) skipped (a point has no area)")
         size = None
         if doc.get("imageHeight") is not None and doc.get("imageWidth") is not None:
-            try:
-                size = (int(doc["imageHeight"]), int(doc["imageWidth"]))
-            except (TypeError, ValueError):
-                problems.error(path, "imageHeight/imageWidth are not integers")
+            h, w = doc["imageHeight"], doc["imageWidth"]
+            if all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_SIDE for v in (h, w)):
+                size = (h, w)
+            else:
+                problems.error(path, f"imageHeight/imageWidth must be integers in 1..{MAX_SIDE}")
         stem = safe_stem(str(path.relative_to(root).with_suffix("")))
         items.append(Item(stem, path, _image_for(path, doc, problems), size, [s for s in shapes if s is not None]))
     return items
