@@ -25,6 +25,7 @@ from foodcam.camera.sources.images import ImageGrabber
 from foodcam.camera.sources.retry import retry_open
 from foodcam.camera.sources.synth import SynthGrabber
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.fmt import one_line
 from foodcam.runtime.imageio import is_image, parse_size
 
 __all__ = ["Source", "FileSource", "LiveSource", "SourceURI", "parse_uri", "open_source"]
@@ -47,6 +48,8 @@ class SourceURI:
 def parse_uri(uri: str | int) -> SourceURI:
     """What a source URI names; FoodcamError for one that names nothing readable."""
     s = str(uri).strip()
+    if len(s) > MAX_URI:
+        raise FoodcamError(f"{one_line(s, 60)}: a source URI of {len(s)} characters (at most {MAX_URI})")
     if s.isdigit():
         return SourceURI("v4l2", s)
     if s.startswith("/dev/video"):
@@ -57,37 +60,38 @@ def parse_uri(uri: str | int) -> SourceURI:
     if scheme == "csi":
         u = urlsplit(s)
         if not u.netloc.isdigit():
-            raise FoodcamError(f"{s}: expected csi://N with N the sensor id, e.g. csi://0")
+            raise FoodcamError(f"{one_line(s, 200)}: expected csi://N with N the sensor id, e.g. csi://0")
         return SourceURI("csi", u.netloc, dict(parse_qsl(u.query)))
     if scheme in ("rtsp", "rtsps"):
         return SourceURI("rtsp", s)
     if scheme == "gst":
         pipeline = s[len("gst://"):].strip()
         if not pipeline:
-            raise FoodcamError(f"{s}: expected gst://<pipeline>")
+            raise FoodcamError(f"{one_line(s, 200)}: expected gst://<pipeline>")
         return SourceURI("gst", pipeline)
     if scheme == "synth":
         u = urlsplit(s)
         params = dict(parse_qsl(u.query))
         unknown = sorted(set(params) - set(SYNTH_KEYS))
         if unknown:
-            raise FoodcamError(f"{s}: unknown option {unknown[0]!r:.40} (known: {', '.join(SYNTH_KEYS)})")
-        _check_synth(params, s)
+            raise FoodcamError(f"{one_line(s, 200)}: unknown option {unknown[0]!r:.40} (known: {', '.join(SYNTH_KEYS)})")
+        _check_synth(params, one_line(s, 120))
         return SourceURI("synth", u.netloc, params)
     if scheme == "file":
         s = s[len("file://"):]
     elif scheme:
-        raise FoodcamError(f"{s}: unknown source scheme {scheme!r}:// (see `foodcam run --help`)")
+        raise FoodcamError(f"{one_line(s, 200)}: unknown source scheme {scheme!r}:// (see `foodcam run --help`)")
     p = Path(s)
     if p.is_dir() or (p.is_file() and is_image(p)) or (not p.exists() and any(c in s for c in "*?[")):
         if not p.exists() and not glob.glob(s):
-            raise FoodcamError(f"{s}: the glob matches no file")
+            raise FoodcamError(f"{one_line(s, 200)}: the glob matches no file")
         return SourceURI("images", s)
     if p.is_file():
         return SourceURI("video", s)
-    raise FoodcamError(f"{s}: no such file, directory, glob or camera")
+    raise FoodcamError(f"{one_line(s, 200)}: no such file, directory, glob or camera")
 
 
+MAX_URI = 4096
 SYNTH_FPS = (0.1, 1000.0)  # frames per second of a synthetic scene; fps=0: unpaced
 SYNTH_SIDE = (16, 8192)  # pixels on a side
 SYNTH_PIXELS = 4096 * 4096
