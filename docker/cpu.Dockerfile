@@ -1,7 +1,7 @@
 # foodcam on a plain CPU: ONNX Runtime (CPU) and OpenCV from PyPI, no GPU, no PyTorch.
 #
 #   docker build -f docker/cpu.Dockerfile -t foodcam:cpu .
-#   docker run --rm -v $PWD/models:/models -v foodcam-data:/data -p 8080:8080 foodcam:cpu
+#   docker run --rm -v $PWD/models:/models -v foodcam-data:/data -p 127.0.0.1:8080:8080 foodcam:cpu
 #   docker run --rm -v $PWD/models:/models foodcam:cpu foodcam run --config /etc/foodcam/run.yaml --max-frames 100
 #
 # A USB camera: add --device /dev/video0 and `source: 0` (or --source 0). Outputs go to /data (a volume).

@@ -2,7 +2,7 @@
 # bindings inside; the host needs only the driver and the NVIDIA Container Toolkit). See docs/gpu-server.md.
 #
 #   docker build -f docker/gpu.Dockerfile -t foodcam:gpu .
-#   docker run --rm --gpus all -v $PWD/models:/models -v foodcam-data:/data -p 8080:8080 foodcam:gpu
+#   docker run --rm --gpus all -v $PWD/models:/models -v foodcam-data:/data -p 127.0.0.1:8080:8080 foodcam:gpu
 #   docker run --rm --gpus all -v $PWD/models:/models foodcam:gpu foodcam build /models/model.onnx --out /models/model.engine
 #   docker run --rm --gpus all -v $PWD/models:/models foodcam:gpu foodcam doctor --model /models/model.engine
 #

@@ -4,7 +4,7 @@
 # Build it on the Jetson (arm64) itself:
 #
 #   docker build -f docker/jetson.Dockerfile -t foodcam:jetson .
-#   docker run --rm --runtime nvidia -v $PWD/models:/models -v foodcam-data:/data -p 8080:8080 \
+#   docker run --rm --runtime nvidia -v $PWD/models:/models -v foodcam-data:/data -p 127.0.0.1:8080:8080 \
 #       --device /dev/video0 foodcam:jetson                                   # USB camera: source 0
 #   docker run --rm --runtime nvidia -v /tmp/argus_socket:/tmp/argus_socket -v $PWD/models:/models \
 #       foodcam:jetson foodcam run --config /etc/foodcam/run.yaml --source csi://0   # CSI camera through Argus

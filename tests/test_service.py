@@ -188,3 +188,17 @@ def test_a_frozen_loop_stops_the_watchdog_pings(notify_socket, tmp_path, monkeyp
     # nothing while frozen: systemd would have killed and restarted the service after WatchdogSec
     assert not [t for t in pings if frozen_at <= t < frozen_at + 0.8]
     assert not runner.is_alive()
+
+
+def test_unit_limits_file_handles_threads_and_memory():
+    lines = UNIT.read_text().splitlines()
+    for key in ("LimitNOFILE=", "TasksMax=", "MemoryMax="):
+        assert any(line.startswith(key) for line in lines), key
+
+
+def test_containers_publish_the_live_view_on_loopback_only():
+    docker = ROOT / "docker"
+    for f in docker.glob("*.Dockerfile"):
+        text = f.read_text()
+        assert "-p 8080:8080" not in text and ("-p 127.0.0.1:8080:8080" in text or "8080" not in text), f
+    assert "-p 127.0.0.1:8080:8080" in (docker / "run.yaml").read_text()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import time
 
 import numpy as np
 from foodcam.camera.analytics import KitchenAnalytics
@@ -56,6 +58,10 @@ class Sink:
         return f"<{type(self).__name__} {self.name}>"
 
 
+TRANSIENT_ERRNOS = {errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EAGAIN, errno.ENOBUFS}
+MAX_RETRIES = 100
+
+
 class Sinks:
     """All outputs of a run. `render(frame, result)` draws once and hands the same picture to every sink.
 
@@ -74,6 +80,8 @@ class Sinks:
         self.event_counts: dict[str, int] = {}
         self.latest: Rendered | None = None
         self._started = False
+        self.retries: dict[str, int] = {}  # sink name -> writes skipped for a transient error (no file handle)
+        self._paused: dict[int, tuple[float, float]] = {}  # id(sink) -> (retry at, backoff s)
 
     def add(self, sink: Sink) -> Sink:
         self.sinks.append(sink)
@@ -104,10 +112,13 @@ class Sinks:
         self._count(new)
         out = Rendered(frame, result, stats, state, new, self.visualizer)
         for sink in list(self.sinks):
+            if self._waiting(sink):
+                continue
             try:
                 sink.write(out)
+                self._paused.pop(id(sink), None)
             except Exception as e:  # noqa: BLE001 - one broken output must not stop the others
-                self._disable(sink, e)
+                self._failed(sink, e)
         self.latest = out
         return out
 
@@ -120,11 +131,27 @@ class Sinks:
             try:
                 sink.write_events(events)
             except Exception as e:  # noqa: BLE001 - one broken output must not stop the others
-                self._disable(sink, e)
+                self._failed(sink, e)
 
     def _count(self, events: list[dict]) -> None:
         for e in events:
             self.event_counts[e["event"]] = self.event_counts.get(e["event"], 0) + 1
+
+    def _waiting(self, sink: Sink) -> bool:
+        paused = self._paused.get(id(sink))
+        return paused is not None and time.monotonic() < paused[0]
+
+    def _failed(self, sink: Sink, error: Exception) -> None:
+        """A transient shortage (no file handle, no memory for a buffer) pauses the output and it is tried again
+        after a backoff (1 s doubling to 30 s, up to MAX_RETRIES times); any other error disables it."""
+        transient = isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno in TRANSIENT_ERRNOS)
+        if transient and self.retries.get(sink.name, 0) < MAX_RETRIES:
+            delay = min(30.0, 2 * self._paused.get(id(sink), (0.0, 0.5))[1])
+            self._paused[id(sink)] = (time.monotonic() + delay, delay)
+            self.retries[sink.name] = self.retries.get(sink.name, 0) + 1
+            log.warning("output %s: %s; trying again in %.0f s", sink.name, error, delay)
+            return
+        self._disable(sink, error)
 
     def _disable(self, sink: Sink, error: Exception) -> None:
         self.sinks.remove(sink)

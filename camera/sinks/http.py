@@ -1,13 +1,16 @@
 """A small HTTP live view on its own thread: `/` a page, `/stream` MJPEG, `/snapshot.jpg`, `/stats` JSON.
 
 Binds 127.0.0.1 unless told otherwise. Frames are JPEG-encoded once per frame, only while someone watches;
-a client that goes away ends its own connection and nothing else.
+a client that goes away ends its own connection and nothing else. At most MAX_CONNECTIONS clients are served at
+once (more get 503), and a connection idle for IDLE_S seconds is closed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
+import sys
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +23,50 @@ from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.camera")
 BOUNDARY = "foodcamframe"
+MAX_CONNECTIONS = 32  # clients served at once; more are answered 503 and closed
+IDLE_S = 10.0  # a connection that sends nothing (a half-open request) or reads nothing this long is closed
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError, socket.timeout)
+
+
+class LimitedServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer with a cap on connections (one thread each) and no tracebacks for clients that leave."""
+
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, address, handler, max_connections: int | None = None) -> None:
+        self.slots = threading.BoundedSemaphore(max_connections or MAX_CONNECTIONS)
+        self.refused = 0
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.refused += 1
+            try:
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, GONE):
+            log.debug("http client %s went away (%s)", client_address[0], type(error).__name__)
+        else:
+            log.warning("http client %s: %s: %s", client_address[0], type(error).__name__, error)
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -48,7 +95,7 @@ class HttpSink(Sink):
         self.watchers = 0
         self.closed = False
         try:
-            self.server = ThreadingHTTPServer((host, port), _handler(self))
+            self.server = LimitedServer((host, port), _handler(self))
         except OSError as e:
             raise FoodcamError(f"--serve {address}: cannot listen there ({e.strerror or e})") from None
         self.server.daemon_threads = True
@@ -111,6 +158,7 @@ class HttpSink(Sink):
 def _handler(sink: HttpSink) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "foodcam"
+        timeout = IDLE_S  # socket timeout: an idle or half-open request is closed, not waited on forever
 
         def log_message(self, fmt: str, *args) -> None:
             log.debug("http %s: " + fmt, self.client_address[0], *args)
@@ -136,7 +184,7 @@ def _handler(sink: HttpSink) -> type[BaseHTTPRequestHandler]:
                     self._stream()
                 else:
                     self._send(b"not found\n", "text/plain", 404)
-            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            except GONE:
                 log.debug("http client %s went away", self.client_address[0])
 
         def _snapshot(self) -> None:
