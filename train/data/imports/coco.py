@@ -36,6 +36,13 @@ def _rle_drawer(segm, height: int, width: int):
     return draw
 
 
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL
+        return False
+
+
 def _images_dir(path: Path, images: str | Path | None) -> list[Path]:
     if images:
         return [Path(images)]
@@ -79,9 +86,9 @@ def read_coco(src: str | Path, problems: Problems, images: str | Path | None = N
             problems.error(path, f"image {image_id} ({name or 'no file_name'}): needs integer height and width "
                            "in 1..65535")
             continue
-        found = next((r / name for r in roots if name and (r / name).is_file()), None)
+        found = next((r / name for r in roots if name and _is_file(r / name)), None)
         if found is None:
-            problems.error(path, f"image {image_id}: {name or '(no file_name)'} not found in "
+            problems.error(path, f"image {image_id}: {name[:120] or '(no file_name)'} not found in "
                            + ", ".join(str(r) for r in roots) + " (pass --images DIR)")
         items[image_id] = Item(safe_stem(name), path, found, size)
     no_segm = 0

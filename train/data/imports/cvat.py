@@ -106,7 +106,7 @@ def opened(src: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="foodcam-cvat-") as tmp:
         try:
             z = zipfile.ZipFile(src)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
             raise FoodcamError(f"{src}: damaged zip ({' '.join(str(e).split())[:120]})") from None
         with z:
             _extract(src, z, tmp)
