@@ -109,7 +109,7 @@ def _prune(folder: Path, older_than_s: float) -> None:
 def build_page(served: list[ServedModel], workdir: Path, examples: list[Path] = ()) -> gr.Blocks:
     """The page for `served` models; colour masks are written under `workdir`."""
     masks_dir = Path(workdir) / "masks"
-    with gr.Blocks(title="foodcam", analytics_enabled=False, delete_cache=(3600, 3600)) as page:
+    with gr.Blocks(title="foodcam", analytics_enabled=False, delete_cache=(300, 900)) as page:
         gr.Markdown("# foodcam\nDrop a photo, take one with the webcam or pick an example: every model below looks at "
                     "it. JPEG, PNG, BMP or WebP; gray, alpha and 16-bit images are converted.")
         gr.Markdown(models_markdown(served), elem_id="models")

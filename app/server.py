@@ -76,6 +76,9 @@ def serve(args) -> int:
     _stop_on_sigterm()  # SIGTERM, like Ctrl-C, closes the server and removes the temporary folder
     workdir = Path(tempfile.mkdtemp(prefix="foodcam-app-"))
     served = []
+    from foodcam.app.cache import start_sweeper
+
+    sweeper = start_sweeper(workdir)  # uploads and results: at most 200 MB, none older than 15 minutes
     try:
         configure_gradio(workdir / "gradio")
         require_gradio()
@@ -105,6 +108,7 @@ def serve(args) -> int:
             page.close()
         return 0
     finally:
+        sweeper.set()
         for s in served:
             s.close()
         shutil.rmtree(workdir, ignore_errors=True)

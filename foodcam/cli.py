@@ -11,6 +11,8 @@ import sys
 
 from foodcam.argparsing import FoodcamParser
 from foodcam.config import add_config_option, apply_config, command_parser
+from foodcam.pinned import add_option as add_pinned_option
+from foodcam.pinned import check as check_pinned
 from foodcam.runtime.errors import FoodcamError
 from foodcam.version import __version__
 
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
             raise FoodcamError(f"cannot load the verbs of {name} ({type(e).__name__}: {e}); "
                                "reinstall foodcam, or run with -v for the traceback") from e
         mod.register(sub)
+    add_pinned_option(sub.choices)  # --model-sha256 HEX on the verbs that open a model (foodcam/pinned.py)
     add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
 
@@ -104,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
+        check_pinned(args)  # before any verb opens its model
         rc = _call(args)
     except FoodcamError as e:
         if args.verbose:

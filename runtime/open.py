@@ -172,7 +172,7 @@ def _checkpoint(p: Path, backend: str | None, device: str | None, options: dict)
     except ImportError as e:
         raise FoodcamError(f"{p}: a PyTorch checkpoint needs the training side ({e}; pip install "
                            "'foodcam[train]'), or export it with `foodcam export` and open the .onnx") from None
-    return TorchModel(p, device=device, **options)
+    return _construct(TorchModel, p, {"device": device, **options})
 
 
 def _device_options(suffix: str, backend: str | None, device: str, options: dict) -> tuple[str | None, dict]:

@@ -23,11 +23,20 @@ def probe_frame(height: int, width: int) -> np.ndarray:
     return np.clip(base + noise, 0, 255).astype(np.uint8)[None]
 
 
+MAX_INPUT_SIDE = 16384  # a model's declared input height/width
+MAX_INPUT_PIXELS = 64_000_000  # batch x height x width of one call
+
+
 def self_test(model: Model) -> dict[str, np.ndarray]:
     """Run the test frame; FoodcamError naming the model file on the first bad output. Returns the outputs."""
     where = model.path
-    frame = probe_frame(model.input_spec.height, model.input_spec.width)
+    h, w = model.input_spec.height, model.input_spec.width
     fixed = model.input_spec.shape[0]
+    batch = int(fixed) if isinstance(fixed, (int, np.integer)) and fixed > 1 else 1
+    if not (0 < h <= MAX_INPUT_SIDE and 0 < w <= MAX_INPUT_SIDE) or batch * h * w > MAX_INPUT_PIXELS:
+        raise FoodcamError(f"{where}: input {batch}x{h}x{w}x3 is out of range (expected sides 1-{MAX_INPUT_SIDE} "
+                           f"and at most {MAX_INPUT_PIXELS // 1_000_000} MP per call); refusing to run it")
+    frame = probe_frame(h, w)
     if isinstance(fixed, (int, np.integer)) and fixed > 1:  # a fixed-batch export takes exactly that many
         frame = np.repeat(frame, int(fixed), axis=0)
     try:

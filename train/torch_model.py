@@ -35,7 +35,13 @@ def resolve_device(device: str | None = None) -> torch.device:
 class TorchModel(Model):
     """A foodcam `.pt` checkpoint, run in FP32 with `torch.inference_mode`."""
 
-    def __init__(self, path: str | Path, device: str | None = None, logits: bool = False) -> None:
+    def __init__(self, path: str | Path, device: str | None = None, logits: bool = False,
+                 threads: int | None = None, spin: bool = True) -> None:
+        """threads: torch's intra-op CPU threads (as ONNX Runtime's); spin: accepted for a uniform `run`, unused."""
+        if threads is not None:
+            if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 1024:
+                raise FoodcamError(f"threads={str(threads)[:24]}: expected a number of threads 1-1024")
+            torch.set_num_threads(threads)
         self.device = resolve_device(device)
         net, ckpt = load_checkpoint(path, self.device)
         self.task = ckpt["task"]

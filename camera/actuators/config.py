@@ -64,6 +64,14 @@ class MqttConfig(ActuatorBase):
     password_env: str | None = None  # the name of an environment variable holding the password
     expiry_s: Seconds = 1.0
 
+    @field_validator("topic")
+    @classmethod
+    def _publishable(cls, v: str | None) -> str | None:
+        """MQTT forbids publishing to a filter: '+' and '#' are wildcards, and a topic is 1-65535 bytes, no NUL."""
+        if v is not None and (not v or any(c in v for c in "+#\0") or len(v.encode("utf-8", "replace")) > 65535):
+            raise ValueError(f"expected a topic to publish to (no '+' or '#' wildcards, not empty), got {v[:80]!r}")
+        return v
+
     @field_validator("password_env")
     @classmethod
     def _env_is_set(cls, v: str | None) -> str | None:

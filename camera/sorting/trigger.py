@@ -3,6 +3,7 @@
     detection:
       method: trigger
       trigger: {type: udp, host: 127.0.0.1, port: 5005}     # JSON {"beam": "blocked"|"clear"}, {"state": 1|0}, 1/0
+               # allow: [192.168.1.20]: the senders accepted (addresses or networks; default loopback only)
       trigger: {type: serial, port: /dev/ttyUSB0, baudrate: 115200}   # lines 1/0 or blocked/clear
       trigger: {type: gpio, pin: 12, mode: BOARD, active_low: true}  # Jetson.GPIO edge detection
       trigger: {type: synth}                                 # synth://conveyor: the beam from its ground truth
@@ -28,7 +29,7 @@ from typing import Annotated, Literal
 from foodcam.camera.config import Seconds, Section, check_box
 from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
 log = logging.getLogger("foodcam.sorting")
 
@@ -127,15 +128,46 @@ class TriggerInput:
         self._worker = Worker(f"trigger {self.kind}", target, self._stop).start()
 
 
+LOOPBACK = ["127.0.0.0/8", "::1/128"]
+
+
+def allowed_networks(allow: list[str] | None) -> list:
+    """The senders a UDP trigger accepts: `allow` (addresses or networks), loopback only when not given."""
+    import ipaddress
+
+    out = []
+    for a in LOOPBACK if allow is None else allow:
+        try:
+            out.append(ipaddress.ip_network(str(a).strip(), strict=False))
+        except ValueError:
+            raise FoodcamError(f"trigger allow: {str(a)[:60]!r}: expected an IP address or network "
+                               "(192.168.1.20, 192.168.1.0/24)") from None
+    return out
+
+
+def _allowed(host: str, networks: list) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip.version == n.version and ip in n for n in networks)
+
+
 class UdpTrigger(TriggerInput):
     """Datagrams on a bound UDP socket, one state each."""
 
     kind = "udp"
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, allow: list[str] | None = None) -> None:
         super().__init__()
         self.host, self.port = host, int(port)
         self.sock: socket.socket | None = None
+        self.allow = allowed_networks(allow)
+        self.refused = 0  # datagrams from senders not in the allow-list
 
     def start(self) -> None:
         try:
@@ -152,11 +184,16 @@ class UdpTrigger(TriggerInput):
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                data = self.sock.recv(2048)
+                data, sender = self.sock.recvfrom(2048)
             except TimeoutError:
                 continue
             except OSError:
                 return  # closed
+            if not _allowed(sender[0], self.allow):
+                self.refused += 1
+                if self.refused == 1:
+                    log.warning("trigger udp: datagram from %s ignored (not in the trigger's allow list)", sender[0])
+                continue
             self._receive(data, time.perf_counter())
 
     def close(self) -> None:
@@ -331,6 +368,17 @@ class UdpTriggerConfig(TriggerBase):
     type: Literal["udp"]
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)]  # 0: any free port
+    allow: list[str] | None = None  # sender addresses/networks accepted; default loopback only
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            try:
+                allowed_networks(v)
+            except FoodcamError as e:
+                raise ValueError(str(e).removeprefix("trigger allow: ")) from None
+        return v
 
 
 class SerialTriggerConfig(TriggerBase):
@@ -362,7 +410,7 @@ def open_trigger(cfg: TriggerBase, beam_x: float) -> TriggerInput:
 
     `beam_x`: the camera line in frame pixels (where the synth beam sits)."""
     if isinstance(cfg, UdpTriggerConfig):
-        return UdpTrigger(cfg.host, cfg.port)
+        return UdpTrigger(cfg.host, cfg.port, cfg.allow)
     if isinstance(cfg, SerialTriggerConfig):
         return SerialTrigger(cfg.port, cfg.baudrate, cfg.backoff_s, cfg.backoff_max_s)
     if isinstance(cfg, GpioTriggerConfig):
