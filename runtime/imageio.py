@@ -40,14 +40,18 @@ def to_bgr8(img: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(img[:, :, :3])
 
 
+MAX_SIZE_SIDE = 16384  # a frame size asked for on the command line or in a URI
+
+
 def parse_size(text: str) -> tuple[int, int]:
-    """'WxH' -> (W, H); ValueError naming the text when it is not two positive integers."""
+    """'WxH' -> (W, H); ValueError naming the text when it is not two integers in 1..MAX_SIZE_SIDE."""
+    t = str(text)
     try:
-        w, h = (int(v) for v in str(text).lower().split("x"))
+        w, h = (int(v) for v in t.lower().split("x")) if len(t) <= 32 else (0, 0)
     except ValueError:
         w = h = 0
-    if w <= 0 or h <= 0:
-        raise ValueError(f"size {text!r}: expected WxH, e.g. 320x240")
+    if not (0 < w <= MAX_SIZE_SIDE and 0 < h <= MAX_SIZE_SIDE):
+        raise ValueError(f"size {t[:40]!r}: expected WxH with sides 1-{MAX_SIZE_SIDE}, e.g. 320x240")
     return w, h
 
 

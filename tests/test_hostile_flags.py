@@ -119,3 +119,10 @@ def test_a_source_that_recovers_between_failures_keeps_running():
         assert frames >= 4 and src.fatal is None
     finally:
         src.close()
+
+
+@pytest.mark.parametrize("argv", [["synth", "kitchen", "--count", "1", "--size", "99999x99999"],
+                                  ["run", "--model", KITCHEN, "--source", "0", "--size", "99999x99999"]])
+def test_frame_size_flags_have_a_range(argv, tmp_path):
+    r = run_cli(*argv, "--out" if argv[0] == "synth" else "--max-frames", tmp_path / "o" if argv[0] == "synth" else 1)
+    assert r.clean and r.rc == 2 and "--size" in r.err and "sides 1-16384" in r.err, (r.verdict, r.err[-1500:])
