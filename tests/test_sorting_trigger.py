@@ -58,7 +58,7 @@ def test_good_trigger_configs_parse(tmp_path):
     cfg = load_line(p)
     assert cfg.detection.method == "trigger"
     assert cfg.trigger.model_dump() == {"type": "udp", "host": "127.0.0.1", "port": 5005, "offset_s": 0.0,
-                                        "min_blocked_s": 0.02, "roi": [164, 24, 316, 176]}
+                                        "min_blocked_s": 0.02, "roi": [164, 24, 316, 176], "allow": None}
     assert cfg.trigger.roi_box == (164, 24, 316, 176)
     s = parse_line(_line_dict({"type": "serial", "port": "/dev/ttyUSB0", "offset_s": -0.1}))
     assert s.trigger.baudrate == 115200 and s.trigger.offset_s == -0.1 and s.trigger.roi is None
