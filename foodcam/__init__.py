@@ -6,6 +6,7 @@ the Python API mirrors them (docs/python.md):
     result = model.predict("frame.jpg")                           # or a BGR array, a list, a folder
     overlay = result.plot()                                       # BGR uint8 image with the mask drawn
     summary = foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)
+    data = foodcam.synth("kitchen", out="data/kitchen", count=12)  # a labelled procedural dataset
 
 `import foodcam` stays cheap: the API (and with it OpenCV, ONNX Runtime or PyTorch) loads on first use.
 """
@@ -18,10 +19,10 @@ from foodcam.version import __version__
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.
 _os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-__all__ = ["__version__", "load", "run", "shipped", "shipped_examples", "FoodcamModel", "FoodcamError"]
+__all__ = ["__version__", "load", "run", "synth", "shipped", "shipped_examples", "FoodcamModel", "FoodcamError"]
 
 # public name -> module holding it, imported on first access (PEP 562)
-_LAZY = {"load": "foodcam.api", "run": "foodcam.api", "FoodcamModel": "foodcam.api",
+_LAZY = {"load": "foodcam.api", "run": "foodcam.api", "synth": "foodcam.api", "FoodcamModel": "foodcam.api",
          "FoodcamError": "foodcam.runtime.errors"}
 
 

@@ -7,6 +7,10 @@ returning objects instead of printing only. docs/python.md shows every call.
     model.export(precision="fp16", data=...)  # foodcam export -> ExportResult (.path, .reference, .status)
     model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
     foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
+    foodcam.synth("kitchen", out="data/kitchen", count=12)  # foodcam synth -> SynthResult
+
+A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
+install, as the CLI says it.
 
 eval, export, bench and run go through the verb's own parser and handler (foodcam/verbargs.py), so defaults,
 checks and files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
@@ -14,6 +18,7 @@ checks and files written are the CLI's. Images are OpenCV's convention: BGR uint
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Sequence
@@ -21,14 +26,32 @@ from pathlib import Path
 
 import numpy as np
 
-from foodcam.outcomes import BenchResult, EvalResult, ExportResult, Outcome, RunSummary
-from foodcam.runtime.errors import FoodcamError
+from foodcam.outcomes import BenchResult, EvalResult, ExportResult, Outcome, RunSummary, SynthResult
+from foodcam.runtime.errors import FoodcamError, missing_extra
 from foodcam.verbargs import call_verb
 
 WHAT_TO_PASS = ("a uint8 image array (BGR HxWx3 as cv2.imread gives, grey HxW or HxWx1, BGRA HxWx4; "
                 "rgb=True for RGB/RGBA), a list of them, an image file, a folder or a glob")
 
 
+def _extras(fn):
+    """`fn`, with an import that fails for want of an optional extra raised as MissingExtra: one line naming the
+    module and what to install (`pip install foodcam` brings no OpenCV), never a traceback out of the runtime."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ModuleNotFoundError as e:
+            err = missing_extra(e)
+            if err is None or err is e:
+                raise
+            raise err from e
+
+    return call
+
+
+@_extras
 def load(path: str | os.PathLike, backend: str | None = None, device: str | None = None, **options) -> FoodcamModel:
     """Open a checkpoint (.pt), a deployment ONNX or a TensorRT engine: `foodcam.load("kitchen.onnx")`.
     backend / device / options as `open_model` (runtime/open.py): backend "cpu", "cuda", "tensorrt"...;
@@ -39,6 +62,7 @@ def load(path: str | os.PathLike, backend: str | None = None, device: str | None
 class FoodcamModel:
     """A loaded model with the CLI's verbs as methods. `.model` is the runtime `Model` (infer, preprocess...)."""
 
+    @_extras
     def __init__(self, path: str | os.PathLike, backend: str | None = None, device: str | None = None,
                  **options) -> None:
         from foodcam.runtime.open import is_model_url, open_model
@@ -87,6 +111,7 @@ class FoodcamModel:
         self.close()
 
     # predict -----------------------------------------------------------------------------------------
+    @_extras
     def predict(self, source, rgb: bool = False):
         """One result for one image (array or file); a list for a list, a batch array (N,H,W,C), a folder or a
         glob. Each result keeps its frame (`result.plot()`), `source` (file name) and `latency_ms`."""
@@ -124,6 +149,7 @@ class FoodcamModel:
         return res
 
     # the verbs ---------------------------------------------------------------------------------------
+    @_extras
     def eval(self, data: str | os.PathLike, split: str = "val", **flags) -> EvalResult:
         """`foodcam eval --weights THIS --data DATA --split SPLIT [--out ...]`: metrics.json (and its plots)
         written, the metrics returned."""
@@ -133,6 +159,7 @@ class FoodcamModel:
         r = args.result
         return EvalResult(r["metrics"], r["json"], r["out"], rc)
 
+    @_extras
     def export(self, precision: str = "fp32", **flags) -> ExportResult:
         """`foodcam export --weights THIS --precision P [--data ... --out ... --calib ...]` from a checkpoint;
         the deployment ONNX written (and gated with data=), its report returned (`status` failed when the
@@ -144,6 +171,7 @@ class FoodcamModel:
         r = args.result
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
+    @_extras
     def bench(self, **flags) -> BenchResult:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
         (bench.json/csv/md) written and returned."""
@@ -155,6 +183,7 @@ class FoodcamModel:
         return BenchResult(r["report"], r["paths"], r["out"], rc)
 
 
+@_extras
 def run(source: str, model, **flags) -> RunSummary:
     """`foodcam run --source SOURCE --model MODEL [--save ... --events ... --serve ... --max-frames N]`:
     the same loop (camera/app.py), its exit summary returned. `model`: a path or a `foodcam.load` model (its
@@ -166,6 +195,14 @@ def run(source: str, model, **flags) -> RunSummary:
         model = model.path
     rc, args = call_verb("run", "foodcam.run()", source=source, model=model, **flags)
     return RunSummary(args.result or {}, rc)
+
+
+@_extras
+def synth(task: str, out: str | os.PathLike | None = None, **flags) -> SynthResult:
+    """`foodcam synth TASK --out OUT [--count N --size WxH --seed S --styles ...]`: a labelled procedural
+    dataset (kitchen, fruit or foodseg) written in the real data's layout; what was written returned."""
+    rc, args = call_verb("synth", "foodcam.synth()", task=task, out=out, **flags)
+    return SynthResult(args.result or {"task": task, "out": args.out}, rc)
 
 
 def _frame(img: np.ndarray, where: str, rgb: bool) -> np.ndarray:

@@ -13,22 +13,12 @@ from foodcam.argparsing import FoodcamParser
 from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.pinned import add_option as add_pinned_option
 from foodcam.pinned import check as check_pinned
-from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.errors import INSTALL_HINTS, FoodcamError, install_hint  # noqa: F401 - INSTALL_HINTS re-exported
 from foodcam.version import __version__
 
 # package cli modules, in the order their verbs are listed in --help
 VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli",
                 "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo", "foodcam.doctor.cli")
-
-# a missing module -> what to install (the deployed side runs without the PyTorch side, and with the platform's OpenCV)
-INSTALL_HINTS = {
-    "cv2": "install foodcam[opencv] or your platform's OpenCV (on a Jetson: JetPack's, see docs/jetson.md)",
-    "onnxruntime": "install onnxruntime (or onnxruntime-gpu; on a Jetson the wheel from docs/jetson.md)",
-    "paho": "install foodcam[actuators] for the MQTT actuator",
-    "serial": "install foodcam[actuators] for the serial actuator and trigger",
-    "cuda": "install foodcam[gpu] (cuda-python) for the TensorRT backend",
-    "yaml": "install pyyaml",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,11 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_pinned_option(sub.choices)  # --model-sha256 HEX on the verbs that open a model (foodcam/pinned.py)
     add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
-
-
-def install_hint(missing: str | None) -> str:
-    top = (missing or "").split(".")[0]
-    return INSTALL_HINTS.get(top, "install foodcam[train] for the PyTorch side")
 
 
 def _call(args: argparse.Namespace) -> int:

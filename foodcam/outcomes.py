@@ -117,3 +117,21 @@ class RunSummary(Outcome):
         out = ", ".join(str(p) for p in self.outputs) or "no files"
         return (f"{self.frames} frames, {self.fps:.1f} fps, {events} events, {out}, "
                 f"stopped by {self.data.get('stopped_by')}")
+
+
+class SynthResult(Outcome):
+    """`foodcam synth`'s dataset: `out` the folder, `counts` images per split (kitchen, foodseg)."""
+
+    @property
+    def out(self) -> Path:
+        return Path(self.data["out"])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.data.get("counts") or {})
+
+    def _line(self) -> str:
+        counts = self.counts
+        parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+        n = sum(counts.values()) if counts else self.data.get("images", "?")
+        return f"{n} {self.data.get('task', '?')} images in {self.out}" + (f": {parts}" if parts else "")

@@ -302,3 +302,16 @@ def test_bench_gives_what_the_cli_gives(seg, tmp_path):
     assert [tuple(r.get(k) for k in key) for r in got.rows] == [tuple(r.get(k) for k in key) for r in want["rows"]]
     assert got["settings"] == want["settings"]
     assert got.rows[0]["status"] in ("ran", "validated") and f"{len(want['rows'])} rows (1 measured)" in repr(got)
+
+
+def test_synth_writes_the_dataset_the_cli_writes(tmp_path):
+    """foodcam.synth is `foodcam synth`: the same files, the counts per split returned, the CLI's checks."""
+    r = foodcam.synth("kitchen", out=tmp_path / "api", count=4, size=(64, 48), seed=3)
+    assert cli("synth", "kitchen", "--out", tmp_path / "cli", "--count", "4", "--size", "64x48", "--seed", "3") == 0
+    assert r.rc == 0 and r.out == tmp_path / "api" and r.counts == {"train": 2, "val": 1, "test": 1}
+    assert repr(r) == f"SynthResult(4 kitchen images in {tmp_path / 'api'}: train 2, val 1, test 1)"
+    files = sorted(p.relative_to(tmp_path / "api") for p in (tmp_path / "api").rglob("*.*"))
+    assert files == sorted(p.relative_to(tmp_path / "cli") for p in (tmp_path / "cli").rglob("*.*"))
+    assert len(files) == 8
+    with pytest.raises(FoodcamError, match=r"foodcam.synth\(\): unexpected keyword counts=.*did you mean count="):
+        foodcam.synth("kitchen", out=tmp_path / "bad", counts=4)

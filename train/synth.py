@@ -65,6 +65,7 @@ def _kitchen(args: argparse.Namespace) -> int:
     size = tuple(args.size) if args.size else KITCHEN_SIZE
     styles = getattr(args, "styles", None)
     counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
+    args.result = {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size)}
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
     print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}, "
           f"styles {','.join(KitchenScene(styles=styles).styles)}) to {args.out}: {parts}")
@@ -157,6 +158,8 @@ def _fruit(args: argparse.Namespace) -> int:
 
     styles = parse_fruit_styles(args.styles)
     info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
+    args.result = {"task": "fruit", "out": str(args.out), "images": info["images"], "size": list(size),
+                   "duplicates": len(info["duplicates"])}
     print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}, styles {','.join(styles)}) "
           f"to {args.out}, {len(info['duplicates'])} of them planted near-duplicates")
     return 0
@@ -215,6 +218,8 @@ def _foodseg(args: argparse.Namespace) -> int:
     size = tuple(args.size) if args.size else FOODSEG_SIZE
     counts = write_foodseg_dataset(args.out, args.count, classes=args.classes, fmt=args.format, seed=args.seed,
                                    size=size)
+    args.result = {"task": "foodseg", "out": str(args.out), "counts": counts, "size": list(size),
+                   "format": args.format}
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
     print(f"wrote {sum(counts.values())} plates with {args.classes} food classes ({size[0]}x{size[1]}, "
           f"{args.format} layout, seed {args.seed}) to {args.out}: {parts}")
