@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 
 from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import (
     CollectSink,
     HttpSink,
@@ -107,10 +108,12 @@ def run(args) -> dict:
             open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size,
                         retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
         model = stack.enter_context(_open_model(args))
+        scored = check_scene(args.source, model.task, args.model)  # a synth:// scene made for another task: refused
         options = {"pan_roi": args.pan_roi} if args.pan_roi else {}
         sinks = stack.enter_context(
             Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))
-        sinks.add(ScoreSink())  # scores frames that carry ground truth (synth://), ignores the rest
+        if scored:
+            sinks.add(ScoreSink())  # scores frames that carry ground truth (synth://), ignores the rest
         for sink in make_outputs(args, source, model=model):
             sinks.add(sink)
         log.info("running %s on %s", model, describe(args.source))

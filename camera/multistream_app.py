@@ -13,6 +13,7 @@ import logging
 
 from foodcam.camera.multistream import STREAM_FIELD, BatchStage, MultiSource, StreamSinks
 from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import ScoreSink, Sinks
 from foodcam.camera.sources import describe, open_source
 from foodcam.runtime.errors import FoodcamError
@@ -56,6 +57,7 @@ def run_streams(args, sources: list[str], open_model, make_outputs, stop_on_sign
                         retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
             for uri in sources]
         model = stack.enter_context(open_model(args))
+        scored = [check_scene(uri, model.task, args.model) for uri in sources]
         if model.input_spec.shape[0] != -1 and batch > 1:
             log.warning("%s takes a fixed batch of %s: frames go one per call (export with --dynamic-batch)",
                         model.path, model.input_spec.shape[0])
@@ -65,7 +67,8 @@ def run_streams(args, sources: list[str], open_model, make_outputs, stop_on_sign
         for i, uri in enumerate(sources):
             sinks = stack.enter_context(
                 Sinks(visualize=args.visualize, alpha=args.alpha, analytics=not args.no_analytics, **options))
-            sinks.add(ScoreSink())
+            if scored[i]:
+                sinks.add(ScoreSink())
             for sink in make_outputs(stream_args(args, i, uri), opened[i], model=model):
                 sinks.add(sink)
             per_stream.append(sinks)

@@ -11,5 +11,9 @@ FEEDS = {"kitchen": KitchenFeed, "conveyor": ConveyorFeed,  # conveyor: truth is
 SUMMARIES = {"kitchen": "kitchen pan, stirrer and food with ground-truth masks (summary: mIoU); &style=all",
              "conveyor": "fruit on a sorting conveyor with ground truth per item (for `foodcam sort`)",
              "foodseg": "plates of food (24 foods) with ground-truth ingredient masks"}
+# scene name -> (what it shows, the tasks (runtime/tasks.py names) whose models were made for that); a run of
+# any other model on it is refused (camera/scene_fit.py)
+SCENE_TASKS = {"kitchen": ("a cooking pan", ("kitchen",)), "conveyor": ("fruit on a conveyor", ("freshness",)),
+               "foodseg": ("plates of food", ("foodseg", "foodrec"))}
 
-__all__ = ["FEEDS", "SUMMARIES", "ConveyorFeed", "KitchenFeed", "KitchenScene", "PlateFeed", "PlateScene"]
+__all__ = ["FEEDS", "SCENE_TASKS", "SUMMARIES", "ConveyorFeed", "KitchenFeed", "KitchenScene", "PlateFeed", "PlateScene"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.results import SegmentationResult
@@ -19,8 +20,8 @@ class ScoreSink(Sink):
 
     def write(self, out: Rendered) -> None:
         truth, result = out.frame.truth, out.result
-        if truth is None or not isinstance(result, SegmentationResult):
-            return
+        if not isinstance(truth, np.ndarray) or not isinstance(result, SegmentationResult):
+            return  # no truth, or item truth (synth://conveyor) that a mask cannot be scored against
         if self.cm is None:
             self.classes = result.task.seg_head.classes
             self.cm = ConfusionMatrix(len(self.classes))

@@ -17,6 +17,7 @@ from foodcam.camera.actuators import open_actuator
 from foodcam.camera.actuators.config import DryRunConfig
 from foodcam.camera.app import format_outputs, make_outputs, stop_on_signals
 from foodcam.camera.pipeline import Pipeline
+from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sorting.audit import AuditLog
 from foodcam.camera.sorting.draw import LineVisualizer
@@ -78,6 +79,7 @@ def run(args) -> dict:
     act_cfg = DryRunConfig(pulse_ms=line.pulse_ms) if args.dry_run else line.actuator
     with contextlib.ExitStack() as stack:
         model = stack.enter_context(open_model(args.model, backend=args.backend))
+        check_scene(args.source, model.task, args.model)
         actuator = open_actuator(act_cfg, line=line.name, where=str(args.line))
         stack.callback(actuator.close)
         audit = stack.enter_context(AuditLog(args.audit))

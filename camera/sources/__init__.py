@@ -161,11 +161,13 @@ def open_source(uri: str | int, loop: bool = False, realtime: bool = False, fps:
     """Open a frame source by URI (see the module doc). Close it, or use it as a context manager.
 
     retry: keep trying to open a source that is not up yet, with backoff, logging each attempt
-    (camera.sources.retry); None chooses by kind: on for live sources (cameras, streams), off for files.
+    (camera.sources.retry); None chooses by kind: on for live sources (cameras, streams), off for files and
+    synth:// scenes.
     retry_for: give up after this many seconds (None: keep trying until stopped)."""
     if retry is None:
         try:
-            retry = parse_uri(uri).live
+            spec = parse_uri(uri)
+            retry = spec.live and spec.kind != "synth"  # a rendered scene that fails to open never comes up later
         except FoodcamError:
             retry = False  # a missing file: not a live source
     if not retry:
