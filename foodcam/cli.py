@@ -10,7 +10,7 @@ import logging
 import sys
 
 from foodcam.argparsing import FoodcamParser
-from foodcam.config import add_config_option, apply_config, command_parser
+from foodcam.config import _subparsers, add_config_option, apply_config, command_parser
 from foodcam.pinned import add_option as add_pinned_option
 from foodcam.pinned import check as check_pinned
 from foodcam.runtime.errors import INSTALL_HINTS, FoodcamError, install_hint  # noqa: F401 - INSTALL_HINTS re-exported
@@ -39,6 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_pinned_option(sub.choices)  # --model-sha256 HEX on the verbs that open a model (foodcam/pinned.py)
     add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
+
+
+def _unknown_verb(parser: argparse.ArgumentParser, rest: list[str]) -> bool:
+    """`foodcam rnu --model X`: a word where the verb goes, after nothing but options the parser knows. The verb
+    is the typo then (argparse suggests 'run'), not the flags after it."""
+    if _subparsers(parser) is None:
+        return False
+    for tok in rest:
+        if not tok.startswith("-"):
+            return True
+        if tok.split("=", 1)[0] not in parser._option_string_actions:
+            return False
+    return False
 
 
 def _call(args: argparse.Namespace) -> int:
@@ -77,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"foodcam{' ' + name if name else ''}: error: {e}", file=sys.stderr)
         return 2
     command = command_parser(parser, argv)
-    if isinstance(command[0], FoodcamParser):
+    if isinstance(command[0], FoodcamParser) and not _unknown_verb(command[0], command[2]):
         command[0].reject_unknown(command[2])  # "foodcam run: error: unrecognized argument --sourc; did you mean..."
     try:
         args, extras = parser.parse_known_args(argv)

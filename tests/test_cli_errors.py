@@ -33,6 +33,10 @@ def error_of(argv: list[str], capsys) -> tuple[int, str]:
     (["run", "--model", "m.onnx", "--source", "0", "stray"], "usage: foodcam run ",
      "foodcam run: error: unrecognized argument stray"),
     (["rn"], "usage: foodcam ", "did you mean 'run'?"),
+    (["rnu", "--model", "m.onnx"], "usage: foodcam ", "did you mean 'run'?"),  # the verb is the typo, not --model
+    (["-v", "rnu", "--model", "m.onnx", "--source", "0"], "usage: foodcam ", "did you mean 'run'?"),
+    (["data", "chek", "kitchen", "d/", "--max-dist", "3"], "usage: foodcam data ", "did you mean 'check'?"),
+    (["--model", "m.onnx"], "usage: foodcam ", "foodcam: error: unrecognized argument --model"),
     (["data", "chek", "kitchen", "d/"], "usage: foodcam data ", "did you mean 'check'?"),
     (["train", "kitchn", "--data", "d", "--out", "o"], "usage: foodcam train ",
      "foodcam train: error: task: invalid choice: 'kitchn'"),
