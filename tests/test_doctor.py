@@ -211,3 +211,47 @@ def test_doctor_runs_without_opencv(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 1, p.stderr
     assert "❌ opencv        not importable (cv2)\n   fix: pip install 'foodcam[opencv]'" in p.stdout
+
+
+def _h264_env(tmp_path, which, run, cv2_module):
+    modules = {"numpy": importlib.import_module("numpy"), "cv2": cv2_module}
+    return Env(root=tmp_path, import_module=fake_importer(modules), which=which, run=run, version=lambda d: None,
+               recordings=tmp_path)
+
+
+def test_h264_encoder_is_checked_not_just_opencvs_ffmpeg(tmp_path, monkeypatch):
+    """OpenCV's "FFmpeg yes" is how it reads videos; recordings and streams need an H.264 encoder."""
+    monkeypatch.delenv("FOODCAM_FFMPEG", raising=False)
+    no_avc1 = SimpleNamespace(__version__="4.10.0", __file__="/x/cv2/__init__.py",
+                              getBuildInformation=lambda: JETSON_BUILD_NO_GST)  # no VideoWriter: no avc1 either
+    ffmpeg = lambda p: "/usr/bin/ffmpeg" if p == "ffmpeg" else None  # noqa: E731
+    probes = []
+
+    def only_openh264(argv):
+        probes.append(argv)
+        return "" if "libopenh264" in argv else None
+
+    c = by_name(run_checks(_h264_env(tmp_path, ffmpeg, only_openh264, no_avc1)))["h.264"]
+    assert c.status == "ok" and c.detail.startswith("libopenh264 via ffmpeg (/usr/bin/ffmpeg)")
+    assert [a for a in probes if a[0] == "/usr/bin/ffmpeg"][0][:3] == ["/usr/bin/ffmpeg", "-hide_banner", "-loglevel"]
+
+    c = by_name(run_checks(_h264_env(tmp_path, ffmpeg, lambda a: None, no_avc1)))["h.264"]
+    assert c.status == "warn" and "MPEG-4 Part 2 (mp4v)" in c.detail and "rtsp://" in c.detail
+    assert c.fix == "apt install ffmpeg (libx264); /usr/bin/ffmpeg has neither libx264 nor libopenh264"
+
+    c = by_name(run_checks(_h264_env(tmp_path, lambda p: None, lambda a: None, no_avc1)))["h.264"]
+    assert c.status == "warn" and c.fix == "apt install ffmpeg (libx264)" and c.data == {"encoder": None}
+
+
+def test_h264_on_this_box_matches_the_encoder_recordings_use(tmp_path, capsys):
+    from foodcam.camera.sinks import encoders
+
+    main(["doctor", "--json", "--recordings", str(tmp_path)])
+    check = {c["name"]: c for c in json.loads(capsys.readouterr().out)}["h.264"]
+    enc = encoders.ffmpeg_h264(encoders.ffmpeg_binary())
+    if enc is not None:
+        assert check["status"] == "ok" and check["data"] == {"encoder": enc, "via": "ffmpeg"}
+    elif encoders.opencv_avc1():
+        assert check["data"]["encoder"] == "avc1"
+    else:
+        assert check["status"] == "warn"

@@ -40,16 +40,20 @@ def ffmpeg_binary() -> str | None:
     return shutil.which(name) if name else None
 
 
+def ffmpeg_probe_argv(binary: str, encoder: str) -> list[str]:
+    """The command that encodes one frame with `encoder` and exits 0 only where it really works."""
+    return [binary, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=size=64x64:rate=1",
+            "-frames:v", "1", "-c:v", encoder, "-pix_fmt", "yuv420p", "-f", "null", "-"]
+
+
 @functools.cache
 def ffmpeg_h264(binary: str | None) -> str | None:
     """The first of FFMPEG_ENCODERS that `binary` can really encode a frame with, or None."""
     if binary is None:
         return None
     for enc in FFMPEG_ENCODERS:
-        cmd = [binary, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "color=size=64x64:rate=1",
-               "-frames:v", "1", "-c:v", enc, "-pix_fmt", "yuv420p", "-f", "null", "-"]
         try:
-            if subprocess.run(cmd, capture_output=True, timeout=30).returncode == 0:
+            if subprocess.run(ffmpeg_probe_argv(binary, enc), capture_output=True, timeout=30).returncode == 0:
                 return enc
         except (OSError, subprocess.SubprocessError):
             return None
@@ -73,13 +77,18 @@ def quiet_opencv():
 @functools.cache
 def opencv_avc1() -> bool:
     """Whether this OpenCV build writes H.264 itself (a one-frame test file)."""
+    return avc1_writes(cv2)
+
+
+def avc1_writes(cv) -> bool:
+    """Whether the OpenCV module `cv` writes a one-frame H.264 (avc1) file (OpenCV's own messages off meanwhile)."""
     with tempfile.TemporaryDirectory() as d, quiet_opencv():
-        w = cv2.VideoWriter(str(Path(d) / "probe.mp4"), cv2.VideoWriter_fourcc(*"avc1"), 15, (64, 64))
+        w = cv.VideoWriter(str(Path(d) / "probe.mp4"), cv.VideoWriter_fourcc(*"avc1"), 15, (64, 64))
         ok = w.isOpened()
         if ok:
             w.write(np.zeros((64, 64, 3), np.uint8))
         w.release()
-        return ok and (Path(d) / "probe.mp4").stat().st_size > 0
+        return ok and (Path(d) / "probe.mp4").is_file() and (Path(d) / "probe.mp4").stat().st_size > 0
 
 
 @functools.cache

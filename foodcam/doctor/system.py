@@ -75,7 +75,7 @@ def check_opencv(env: Env, jetson: bool) -> list[Check]:
     checks = [Check("opencv", "ok", f"{cv2.__version__} ({where})", data={"version": cv2.__version__})]
     io = video_io(cv2.getBuildInformation())
     yes = {k: v.upper().startswith("YES") for k, v in io.items()}
-    detail = f"GStreamer {'yes' if yes['GStreamer'] else 'no'}, FFmpeg {'yes' if yes['FFMPEG'] else 'no'}, " \
+    detail = f"GStreamer {'yes' if yes['GStreamer'] else 'no'}, FFmpeg {'yes' if yes['FFMPEG'] else 'no'} (reading), " \
              f"V4L2 {'yes' if yes['v4l/v4l2'] else 'no'}"
     io_check = Check("video i/o", "ok", detail, data={"build": io})
     if not yes["GStreamer"]:
@@ -88,7 +88,40 @@ def check_opencv(env: Env, jetson: bool) -> list[Check]:
             io_check.status = "warn"
             io_check.fix = "csi:// and gst:// need an OpenCV built with GStreamer; USB cameras, files and rtsp:// work"
     checks.append(io_check)
+    checks.append(check_h264(env, cv2, gstreamer=yes["GStreamer"]))
     return checks
+
+
+H264_USES = "--save x.mp4 in H.264 (what browsers and phones play) and --save rtsp:// / rtp:// streams"
+
+
+def check_h264(env: Env, cv2, gstreamer: bool) -> Check:
+    """An H.264 encoder, probed as camera/sinks/encoders.py picks one: ffmpeg with libx264/libopenh264, OpenCV's
+    avc1 writer, GStreamer's x264enc/openh264enc. OpenCV's "FFmpeg yes" is its decoder backend, not an encoder."""
+    from foodcam.camera.sinks.encoders import FFMPEG_ENCODERS, GST_ENCODERS, avc1_writes, ffmpeg_probe_argv
+
+    name = os.environ.get("FOODCAM_FFMPEG", "ffmpeg")
+    binary = env.which(name) if name else None
+    for enc in FFMPEG_ENCODERS if binary else ():
+        if env.run(ffmpeg_probe_argv(binary, enc)) is not None:
+            return Check("h.264", "ok", f"{enc} via ffmpeg ({binary}): {H264_USES}",
+                         data={"encoder": enc, "via": "ffmpeg"})
+    gst = [e for e in GST_ENCODERS if gstreamer and env.which("gst-inspect-1.0") and env.run(["gst-inspect-1.0", e])]
+    if gst:
+        return Check("h.264", "ok", f"{gst[0]} via OpenCV's GStreamer: {H264_USES}",
+                     data={"encoder": gst[0], "via": "gstreamer"})
+    try:
+        avc1 = hasattr(cv2, "VideoWriter") and avc1_writes(cv2)
+    except Exception:  # noqa: BLE001 - an OpenCV that cannot even try has no avc1 writer
+        avc1 = False
+    ffmpeg_fix = "apt install ffmpeg (libx264)" + ("" if binary is None else f"; {binary} has neither "
+                                                   f"{' nor '.join(FFMPEG_ENCODERS)}")
+    if avc1:
+        return Check("h.264", "warn", "OpenCV avc1 only: --save x.mp4 is H.264, but --save rtsp:// / rtp:// "
+                     "streams cannot be sent", f"{ffmpeg_fix} for streams", data={"encoder": "avc1", "via": "opencv"})
+    return Check("h.264", "warn", "no encoder (ffmpeg with libx264/libopenh264, OpenCV avc1 or GStreamer x264enc): "
+                 "--save x.mp4 writes MPEG-4 Part 2 (mp4v), which browsers and phones may not play, and "
+                 "--save rtsp:// / rtp:// fails", ffmpeg_fix, data={"encoder": None})
 
 
 def check_cameras(env: Env, jetson: bool) -> Check:
