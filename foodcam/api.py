@@ -18,7 +18,9 @@ checks and files written are the CLI's. Images are OpenCV's convention: BGR uint
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
 import time
 from collections.abc import Sequence
@@ -172,15 +174,21 @@ class FoodcamModel:
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras
-    def bench(self, **flags) -> BenchResult:
+    def bench(self, verbose: bool = False, **flags) -> BenchResult:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
-        (bench.json/csv/md) written and returned."""
+        (bench.json/csv/md) written and returned. Quiet but for the progress bar: the tables the CLI prints are
+        in `.text` (print(report.text)); verbose=True prints them as the CLI does."""
         models = [self.path, *[m for m in flags.pop("models", None) or [] if str(m) != str(self.path)]]
-        rc, args = call_verb("bench", "bench()", models=models, **flags)
+        printed = io.StringIO()
+        with contextlib.nullcontext() if verbose else contextlib.redirect_stdout(printed):
+            rc, args = call_verb("bench", "bench()", models=models, **flags)
         r = args.result
-        if r is None:  # compare=: a comparison printed, no report
-            return Outcome({}, rc)
-        return BenchResult(r["report"], r["paths"], r["out"], rc)
+        if r is None:  # compare=: a comparison, no report
+            out = Outcome({}, rc)
+        else:
+            out = BenchResult(r["report"], r["paths"], r["out"], rc)
+        out.text = printed.getvalue()
+        return out
 
 
 @_extras

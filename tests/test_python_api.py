@@ -289,9 +289,11 @@ def test_eval_gives_what_the_cli_gives(seg, tiny_data, tmp_path):
 
 
 @pytest.mark.slow  # exports / spawns bench workers: seconds on an idle 2-core machine
-def test_bench_gives_what_the_cli_gives(seg, tmp_path):
+def test_bench_gives_what_the_cli_gives(seg, tmp_path, capsys):
     flags = dict(backends=["cpu"], threads=1, processes=1, warmup=1, iters=3, loop_frames=0, rounds=0)
     got = foodcam.load(seg).bench(out=tmp_path / "api", **flags)
+    quiet = capsys.readouterr().out
+    assert quiet == "" and got.text.strip()  # the tables kept in .text, not printed
     argv = ["bench", "--models", seg, "--backends", "cpu", "--threads", 1, "--processes", 1, "--warmup", 1,
             "--iters", 3, "--loop-frames", 0, "--rounds", 0, "--out", tmp_path / "cli"]
     assert cli(*argv) == 0
@@ -302,6 +304,12 @@ def test_bench_gives_what_the_cli_gives(seg, tmp_path):
     assert [tuple(r.get(k) for k in key) for r in got.rows] == [tuple(r.get(k) for k in key) for r in want["rows"]]
     assert got["settings"] == want["settings"]
     assert got.rows[0]["status"] in ("ran", "validated") and f"{len(want['rows'])} rows (1 measured)" in repr(got)
+    assert "\n" not in repr(got)
+    cli_text = capsys.readouterr().out
+    first = cli_text.splitlines()[0].split(":")[0]  # the row's name and backend (its timings differ per run)
+    assert got.text.splitlines()[0].split(":")[0] == first  # what verbose=True (and the CLI) prints
+    foodcam.load(seg).bench(out=tmp_path / "loud", verbose=True, **flags)
+    assert capsys.readouterr().out.splitlines()[0].split(":")[0] == first
 
 
 def test_synth_writes_the_dataset_the_cli_writes(tmp_path):
