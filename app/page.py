@@ -131,6 +131,7 @@ def build_page(served: list[ServedModel], workdir: Path, examples: list[Path] = 
             return ["", None] + [v for p in panels for v in p.empty()]
 
         def analyze(value):
+            """The API's /analyze: a bad upload is an error (gradio_client raises AppError with the message)."""
             if value is None:
                 return clear()
             try:
@@ -152,6 +153,20 @@ def build_page(served: list[ServedModel], workdir: Path, examples: list[Path] = 
                             "models": [a.summary() for a in views]}
             return [info_md, report_value] + [v for p, a in zip(panels, views) for v in p.values(a, shot.stem)]
 
+        def analyze_on_page(value):
+            """The page's: a bad upload's message in the photo's info line, which the next photo replaces. A toast
+            would outlive the upload it is about, and one per change event (the browser can send two for one
+            replaced photo) stacks the same message twice."""
+            try:
+                return analyze(value)
+            except gr.Error as e:
+                return [f"⚠️ **{e.message}**", None] + [v for p in panels for v in p.empty()]
+
         photo.change(clear, outputs=outputs, queue=False, api_visibility="private").then(
-            analyze, inputs=photo, outputs=outputs, api_name="analyze", concurrency_limit=1, show_progress_on=[info])
+            analyze_on_page, inputs=photo, outputs=outputs, api_visibility="private", concurrency_limit=1,
+            concurrency_id="analyze", show_progress_on=[info], trigger_mode="always_last")
+        # the API's /analyze (gradio_client, scripts): the same work from a trigger the page never fires
+        api = gr.Button(visible=False, elem_id="api-analyze")
+        api.click(analyze, inputs=photo, outputs=outputs, api_name="analyze", concurrency_limit=1,
+                  concurrency_id="analyze")
     return page

@@ -306,12 +306,19 @@ def test_page_in_chromium(server, kitchen_model, fresh_model, tmp_path):
                 classes = FRESH_TASK.head(head).classes
                 assert got == pytest.approx({c: float(probs[head][i]) for i, c in enumerate(classes)}, abs=1e-6)
 
-            # garbage: a clear message on the page, and the next upload still works
+            # garbage: a clear message on the page, once, gone when the photo is replaced; the next upload works
             upload.set_input_files(str(tmp_path / "garbage.jpg"))
-            toast = page.locator("text=garbage.jpg: not an image (expected a JPEG, PNG, BMP or WebP file)")
-            toast.first.wait_for(timeout=30_000)
+            said = "{}: not an image (expected a JPEG, PNG, BMP or WebP file)"
+            page.locator("#photo-info", has_text=said.format("garbage.jpg")).wait_for(timeout=30_000)
+            (tmp_path / "junk.jpg").write_bytes(b"not a JPEG either\n" * 20)
+            upload.set_input_files(str(tmp_path / "junk.jpg"))  # one bad upload replacing another
+            page.locator("#photo-info", has_text=said.format("junk.jpg")).wait_for(timeout=30_000)
+            page.wait_for_timeout(2000)  # a second change event for the replaced photo would have landed by now
+            assert page.get_by_text(said.format("junk.jpg")).count() == 1
+            assert page.get_by_text(said.format("garbage.jpg")).count() == 0
             upload.set_input_files(str(tmp_path / "kitchen.png"))
             page.wait_for_selector("#photo-info:has-text('kitchen.png')", timeout=60_000)
+            assert page.get_by_text(said.format("junk.jpg")).count() == 0
             page.wait_for_selector("#m0-legend td.foodcam-class", timeout=60_000)
             src = page.locator("#m0-overlay img").get_attribute("src")
             shown = cv2.imdecode(np.frombuffer(page.request.get(src).body(), np.uint8), cv2.IMREAD_COLOR)
