@@ -3,7 +3,7 @@
 Fast by construction: the class mask is coloured at model resolution with a uint8 lookup table,
 upsampled (nearest) and blended with cv2.addWeighted; the legend is drawn once and pasted. The upsampling is
 cv2.resize INTER_NEAREST's picture in two steps: across, at the mask's height, then whole rows repeated (a copy
-per row), which at 1080p costs a third of resizing three channels at full size.
+per row), which from a 320x240 mask to 1080p takes less than half the CPU of one three-channel resize.
 A task with many classes (foodseg: 104) gets a per-frame legend instead: only the classes present, largest
 first, each with its area share of the frame, then the per-image heads' decisions (the ingredient list).
 """
