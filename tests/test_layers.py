@@ -142,3 +142,29 @@ def test_pyproject_lists_every_package_folder():
     packages = {name for name, path in MODULES.items() if path.name == "__init__.py"} | folders
     missing = sorted(p for p in packages if p not in _listed_packages())
     assert not missing, f"add to pyproject.toml [tool.setuptools] packages: {missing}"
+
+
+def test_a_registered_loader_opens_its_suffix():
+    from foodcam.runtime.loaders import _loaders, find_loader, register_loader
+
+    def opened():
+        return object
+
+    register_loader([".Fake"], opened)
+    try:
+        assert find_loader(".fake") is opened and find_loader(".FAKE") is opened
+        assert find_loader(".nothing-registers-this") is None
+    finally:
+        _loaders.pop(".fake")
+
+
+def test_the_checkpoint_loader_is_found_through_the_entry_point_alone():
+    """A fresh interpreter that never imported the training side: the installed entry point names its loader."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from foodcam.runtime.loaders import find_loader; assert 'foodcam.train' not in sys.modules; "
+             "f = find_loader('.pt'); print(f.__module__, f.__name__, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["foodcam.train", "checkpoint_model", "False"]  # torch loads only on opening
