@@ -168,3 +168,9 @@ def test_the_checkpoint_loader_is_found_through_the_entry_point_alone():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["foodcam.train", "checkpoint_model", "False"]  # torch loads only on opening
+
+
+def test_every_verb_module_is_a_module_of_the_package():
+    from foodcam.cli import VERB_MODULES
+
+    assert set(VERB_MODULES) <= set(MODULES), sorted(set(VERB_MODULES) - set(MODULES))
