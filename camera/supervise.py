@@ -58,6 +58,8 @@ class Backoff:
 
     def __init__(self, first_s: float = 0.2, most_s: float = 5.0) -> None:
         self.first, self.most = float(first_s), float(most_s)
+        self.delay: float  # the next wait
+        self._delays: Iterator[float]
         self.reset()
 
     def wait(self, stop: threading.Event) -> bool:
