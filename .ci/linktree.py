@@ -58,9 +58,9 @@ def problems() -> list[str]:
                 continue
             if not (linked / rel).exists():
                 out.append(f"{f.relative_to(ROOT)} has no link in {root}")
-        for link in linked.rglob("*.py"):
-            if link.is_symlink() and not link.exists():
-                out.append(f"{link} links to a removed file")
+    for link in (root / "foodcam").rglob("*.py"):
+        if link.is_symlink() and not link.exists():
+            out.append(f"{link} links to a removed file")
     return out
 
 
@@ -73,7 +73,10 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         return 1
     print("linktree: reinstalling foodcam (strict editable, no dependencies)")
-    return subprocess.run(INSTALL).returncode
+    proc = subprocess.run(INSTALL, capture_output=True, text=True)  # quiet: setuptools warns on every strict install
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+    return proc.returncode
 
 
 if __name__ == "__main__":
