@@ -7,27 +7,39 @@ PY := $(VENV)/bin/python
 LEAN := $(VENV)/.installed-demo
 FULL := $(VENV)/.installed-full
 
-.PHONY: demo app test lint install clean
+.PHONY: demo app test lint typecheck links install clean
 
 $(PY):
 	@echo "make: creating $(VENV)"
 	@$(PYTHON) -m venv $(VENV)
 
+# Editable installs are strict (docs/layout.md): build/__editable__.foodcam-*/foodcam/ links every file where the
+# package has it (runtime/x.py -> foodcam/runtime/x.py), so mypy and editors resolve foodcam.* as Python does.
+STRICT := --config-settings editable_mode=strict
 # --no-compile: the .pyc of what the demo imports are written on first use, not for every installed module
-$(LEAN): pyproject.toml setup.py | $(PY)
+$(LEAN): pyproject.toml | $(PY)
 	@echo "make: installing foodcam[opencv] into $(VENV) (editable)"
-	@$(PY) -m pip install -qq --no-compile -e '.[opencv]'
+	@$(PY) -m pip install -qq --no-compile -e '.[opencv]' $(STRICT)
 	@touch $@
 
-$(FULL): pyproject.toml setup.py | $(PY)
+$(FULL): pyproject.toml | $(PY)
 	@echo "make: installing foodcam[train,actuators,app,dev,triton] into $(VENV) (editable; PyTorch included)"
 	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[train,actuators,app,dev,triton]'
+	@$(PY) -m pip install -q -e '.[train,actuators,app,dev,triton]' $(STRICT)
 	@touch $@ $(LEAN)
 
-install: $(FULL)
+# a file added or removed since the install gets its link by a quick reinstall (no dependencies)
+links: $(FULL)
+	@$(PY) .ci/linktree.py
+
+install: links
+
+# mypy on every package: no unresolved foodcam import, no more errors than .ci/mypy-baseline.txt
+typecheck: links
+	@$(PY) .ci/typecheck.py
 
 demo: $(LEAN)
+	@$(PY) .ci/linktree.py
 	@$(PY) -m foodcam demo
 
 # the web page on the shipped kitchen and freshness models (http://127.0.0.1:7860); MODELS="a.onnx b.onnx" for others
@@ -50,7 +62,7 @@ $(LS_VENV)/.installed:
 	$(LS_VENV)/bin/pip install -q 'label-studio>=1.23,<1.24' || echo "no Label Studio: the Label Studio server test will skip"
 	touch $@
 
-test: $(FULL) $(TRITON_VENV)/.installed $(LS_VENV)/.installed
+test: links typecheck $(TRITON_VENV)/.installed $(LS_VENV)/.installed
 	$(PY) -m pytest -q
 
 lint: $(FULL)

@@ -15,9 +15,8 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
 from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import json_safe
+from foodcam.runtime.jsonsafe import json_safe
 
 
 class JsonLines:
@@ -40,7 +39,7 @@ class JsonLines:
                 raise FoodcamError(f"{self.path}: cannot open the {what} ({e.strerror})") from None
 
     def write(self, record: dict) -> None:
-        line = json.dumps(json_safe(_plain(record, self.digits)), separators=(",", ":"), allow_nan=False) + "\n"
+        line = json.dumps(json_safe(record, self.digits), separators=(",", ":"), allow_nan=False) + "\n"
         data = line.encode("utf-8")
         with self._lock:
             self.lines += 1
@@ -74,16 +73,3 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
             except (ValueError, RecursionError):
                 raise FoodcamError(f"{path}:{n}: not a complete JSON line") from None
     return out
-
-
-def _plain(v, digits: int | None):
-    """numpy scalars -> Python, floats rounded (json_safe does the rest)."""
-    if isinstance(v, dict):
-        return {k: _plain(x, digits) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x, digits) for x in v]
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and digits is not None and np.isfinite(v):
-        return round(v, digits)
-    return v

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 log = logging.getLogger("foodcam.camera")
 
@@ -44,21 +44,33 @@ def faults_since(before: dict[str, int]) -> dict[str, int]:
     return {k: n - before.get(k, 0) for k, n in now.items() if n > before.get(k, 0)}
 
 
+def backoff_delays(initial: float, maximum: float, factor: float = 2.0) -> Iterator[float]:
+    """Capped exponential waits: initial, initial*factor, ... up to maximum, forever."""
+    delay = max(0.0, float(initial))
+    while True:
+        yield min(delay, maximum)
+        delay = min(max(delay, 1e-3) * factor, maximum)
+
+
 class Backoff:
-    """Capped exponential waits: first_s, 2 x first_s, ... up to most_s; `reset()` after a success."""
+    """Capped exponential waits (`backoff_delays`): first_s, 2 x first_s, ... up to most_s; `reset()` after a
+    success."""
 
     def __init__(self, first_s: float = 0.2, most_s: float = 5.0) -> None:
         self.first, self.most = float(first_s), float(most_s)
-        self.delay = self.first
+        self.delay: float  # the next wait
+        self._delays: Iterator[float]
+        self.reset()
 
     def wait(self, stop: threading.Event) -> bool:
         """Sleep the current delay (cut short by `stop`) and double the next; True if stopped meanwhile."""
         stopped = stop.wait(self.delay)
-        self.delay = min(self.delay * 2, self.most)
+        self.delay = next(self._delays)
         return stopped
 
     def reset(self) -> None:
-        self.delay = self.first
+        self._delays = backoff_delays(self.first, self.most)
+        self.delay = next(self._delays)
 
 
 class Reconnect:

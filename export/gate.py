@@ -9,10 +9,9 @@ labelled data no gate runs and the status stays "exported".
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import numpy as np
+from foodcam.export.verdict import mask_agreement, verdict  # noqa: F401 - also gate.verdict, as before
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 
@@ -68,13 +67,6 @@ def evaluate_onnx(path: str | Path, dataset, desc: str) -> dict:
         return evaluate_segmentation(model, dataset, progress=True, keep_masks=True, desc=desc)
 
 
-def mask_agreement(a: list[np.ndarray], b: list[np.ndarray]) -> float:
-    """Fraction of equal pixels over all masks of two evaluations of the same split."""
-    equal = sum(int((x == y).sum()) for x, y in zip(a, b))
-    total = sum(int(x.size) for x in a)
-    return equal / total if total else float("nan")
-
-
 def _row(path: Path, precision: str, metrics: dict) -> dict:
     return {
         "artifact": path.name,
@@ -84,15 +76,6 @@ def _row(path: Path, precision: str, metrics: dict) -> dict:
         "pixel_accuracy": metrics.get("pixel_accuracy"),
         "per_class_iou": {c: v["iou"] for c, v in metrics["per_class"].items()},
     }
-
-
-def verdict(drop: float, limit: float, metric: str, empty: str) -> tuple[str, str | None]:
-    """(status, reason) of an artifact whose `metric` dropped `drop` points against an allowed `limit`."""
-    if math.isnan(drop):
-        return "failed", f"{metric} undefined ({empty})"
-    if drop > limit:
-        return "failed", f"{metric} drop {drop:.2f} points > {limit:.2f}"
-    return "validated", None
 
 
 def run_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str, data: str | Path, split: str,

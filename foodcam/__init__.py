@@ -12,8 +12,14 @@ the Python API mirrors them (docs/python.md):
 """
 
 import os as _os
+import pkgutil as _pkgutil
 
-from foodcam.shipped import shipped, shipped_examples
+# From the repository root (`python -m foodcam`, pytest) this folder is found first, and it holds only the foodcam/
+# part of the package; the installed link tree (build/__editable__.foodcam-*/foodcam, docs/layout.md) holds all of it:
+# search both, so foodcam.runtime & co. resolve wherever Python starts.
+__path__ = _pkgutil.extend_path(__path__, __name__)
+
+from foodcam.shipped import shipped, shipped_examples  # noqa: E402 - after the search path is complete
 from foodcam.version import __version__
 
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.

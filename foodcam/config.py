@@ -79,7 +79,7 @@ def _config_path(parser: argparse.ArgumentParser, rest: list[str]) -> str | None
 
 
 def _load(path: str) -> dict:
-    from foodcam.camera.config import read_yaml  # the one YAML reader: errors name file:line:column
+    from foodcam.runtime.yamlio import read_yaml  # the one YAML reader: errors name file:line:column
 
     if not Path(path).is_file():
         raise FoodcamError(f"{OPTION} {path}: no such file")

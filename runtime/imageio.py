@@ -7,7 +7,6 @@ import contextlib
 import glob
 import json
 import logging
-import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.jsonsafe import json_safe  # noqa: F401 - imageio.json_safe, as before
 
 log = logging.getLogger("foodcam.runtime")
 
@@ -151,20 +151,6 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def json_safe(x):
-    """A value standard JSON can hold: NaN/inf (a class absent from truth and prediction) -> null, tuples -> lists,
-    keys -> str, paths -> str."""
-    if isinstance(x, float):
-        return None if math.isnan(x) or math.isinf(x) else x
-    if isinstance(x, dict):
-        return {str(k): json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [json_safe(v) for v in x]
-    if isinstance(x, os.PathLike):
-        return os.fspath(x)
-    return x
 
 
 def write_json_atomic(path: str | os.PathLike, obj, **dumps_kwargs) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 
 import numpy as np
@@ -64,3 +65,22 @@ def finite_number(x: object) -> bool:
         return math.isfinite(float(x))
     except OverflowError:
         return False
+
+
+def json_safe(x, digits: int | None = None):
+    """A value standard JSON can hold: NaN/inf (a class absent from truth and prediction) -> null, numpy scalars
+    -> Python, tuples -> lists, keys -> str, paths -> str; finite floats rounded to `digits` decimals when given.
+    The one cleaner: atomic JSON files (runtime/imageio.py) and JSON Lines (camera/jsonl.py) both use it."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float):
+        if math.isnan(x) or math.isinf(x):
+            return None
+        return x if digits is None else round(x, digits)
+    if isinstance(x, dict):
+        return {str(k): json_safe(v, digits) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v, digits) for v in x]
+    if isinstance(x, os.PathLike):
+        return os.fspath(x)
+    return x

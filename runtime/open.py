@@ -5,8 +5,8 @@
     .engine / .plan  -> native TensorRT (needs the sidecar x.engine.json from `foodcam build`)
     grpc://host:8001/name, http://host:8000/name -> a model on a Triton Inference Server (tritonclient;
                         runtime/backends/triton.py), options shm and timeout
-    .pt / .pth       -> the PyTorch checkpoint (foodcam.train.torch_model, imported only then: the deployed
-                        side never needs torch for the other kinds)
+    .pt / .pth       -> the PyTorch checkpoint, by the loader the training side registers (runtime/loaders.py,
+                        imported only then: the deployed side never needs torch for the other kinds)
 
 backend: None (by suffix), "onnxruntime"/"ort", "cpu" or "cuda" (ONNX Runtime on that device), "tensorrt"/"trt".
 device: the user's --device ("cpu", "cuda", "cuda:N") mapped onto the backend and its device_id.
@@ -167,12 +167,17 @@ def _checkpoint(p: Path, backend: str | None, device: str | None, options: dict)
     if backend is not None:
         raise FoodcamError(f"{p}: a PyTorch checkpoint runs on PyTorch, not backend {backend!r} (export it with "
                            "`foodcam export` for ONNX Runtime or TensorRT)")
+    from foodcam.runtime.loaders import find_loader
+
     try:
-        from foodcam.train.torch_model import TorchModel
+        loader = find_loader(p.suffix)  # the training side's, registered or named by an entry point
+        if loader is None:
+            raise ImportError(f"no {p.suffix} loader is installed")
+        cls = loader()  # the Model class: imports torch
     except ImportError as e:
         raise FoodcamError(f"{p}: a PyTorch checkpoint needs the training side ({e}; pip install "
                            "'foodcam[train]'), or export it with `foodcam export` and open the .onnx") from None
-    return _construct(TorchModel, p, {"device": device, **options})
+    return _construct(cls, p, {"device": device, **options})
 
 
 def _device_options(suffix: str, backend: str | None, device: str, options: dict) -> tuple[str | None, dict]:

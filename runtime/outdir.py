@@ -14,6 +14,7 @@ import contextlib
 import errno
 import importlib.util
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,21 +23,28 @@ from foodcam.runtime.errors import FoodcamError
 
 RUNS = Path("runs")
 _claimed: list[Path] = []  # run folders made by run_dir in this process (release_empty_runs removes unused ones)
-# the import packages foodcam installs (setup.py SUBPACKAGES, plus foodcam itself and its doctor)
-_PACKAGES = ("foodcam", "foodcam.train", "foodcam.export", "foodcam.runtime", "foodcam.camera",
-             "foodcam.benchmarks", "foodcam.scenes", "foodcam.app")
 
 
 def package_dirs() -> list[Path]:
-    """The folders of foodcam's installed packages (found without importing them: no torch)."""
-    dirs = []
-    for name in _PACKAGES:
+    """The folders of foodcam's installed packages: `foodcam` and each package inside it (found without importing
+    them: no torch). A strict editable install (`make install`) lays them out as links under build/: the folders the
+    links point into count too."""
+    dirs: list[Path] = []
+    root = sys.modules.get("foodcam")  # imported (this module's parent): its __path__, link tree included
+    if root is not None:
+        locations = list(getattr(root, "__path__", []))
+    else:
         try:
-            spec = importlib.util.find_spec(name)
+            spec = importlib.util.find_spec("foodcam")
         except (ImportError, ValueError):
-            continue
-        for loc in (spec.submodule_search_locations or []) if spec else []:
-            dirs.append(Path(loc).resolve())
+            return dirs
+        locations = list(spec.submodule_search_locations or []) if spec else []
+    for loc in locations:
+        top = Path(loc)
+        for d in [top, *sorted(p for p in top.iterdir() if (p / "__init__.py").is_file())]:
+            for found in (d.resolve(), (d / "__init__.py").resolve().parent):
+                if found not in dirs:
+                    dirs.append(found)
     return dirs
 
 

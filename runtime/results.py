@@ -55,9 +55,9 @@ class ImageLabels:
 
     def plot(self, image: np.ndarray | None = None, mode: str = "overlay", alpha: float = 0.5,
              legend: bool = True) -> np.ndarray:
-        """The result drawn on its frame as `foodcam run` draws it (camera/overlay.py): a new BGR uint8 image.
+        """The result drawn on its frame as `foodcam run` draws it (runtime/draw.py): a new BGR uint8 image.
         `image`: the frame (default: the one `foodcam.load(...).predict` kept); mode overlay | mask | side-by-side."""
-        from foodcam.camera.overlay import Visualizer  # drawing lives with the camera loop; imported on use
+        from foodcam.runtime.draw import Visualizer  # OpenCV drawing: imported on use
         from foodcam.runtime.model import check_frame
 
         frame = image if image is not None else getattr(self, "image", None)

@@ -148,10 +148,6 @@ class ConveyorFeed:
         self.index += 1
         return np.clip(img, 0, 255).astype(np.uint8), truth
 
-    def items_crossed(self, t: float, x: float) -> list[ConveyorItem]:
-        """Items whose centre crossed x at or before time t."""
-        return [it for it in self.items if it.time_at_x(x) <= t]
-
     # --- fruit ----------------------------------------------------------------------------------------
     def _spawn_until(self, t: float) -> None:
         from foodcam.scenes.fruit import render_fruit

@@ -35,7 +35,8 @@ print(json.dumps(out))
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    return {n for n in names if n in SKIP_DIRS or n.endswith(".egg-info")}
+    # data/ only at the root (a user's data sets): train/data is a package
+    return {n for n in names if (n in SKIP_DIRS and (n != "data" or Path(folder) == ROOT)) or n.endswith(".egg-info")}
 
 
 @pytest.mark.slow
@@ -54,6 +55,7 @@ def test_fresh_venv_gets_only_the_foodcam_namespace(tmp_path):
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
     assert {"foodcam/assets/kitchen.onnx", "foodcam/assets/freshness.onnx", "foodcam/assets/MODELS.md"} <= names
+    assert {"foodcam/train/data/__init__.py", "foodcam/py.typed"} <= names  # every listed package; typed
     assert any(n.startswith("foodcam/app/examples/") and n.endswith(".jpg") for n in names)
 
     env_dir = tmp_path / "venv"

@@ -60,12 +60,3 @@ def all_mean(value: float, weight: float, info: DistInfo, device: torch.device) 
     t = torch.tensor([value * weight, weight], dtype=torch.float64, device=device)
     dist.all_reduce(t)
     return float(t[0] / t[1]) if t[1] > 0 else float("nan")
-
-
-def broadcast_flag(flag: bool, info: DistInfo, device: torch.device) -> bool:
-    """Rank 0's boolean, on every rank."""
-    if not info.enabled:
-        return flag
-    t = torch.tensor([1 if flag else 0], device=device)
-    dist.broadcast(t, src=0)
-    return bool(t.item())

@@ -11,11 +11,11 @@ DIR/index.jsonl (file, frame, time, uncertainty, class shares, why it was picked
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import numpy as np
+from foodcam.camera.jsonl import JsonLines
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
@@ -54,7 +54,8 @@ class CollectSink(Sink):
         self.name = str(self.folder)
         self.every, self.mode, self.max_frames, self.source = int(every), mode, max_frames, source
         self.run = time.strftime("%Y%m%d-%H%M%S")
-        self._index = open(self.folder / "index.jsonl", "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+        self._index = JsonLines(self.folder / "index.jsonl", append=True, digits=None, what="collection index")
+        self._closed = False
         self.seen = 0
         self.saved = 0
         self._best: tuple[float, np.ndarray, dict] | None = None  # the window's least sure frame so far
@@ -93,13 +94,13 @@ class CollectSink(Sink):
         name = f"{self.run}_{record['frame']:07d}.jpg"
         write_image(self.folder / name, image, jpeg_quality=JPEG_QUALITY)
         line = {"file": name, **record, "source": self.source, "size": [int(image.shape[1]), int(image.shape[0])]}
-        self._index.write(json.dumps(line, separators=(",", ":")) + "\n")
-        self._index.flush()
+        self._index.write(line)  # one whole line per write: a reader never sees half a record
         self.saved += 1
 
     def close(self) -> None:
-        if self._index.closed:
+        if self._closed:
             return
+        self._closed = True
         try:
             if self.mode == "uncertain":
                 self._flush()

@@ -347,10 +347,6 @@ class SynthTrigger(TriggerInput):
         self.received += len(due)
         return due
 
-    def item_at(self, t: float) -> int | None:
-        """The item in the beam at frame time t (ground truth), if any."""
-        return next((i for i, (b, c) in self.intervals.items() if b <= t < c), None)
-
 
 # --- configuration ------------------------------------------------------------------------------------
 class TriggerBase(Section):

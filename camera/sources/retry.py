@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
+from foodcam.camera.supervise import backoff_delays  # the one backoff (also Backoff's)
 from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.camera")
@@ -23,14 +24,6 @@ T = TypeVar("T")
 
 INITIAL_S = 0.5
 MAXIMUM_S = 10.0
-
-
-def backoff_delays(initial: float = INITIAL_S, maximum: float = MAXIMUM_S, factor: float = 2.0) -> Iterator[float]:
-    """Capped exponential waits: initial, initial*factor, ... up to maximum, forever."""
-    delay = max(0.0, float(initial))
-    while True:
-        yield min(delay, maximum)
-        delay = min(max(delay, 1e-3) * factor, maximum)
 
 
 def retry_open(attempt: Callable[[], T], name: str, *, give_up_after: float | None = None,
