@@ -18,6 +18,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.camera.overlay import Visualizer
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.model import MASK_OUTPUT, Model

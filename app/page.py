@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import gradio as gr
+
 from foodcam.app.analysis import Analysis, ServedModel
 from foodcam.app.photo import open_upload, raw_upload
 from foodcam.runtime.errors import FoodcamError

@@ -25,9 +25,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import MAX_PIXELS, REDUCED, to_bgr8
-from PIL import Image
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "BMP": "BMP", "WEBP": "WebP"}  # PIL's name -> the name users know
 MAX_BYTES = 64 * 1024 * 1024

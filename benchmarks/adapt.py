@@ -42,6 +42,7 @@ def make_subset(data: Path, n: int, out: Path, seed: int = 0) -> Path:
     per-epoch check on val/ only draws its curve (every run is scored on its last checkpoint over all of DATA/val),
     so it is kept small: on the whole split it cost more than the few-shot training itself."""
     import numpy as np
+
     from foodcam.train.data.kitchen import KitchenFolder
 
     folder = KitchenFolder(data, "train")

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import parse_size, write_text_atomic
 

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.fmt import plural
 from foodcam.runtime.imageio import write_json_atomic, write_text_atomic
@@ -40,6 +41,7 @@ def make_forms(fp32_path: Path, out: Path, calib: Path, count: int, method: str)
     """The TensorRT S8S8 form and every CPU form (and one without offline optimisation), each stamped with the
     FP32 model's description."""
     import onnx
+
     from foodcam.export.calib import FrameReader, calibration_images
     from foodcam.export.int8 import QUANTIZATION, quantize_int8
     from foodcam.export.int8_cpu import CPU_FORMS, CpuForm, quantize_cpu_forms

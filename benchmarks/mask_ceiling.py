@@ -19,6 +19,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.benchmarks.report import run_one_report
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.metrics import ConfusionMatrix

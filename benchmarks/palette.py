@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.benchmarks.report import run_one_report
 from foodcam.runtime.errors import FoodcamError
 

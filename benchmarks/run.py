@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.benchmarks.comparisons import RAN, comparisons, noise
 from foodcam.benchmarks.plan import plan_rows, row_key
 from foodcam.benchmarks.report import SCHEMA, console_summary, write_reports
@@ -20,7 +22,6 @@ from foodcam.benchmarks.timing import latency_stats, throughput_fps, timer_overh
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
 from foodcam.runtime.outdir import output_dir
-from tqdm import tqdm
 
 DEFAULT_ITERS = 100
 REPO_ROOT = Path(__file__).resolve().parent.parent

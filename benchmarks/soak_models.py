@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 

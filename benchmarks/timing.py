@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 
 PERCENTILES = (90, 95, 99)

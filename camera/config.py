@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.fmt import one_line, shown
 from foodcam.runtime.yamlio import MAX_YAML_BYTES, MAX_YAML_NODES, parse_yaml, read_yaml  # noqa: F401 - the one YAML reader
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 

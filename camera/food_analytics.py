@@ -11,6 +11,7 @@ the state as "labels".
 from __future__ import annotations
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 

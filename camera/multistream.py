@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from foodcam.camera.frame import Frame
 from foodcam.camera.pipeline import Stage
 from foodcam.camera.sinks import Rendered, Sinks

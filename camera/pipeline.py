@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from foodcam.camera import supervise
 from foodcam.camera.frame import Frame
 from foodcam.camera.sdnotify import Notifier

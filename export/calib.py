@@ -12,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import IMAGE_EXTS, is_image, read_image
 from onnxruntime.quantization import CalibrationDataReader
 from tqdm import tqdm
+
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import IMAGE_EXTS, is_image, read_image
 
 LABEL_DIRS = {"mask", "masks", "label", "labels", "annotation", "annotations", "gt", "groundtruth", "segmentation"}
 

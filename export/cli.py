@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foodcam.runtime.outdir import check_writable, inside_package, print_wrote, run_dir
-
 from foodcam.argtypes import finite_float, int_range, nonnegative_int, positive_float, positive_int
+from foodcam.runtime.outdir import check_writable, inside_package, print_wrote, run_dir
 
 
 def _check_export_out(args, weights: Path) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import onnx
+from onnx import TensorProto, numpy_helper
+
 from foodcam.export.onnx_export import name_nodes, toposort
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import INPUT_NAME
-from onnx import TensorProto, numpy_helper
 
 WEIGHTED_OPS = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 # run in FP32: precision-sensitive reductions and the decoding tail

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.export.verdict import verdict
 from foodcam.runtime.tasks import TaskSpec
 

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.export.verdict import mask_agreement, verdict
 from foodcam.runtime.tasks import TaskSpec
 

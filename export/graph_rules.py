@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 import onnx
-from foodcam.runtime.errors import FoodcamError
 from onnx import TensorProto, numpy_helper
+
+from foodcam.runtime.errors import FoodcamError
 
 MAX_TRT10_OPSET = 20
 FLOATS = (TensorProto.FLOAT, TensorProto.FLOAT16)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from onnx import TensorProto, numpy_helper
+
 from foodcam.export.fp16 import WEIGHTED_OPS
 from foodcam.export.graph_rules import cast_to_uint8_via_float
 from foodcam.export.onnx_export import drop_unused_domains, name_nodes
 from foodcam.runtime.errors import FoodcamError
-from onnx import TensorProto, numpy_helper
 
 log = logging.getLogger("foodcam.export")
 

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
+
 from foodcam.export.int8 import CALIB_METHODS, _pre_process, _quiet, _working_dir
 from foodcam.export.onnx_export import drop_unused_domains, name_nodes
 from foodcam.runtime.errors import FoodcamError
-from onnx import numpy_helper
 
 ASYMMETRIC = {  # CPU calibration: ranges as they are (uint8 activations carry a zero point)
     "minmax": {"symmetric": False},

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+
 from foodcam.runtime.errors import FoodcamError
 
 TIMING_THREADS = 2

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import onnx
+
 from foodcam.export.graph_rules import enforce_trt_graph
 from foodcam.export.onnx_export import (
     EXPORTER,

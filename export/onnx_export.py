@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 import torch
+
 from foodcam.runtime.backends.onnx_meta import metadata_to_props
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model, deployment_outputs
 from foodcam.runtime.tasks import TaskSpec
@@ -44,6 +45,7 @@ class GraphModel(Model):
 def torch_runner(model, task: TaskSpec) -> Callable[[np.ndarray], Outputs]:
     """batch -> outputs of `DeployWrapper(model, task, logits=True)`, named as in the ONNX graph."""
     import torch
+
     from foodcam.train.models.deploy import DeployWrapper
 
     wrapper = DeployWrapper(model, task, logits=True).eval()

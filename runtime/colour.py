@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import IGNORE_INDEX, Head
 

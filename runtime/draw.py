@@ -14,6 +14,7 @@ import functools
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.colour import palette_bgr
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult, SegmentationResult

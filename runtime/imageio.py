@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.jsonsafe import json_safe  # noqa: F401 - imageio.json_safe, as before
 

@@ -16,6 +16,7 @@ import mmap
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.backends.onnx_meta import _fields, _scan_model, _WireError, scan_onnx
 from foodcam.runtime.errors import FoodcamError
 

@@ -14,6 +14,7 @@ import os
 import re
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 
 MAX_DEPTH = 32  # no foodcam document nests deeper than ~6 levels

@@ -7,6 +7,7 @@ the export accuracy gate, benchmarks and the camera demo summary.
 from __future__ import annotations
 
 import numpy as np
+
 from foodcam.runtime.tasks import IGNORE_INDEX
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult, SegmentationResult
 from foodcam.runtime.tasks import TaskSpec

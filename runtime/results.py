@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 

@@ -9,6 +9,7 @@ its probabilities in 0..1; a segmentation mask within the class range, its logit
 from __future__ import annotations
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import LOGITS_OUTPUT, MASK_OUTPUT, Model
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import blobs, jitter_colour, noise, scatter
 
 # name -> (base BGR, relief strength, bump feature size in units, fine grain strength)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes.dishes import DISHES, dish_texture
 from foodcam.scenes.effects import Distortion, Steam, motion_kernel

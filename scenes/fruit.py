@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS
 from foodcam.scenes.fruit_draw import random_light, smooth_noise

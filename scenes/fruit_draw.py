@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import noise
 
 

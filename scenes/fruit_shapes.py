@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.fruit_draw import blend, decay, desaturate, mould, shade, smooth_noise, soft_mask
 
 

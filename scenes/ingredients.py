@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import jitter_colour, noise, scatter
 
 BGR = tuple[float, float, float]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
+
 from foodcam.scenes.episode import Episode, Pose
 from foodcam.scenes.styles import parse_styles
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.ingredients import Ingredient, catalogue, draw
 from foodcam.scenes.texture import counter, jitter_colour, noise
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import jitter_colour, noise
 from foodcam.scenes.utensils import make_wire_tool
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import noise
 from foodcam.scenes.utensils import Hand, make_wire_tool
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.scenes.texture import jitter_colour, noise
 
 SKIN = ((60, 90, 140), (80, 120, 175), (110, 150, 205), (135, 175, 225), (45, 65, 100))

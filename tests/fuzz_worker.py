@@ -74,7 +74,6 @@ def case_config_yaml(text: str, tmp: Path) -> str:
 
 def case_argv(argv: list[str], tmp: Path) -> str:
     from foodcam.camera.sources import make_grabber, parse_uri
-
     from foodcam.cli import build_parser
     from foodcam.config import apply_config
 
@@ -98,6 +97,7 @@ def case_argv(argv: list[str], tmp: Path) -> str:
 def case_coco(text: str, tmp: Path) -> str:
     import cv2
     import numpy as np
+
     from foodcam.train.data.imports.coco import read_coco
     from foodcam.train.data.imports.common import Problems
 
@@ -111,6 +111,7 @@ def case_coco(text: str, tmp: Path) -> str:
 def case_labelme(text: str, tmp: Path) -> str:
     import cv2
     import numpy as np
+
     from foodcam.train.data.imports.common import Problems
     from foodcam.train.data.imports.labelme import read_labelme
 

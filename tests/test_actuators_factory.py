@@ -9,6 +9,7 @@ import time
 import types
 
 import pytest
+
 from foodcam.camera.actuators import ActuatorError, open_actuator, parse_actuator
 from foodcam.runtime.errors import FoodcamError
 

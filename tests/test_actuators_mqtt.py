@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
+from ports import free_port
+
 from foodcam.camera.actuators import ActuatorError, open_actuator
 from foodcam.camera.sorting.audit import AuditLog, read_audit
 from foodcam.camera.sorting.scheduler import Scheduler, SimClock
-from ports import free_port
 
 mqtt = pytest.importorskip("paho.mqtt.client")
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"

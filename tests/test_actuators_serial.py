@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+
 from foodcam.camera.actuators import ActuatorError, open_actuator
 
 pytest.importorskip("serial")

@@ -6,6 +6,7 @@ import json
 import socket
 
 import pytest
+
 from foodcam.camera.actuators import ActuatorError, open_actuator
 from foodcam.camera.sorting.scheduler import Scheduler, SimClock
 

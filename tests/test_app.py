@@ -22,6 +22,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ports import free_port
+
 from foodcam.app.photo import MIN_SIDE, decode_photo
 from foodcam.app.screenshot import CHROMIUM, CHROMIUM_ARGS
 from foodcam.runtime.colour import colorize
@@ -31,8 +33,6 @@ from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.scenes.fruit import FruitScene
 from foodcam.scenes.kitchen import KitchenScene
-from ports import free_port
-
 from tests.test_runtime_no_torch import BLOCK_TORCH
 from tests.tiny_onnx import cls_onnx
 
@@ -452,9 +452,10 @@ def test_examples_are_small_and_regenerate_identically(tmp_path):
 def _seg_and_labels_onnx(path: Path):
     """uint8 NHWC -> "mask" (argmax of B, G, R as in tiny_onnx) and "ingredients" (12 sigmoid labels)."""
     import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
     from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props
     from foodcam.runtime.tasks import Head, TaskSpec
-    from onnx import TensorProto, helper, numpy_helper
 
     labels = tuple(f"ingredient{i:02d}" for i in range(12))
     task = TaskSpec(name="seg_and_labels", input_size=(16, 20), heads=(

@@ -14,12 +14,13 @@ import cv2
 import numpy as np
 import pytest
 from conftest import foodcam
+from tiny_onnx import seg_onnx
+
 from foodcam.benchmarks.plan import row_key
 from foodcam.benchmarks.report import COLUMNS, JSON_KEYS, SCHEMA, TABLE
 from foodcam.benchmarks.timing import LATENCY_KEYS
 from foodcam.runtime.backends.onnx_meta import make_metadata
 from foodcam.runtime.tasks import KITCHEN
-from tiny_onnx import seg_onnx
 
 TASK = KITCHEN.with_input_size(32, 32)
 ROUNDS = 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from foodcam.benchmarks.adapt import MONITOR_VAL, main, make_subset
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.checkpoint import read_checkpoint

@@ -2,8 +2,9 @@
 
 import json
 
-from foodcam.benchmarks.frame_cost import STAGES, main
 from tiny_onnx import seg_onnx
+
+from foodcam.benchmarks.frame_cost import STAGES, main
 
 
 def test_frame_cost_reports_every_stage(tmp_path, capsys):

@@ -6,6 +6,9 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
+from onnx import TensorProto, helper, numpy_helper
+from tiny_onnx import seg_onnx
+
 from foodcam.benchmarks.comparisons import comparisons, noise, pairs
 from foodcam.benchmarks.complexity import onnx_complexity
 from foodcam.benchmarks.load import NotApplicable, bench_frames, open_row
@@ -14,8 +17,6 @@ from foodcam.benchmarks.sysinfo import machine_slug, slug
 from foodcam.benchmarks.timing import latency_stats, spread, throughput_fps, time_calls
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import KITCHEN
-from onnx import TensorProto, helper, numpy_helper
-from tiny_onnx import seg_onnx
 
 
 def test_time_calls_counts_warmup_and_iterations():
@@ -151,6 +152,7 @@ def test_machine_slug_names_hardware_not_hosts():
 
 def test_peak_graph_is_a_real_matmul():
     import onnxruntime as ort
+
     from foodcam.benchmarks.peak import achieved, matmul_graph, matmul_peak
 
     sess = ort.InferenceSession(matmul_graph(8), providers=["CPUExecutionProvider"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.camera.analytics import KitchenAnalytics
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import cv2
 import pytest
+from tiny_onnx import seg_onnx
+
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import HttpSink, Sinks
 from foodcam.camera.sources import open_source
-from foodcam.runtime.open import open_model
-from tiny_onnx import seg_onnx
-
 from foodcam.cli import main
+from foodcam.runtime.open import open_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.camera.overlay import Visualizer
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult, SegmentationResult

@@ -9,11 +9,12 @@ import time
 import cv2
 import numpy as np
 import pytest
+from tiny_onnx import CLS_TASK, cls_onnx, seg_onnx
+
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import EventsSink, ScoreSink, Sinks, VideoSink
 from foodcam.camera.sources import open_source
 from foodcam.runtime.open import open_model
-from tiny_onnx import CLS_TASK, cls_onnx, seg_onnx
 
 
 @pytest.fixture(scope="module")

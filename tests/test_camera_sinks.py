@@ -10,6 +10,8 @@ import urllib.request
 import cv2
 import numpy as np
 import pytest
+from tiny_onnx import SEG_TASK, seg_onnx
+
 from foodcam.camera.frame import Frame
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import (
@@ -25,7 +27,6 @@ from foodcam.camera.sinks import (
 from foodcam.camera.sources import open_source
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import open_model
-from tiny_onnx import SEG_TASK, seg_onnx
 
 H, W = 48, 64
 

@@ -8,6 +8,7 @@ import time
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.camera.sources import FileSource, LiveSource, describe, open_source, parse_uri
 from foodcam.camera.sources.capture import has_gstreamer, video_file
 from foodcam.runtime.errors import FoodcamError

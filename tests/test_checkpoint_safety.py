@@ -8,9 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from foodcam.runtime.errors import FoodcamError  # noqa: E402
-
 from foodcam.cli import main  # noqa: E402
+from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from tests.ports import free_port  # noqa: E402
 
 

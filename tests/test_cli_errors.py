@@ -175,6 +175,7 @@ def test_per_class_curves_use_the_mask_colours(tmp_path):
     pytest.importorskip("matplotlib")
     cv2 = pytest.importorskip("cv2")
     import numpy as np
+
     from foodcam.runtime.tasks import get_task
     from foodcam.train.plots import class_colours, plot_curves
 

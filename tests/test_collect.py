@@ -7,6 +7,8 @@ import json
 import numpy as np
 import onnxruntime as ort
 import pytest
+from tiny_onnx import seg_onnx
+
 from foodcam.camera.frame import Frame
 from foodcam.camera.sinks import CollectSink, Rendered
 from foodcam.runtime.errors import FoodcamError
@@ -14,8 +16,6 @@ from foodcam.runtime.imageio import read_image
 from foodcam.runtime.open import open_model
 from foodcam.runtime.results import SegmentationResult, normalised_entropy
 from foodcam.runtime.tasks import KITCHEN
-from tiny_onnx import seg_onnx
-
 from tests.conftest import foodcam
 
 

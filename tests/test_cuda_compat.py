@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+
 from foodcam.runtime.backends.cuda_compat import (
     EXTRA_FOR_MAJOR,
     cuda_python_matches_driver,
@@ -12,7 +14,6 @@ from foodcam.runtime.backends.cuda_compat import (
     format_cuda,
 )
 from foodcam.runtime.errors import FoodcamError
-from packaging.requirements import Requirement
 
 try:
     import tomllib

@@ -12,6 +12,7 @@ import threading
 
 import numpy as np
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 
 

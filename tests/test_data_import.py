@@ -10,13 +10,13 @@ import zipfile
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.runtime.colour import decode_colour_mask
 from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN
 from foodcam.train.data.imports import import_annotations
 from foodcam.train.data.imports.common import ImportProblems, assign_splits
 from foodcam.train.data.imports.mapping import LabelMap, norm, parse_map
 from foodcam.train.data.kitchen import KitchenFolder, scan_dataset
-
 from tests.conftest import foodcam
 
 HEAD = KITCHEN.seg_head

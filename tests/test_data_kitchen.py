@@ -7,6 +7,7 @@ import shutil
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN

@@ -54,9 +54,8 @@ def test_default_demo_runs_the_shipped_model(tmp_path, capsys):
 
 
 def test_a_failing_step_shows_the_end_of_its_log(tmp_path, capsys, monkeypatch):
-    from foodcam.runtime.errors import FoodcamError
-
     from foodcam import demo
+    from foodcam.runtime.errors import FoodcamError
 
     out = tmp_path / "demo"
     missing = tmp_path / "no_such_model.onnx"

@@ -12,12 +12,12 @@ from types import SimpleNamespace
 import cv2
 import onnxruntime
 import pytest
-from foodcam.runtime.backends.onnx_meta import read_metadata
-from foodcam.runtime.backends.trt_build import write_engine
 from tiny_onnx import seg_onnx
 
 from foodcam.cli import main
 from foodcam.doctor import Env, report, run_checks
+from foodcam.runtime.backends.onnx_meta import read_metadata
+from foodcam.runtime.backends.trt_build import write_engine
 
 JETSON_BUILD_NO_GST = """General configuration for OpenCV 4.10.0
   Video I/O:

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from conftest import foodcam
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import list_images, read_image
 from foodcam.runtime.metrics import agreement

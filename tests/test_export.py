@@ -9,13 +9,14 @@ import pytest
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
 from conftest import foodcam  # noqa: E402
+from torch import nn  # noqa: E402
+
 from foodcam.runtime.backends.onnx_meta import read_metadata  # noqa: E402
 from foodcam.runtime.metrics import agreement  # noqa: E402
 from foodcam.runtime.open import open_model  # noqa: E402
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec  # noqa: E402
 from foodcam.train.checkpoint import file_sha256, load_checkpoint, save_checkpoint  # noqa: E402
 from foodcam.train.models import MODELS, register_model  # noqa: E402
-from torch import nn  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,7 @@ def test_mask_size_resizes_class_scores_bilinearly_in_the_graph(kitchen_ckpt, ki
     """The mask at the frame's size is the argmax of the input-size scores resized bilinearly, not the input-size
     mask stretched: edges of thin things land between input pixels."""
     import cv2
+
     from foodcam.train.data.kitchen import KitchenFolder
 
     small, big = tmp_path / "small.onnx", tmp_path / "big.onnx"

@@ -10,14 +10,14 @@ import pytest
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
 from foodcam.runtime.backends.onnx_meta import read_metadata  # noqa: E402
 from foodcam.runtime.open import open_model  # noqa: E402
 from foodcam.runtime.tasks import FRESHNESS, TaskSpec  # noqa: E402
 from foodcam.train.checkpoint import save_checkpoint  # noqa: E402
 from foodcam.train.data.fruit import FreshnessFolder  # noqa: E402
 from foodcam.train.models import MODELS, register_model  # noqa: E402
-from torch import nn  # noqa: E402
-
 from tests.conftest import foodcam  # noqa: E402
 
 ARCH = "_test_export_freshness"

@@ -6,6 +6,7 @@ import argparse
 
 import pytest
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.checkpoint import read_checkpoint
 from foodcam.train.finetune import (
@@ -15,7 +16,6 @@ from foodcam.train.finetune import (
     SCRATCH_DEFAULTS,
     resolve_defaults,
 )
-
 from tests.conftest import foodcam
 
 
@@ -50,6 +50,7 @@ def test_defaults_from_scratch_and_from_a_checkpoint(kitchen_ckpt):
 
 def test_replayed_frames_are_rendered_once_and_mixed_after_the_users(kitchen_data):
     import numpy as np
+
     from foodcam.runtime.tasks import KITCHEN
     from foodcam.train.data.kitchen import KitchenFolder
     from foodcam.train.datasets import Mixed, RenderedFrames, SegmentationDataset

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import pytest
 from conftest import foodcam
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.data.food import open_food_data
 

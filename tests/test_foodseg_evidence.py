@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import food_segmentation_task
 from foodcam.train.models import build_model

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.train.foodseg_metrics import (
     average_precision,
     best_threshold,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import foodcam
+
 from foodcam.runtime.palette import _lab, distinct_colours
 from foodcam.runtime.tasks import TaskSpec, food_segmentation_task
 from foodcam.scenes.ingredients import INGREDIENTS, catalogue

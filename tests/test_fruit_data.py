@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
 from foodcam.train.data.dedup import (
@@ -20,7 +21,6 @@ from foodcam.train.data.dedup import (
     stratified_split,
 )
 from foodcam.train.data.fruit import fruit_name, load_freshness, parse_labels, singular
-
 from tests.conftest import foodcam
 
 

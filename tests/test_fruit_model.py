@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
+
 from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from foodcam.runtime.metrics import ConfusionMatrix  # noqa: E402
 from foodcam.runtime.tasks import FRESHNESS  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS
 from foodcam.scenes.fruit import BACKGROUNDS, FRUITS, FruitScene, background, composite, render_fruit

@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
-from foodcam.train.checkpoint import read_checkpoint  # noqa: E402
 
+from foodcam.train.checkpoint import read_checkpoint  # noqa: E402
 from tests.conftest import foodcam  # noqa: E402
 
 EPOCHS = 6

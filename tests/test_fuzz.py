@@ -14,6 +14,9 @@ import time
 
 import numpy as np
 import pytest
+from fuzzing import Fuzz, count, mutate_bytes, mutate_obj
+from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
+
 from foodcam.benchmarks.compare import compare_reports, format_comparison, load_report
 from foodcam.benchmarks.plan import describe_artifact
 from foodcam.benchmarks.report import SCHEMA as BENCH_SCHEMA
@@ -24,8 +27,6 @@ from foodcam.runtime.integrity import onnx_record, plan_record
 from foodcam.runtime.open import open_model
 from foodcam.runtime.results import ClassificationResult, SegmentationResult
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
-from fuzzing import Fuzz, count, mutate_bytes, mutate_obj
-from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
 
 ENV = {"tensorrt": "10.3.0", "gpu": "Orin", "compute_capability": "8.7"}
 
@@ -239,6 +240,7 @@ def test_udp_trigger_survives_a_flood_of_malformed_datagrams():
 @pytest.fixture(scope="module")
 def checkpoint_bytes():
     import torch
+
     from foodcam.train.checkpoint import FORMAT, VERSION
     from foodcam.train.models import build_model
 

@@ -10,13 +10,14 @@ import shutil
 import cv2
 import numpy as np
 import pytest
+from fuzzing import Fuzz, count, mutate_bytes
+from tiny_onnx import seg_onnx
+
 from foodcam.runtime.imageio import read_image
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.train.data.fruit import load_freshness
 from foodcam.train.data.kitchen import KitchenFolder, scan_dataset
-from fuzzing import Fuzz, count, mutate_bytes
-from tiny_onnx import seg_onnx
 
 
 @pytest.fixture(autouse=True)

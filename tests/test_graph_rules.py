@@ -9,14 +9,15 @@ import onnx
 import pytest
 import torch
 from conftest import foodcam
+from onnx import TensorProto, helper, numpy_helper
+from tiny_onnx import cls_onnx, seg_onnx
+
 from foodcam.export.graph_rules import cast_to_uint8_via_float, check_trt_graph, enforce_trt_graph
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.train.checkpoint import save_checkpoint
 from foodcam.train.models import build_model
 from foodcam.train.models.deploy import DeployWrapper
-from onnx import TensorProto, helper, numpy_helper
-from tiny_onnx import cls_onnx, seg_onnx
 
 
 def _model(nodes, inputs, outputs, inits=(), opset=17) -> onnx.ModelProto:

@@ -10,13 +10,14 @@ import numpy as np
 import onnx
 import pytest
 from conftest import foodcam
+from onnx import numpy_helper
+from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
+
 from foodcam.camera.sorting.trigger import TriggerInput, parse_state
 from foodcam.runtime.backends.onnx_meta import make_metadata, parse_metadata_json, read_metadata
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
-from onnx import numpy_helper
-from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
 
 
 def _one_line(e: pytest.ExceptionInfo, *names: str) -> str:
@@ -112,6 +113,7 @@ def _one_torch_thread():
 @pytest.fixture(scope="module")
 def tiny_ckpt():
     import torch
+
     from foodcam.train.checkpoint import FORMAT, VERSION
     from foodcam.train.models import build_model
 

@@ -8,6 +8,7 @@ import hashlib
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.benchmarks.heldout import SETS, HeldoutSet
 
 KITCHEN_COLOURS = {(255, 0, 0), (0, 255, 0), (0, 0, 255)}  # RGB: stirrer, pan, food

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from capped import run_cli, run_python
+
 from foodcam.camera.sources import parse_uri
 from foodcam.camera.sources.base import LiveSource
 from foodcam.runtime.errors import FoodcamError

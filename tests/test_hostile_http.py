@@ -12,12 +12,12 @@ import urllib.request
 
 import numpy as np
 import pytest
+
 from foodcam.camera.frame import Frame
 from foodcam.camera.sinks import base as sinks_base
 from foodcam.camera.sinks import http as http_mod
 from foodcam.camera.sinks.base import Sink, Sinks
 from foodcam.camera.sinks.http import HttpSink
-
 from tests.conftest import wait_until
 
 

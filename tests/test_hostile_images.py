@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from capped import run_cli
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import MAX_PIXELS, read_image
 from foodcam.runtime.imagesize import header_size

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 import yaml
 from capped import run_cli
+from test_line_config import BASE
+
 from foodcam.camera.actuators import open_actuator
 from foodcam.camera.sorting.line import load_line
 from foodcam.camera.sorting.scheduler import Scheduler, WallClock
 from foodcam.camera.sorting.watch import LineWatch
 from foodcam.runtime.errors import FoodcamError
-from test_line_config import BASE
 
 FRESH = "foodcam/assets/freshness.onnx"
 

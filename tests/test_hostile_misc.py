@@ -11,15 +11,15 @@ import time
 import pytest
 import yaml
 from capped import run_cli, run_python
+from test_line_config import BASE
+from tiny_onnx import SEG_TASK, seg_onnx
+
 from foodcam.app.cache import trim
 from foodcam.camera.sorting.line import parse_line
 from foodcam.camera.sorting.trigger import UdpTrigger
 from foodcam.runtime.backends.onnx_meta import make_metadata
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import KITCHEN
-from test_line_config import BASE
-from tiny_onnx import SEG_TASK, seg_onnx
-
 from tests.conftest import wait_until
 
 KITCHEN_ONNX = "foodcam/assets/kitchen.onnx"

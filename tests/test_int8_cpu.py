@@ -10,12 +10,12 @@ import json
 import numpy as np
 import onnx
 import pytest
+
 from foodcam.benchmarks.int8_forms import main as forms_main
 from foodcam.export.int8_cpu import CPU_FORMS, FORMS_BY_NAME, check_cpu_form
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import read_image
 from foodcam.runtime.open import open_model
-
 from tests.conftest import foodcam
 
 pytestmark = pytest.mark.slow

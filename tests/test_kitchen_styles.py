@@ -7,13 +7,13 @@ import dataclasses
 
 import numpy as np
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.scenes import KitchenScene
 from foodcam.scenes.effects import Distortion, motion_kernel
 from foodcam.scenes.episode import PAN, STIRRER, Episode, Pose
 from foodcam.scenes.styles import HELD_OUT, STYLES, TRAIN_STYLES, parse_styles
 from foodcam.scenes.utensils import Hand
-
 from tests.conftest import foodcam
 
 

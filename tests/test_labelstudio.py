@@ -9,11 +9,11 @@ import xml.etree.ElementTree as ET
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.runtime.colour import decode_colour_mask
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN
 from foodcam.train.data.labelstudio import rle
 from foodcam.train.data.labelstudio.labelconfig import label_config
-
 from tests.conftest import foodcam
 
 HEAD = KITCHEN.seg_head

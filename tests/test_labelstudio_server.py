@@ -11,11 +11,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from labelstudio_server import LabelStudioServer, labelstudio_command
+
 from foodcam.runtime.colour import decode_colour_mask
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.train.data.labelstudio import rle
-from labelstudio_server import LabelStudioServer, labelstudio_command
-
 from tests.conftest import foodcam
 
 pytestmark = pytest.mark.slow

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+
 from foodcam.camera.sorting.line import load_line
 from foodcam.runtime.errors import FoodcamError
 

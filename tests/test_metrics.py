@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+
 from foodcam.runtime.metrics import ConfusionMatrix, agreement
 from foodcam.runtime.tasks import IGNORE_INDEX
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from foodcam.runtime.errors import FoodcamError, MissingExtra, install_hint, missing_extra
 
 ROOT = Path(__file__).resolve().parents[1]

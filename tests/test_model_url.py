@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+
 from foodcam.benchmarks.plan import plan_rows
+from foodcam.cli import main
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import is_model_url, model_label, open_model
-
-from foodcam.cli import main
 
 DOWN = "grpc://127.0.0.1:1/kitchen"  # port 1: connection refused at once
 
@@ -63,6 +63,7 @@ def test_every_verb_takes_the_url_to_the_client(verb, tmp_path, capsys):
     pytest.importorskip("tritonclient.grpc")
     (tmp_path / "img").mkdir()
     import numpy as np
+
     from foodcam.runtime.imageio import write_image
 
     write_image(tmp_path / "img" / "a.png", np.zeros((32, 40, 3), np.uint8))
@@ -84,9 +85,8 @@ def test_every_verb_takes_the_url_to_the_client(verb, tmp_path, capsys):
 
 def test_python_api_keeps_the_url():
     """foodcam.load(URL) hands the URL to the Triton client unchanged (a Path would fold grpc:// into grpc:/)."""
-    from foodcam.runtime.errors import FoodcamError
-
     import foodcam
+    from foodcam.runtime.errors import FoodcamError
 
     url = "grpc://127.0.0.1:1/kitchen"
     with pytest.raises(FoodcamError, match=r"grpc://127\.0\.0\.1:1/kitchen: Triton server not reachable"):

@@ -6,10 +6,11 @@ import pytest
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
 from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, Head, TaskSpec  # noqa: E402
 from foodcam.train.models import MODELS, build_model, load_backbone, model_kwargs, model_names, register_model  # noqa: E402
-from torch import nn  # noqa: E402
 
 torch.set_num_threads(1)
 

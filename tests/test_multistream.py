@@ -7,12 +7,12 @@ import json
 import cv2
 import numpy as np
 import pytest
-from foodcam.camera.multistream import Batch, BatchStage, MultiSource
-from foodcam.camera.sources import open_source
-from foodcam.runtime.open import open_model
 from tiny_onnx import seg_onnx
 
+from foodcam.camera.multistream import Batch, BatchStage, MultiSource
+from foodcam.camera.sources import open_source
 from foodcam.cli import main
+from foodcam.runtime.open import open_model
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.outdir import check_writable, inside_package, output_dir, package_dirs, run_dir
-
 from foodcam.shipped import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,7 +224,6 @@ def test_bench_without_out_writes_a_numbered_run_in_the_cwd(tmp_path, monkeypatc
     """The bench verb resolves --out to runs/bench/benchN in the current folder (benchmarks/results/ of the package
     is no longer the default); the measurement itself is replaced by a recorder here (tests/test_bench.py runs it)."""
     import foodcam.benchmarks.run as bench_run
-
     from foodcam.cli import main
 
     seen = []
@@ -240,7 +239,6 @@ def test_bench_without_out_writes_a_numbered_run_in_the_cwd(tmp_path, monkeypatc
 def test_an_os_error_mid_verb_is_one_line(tmp_path, monkeypatch, capsys):
     """A disk that fills (or any OS error on a file) after the checks: `foodcam VERB: error: PATH: reason`, exit 2."""
     import foodcam.train.synth as synth
-
     from foodcam.cli import main
 
     target = tmp_path / "ds" / "images" / "x.png"
@@ -288,7 +286,6 @@ def test_int8_export_warns_before_rewriting_model_onnx(tmp_path, monkeypatch, ca
     """The INT8 export rewrites the FP32 model.onnx beside the weights (its reference): it says so, up front, naming
     the file (the export itself is stopped right after, at the checkpoint load; the slow test below runs one)."""
     import foodcam.train.checkpoint as checkpoint
-
     from foodcam.cli import main
 
     weights = tmp_path / "kitchen.pt"
@@ -337,7 +334,6 @@ def test_export_of_read_only_weights_fails_before_loading(tmp_path):
 def test_exporting_a_shipped_model_writes_a_run_not_into_the_package(tmp_path, monkeypatch):
     """The shipped checkpoints live inside the package: their export goes to runs/export/exportN/ instead."""
     import foodcam.export.main as export_main
-
     from foodcam.cli import main
 
     seen = []

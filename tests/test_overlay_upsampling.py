@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.camera.overlay import MODES, Visualizer, nearest_rows
 from foodcam.runtime.results import SegmentationResult
 from foodcam.runtime.tasks import KITCHEN, food_segmentation_task

@@ -8,7 +8,6 @@ import pytest
 pytest.importorskip("cv2")
 
 from foodcam.benchmarks import palette  # noqa: E402
-
 from foodcam.shipped import shipped  # noqa: E402
 
 

@@ -11,13 +11,14 @@ import pytest
 from conftest import foodcam
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
 from foodcam.export.calib import calibration_images  # noqa: E402
 from foodcam.export.int8 import check_qdq  # noqa: E402
 from foodcam.runtime.backends.onnx_meta import read_metadata  # noqa: E402
 from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from foodcam.runtime.open import open_model  # noqa: E402
 from foodcam.train.checkpoint import file_sha256  # noqa: E402
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 WEIGHTED = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 

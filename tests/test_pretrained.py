@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("torch")
 import torch  # noqa: E402
+
 from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN  # noqa: E402
 from foodcam.train.checkpoint import read_checkpoint  # noqa: E402
 from foodcam.train.models import build_model  # noqa: E402
 from foodcam.train.models.pretrained import cache_file  # noqa: E402
-
 from tests.conftest import foodcam  # noqa: E402
 
 

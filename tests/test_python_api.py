@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import write_image
-from foodcam.runtime.tasks import KITCHEN
 from tiny_onnx import SEG_TASK, seg_onnx
 
 import foodcam
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.imageio import write_image
+from foodcam.runtime.tasks import KITCHEN
 from tests.conftest import foodcam as cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,15 +8,6 @@ import cv2
 import numpy as np
 import onnx
 import pytest
-from foodcam.runtime.backends.onnx_meta import (
-    make_metadata,
-    metadata_to_props,
-    read_metadata,
-    read_onnx_props,
-)
-from foodcam.runtime.backends.onnxrt import CPU_EP, CUDA_EP, TRT_EP, select_providers
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.model import METADATA_KEY
 from tiny_onnx import (
     CLS_TASK,
     SEG_TASK,
@@ -26,6 +17,16 @@ from tiny_onnx import (
     seg_onnx,
     seg_reference,
 )
+
+from foodcam.runtime.backends.onnx_meta import (
+    make_metadata,
+    metadata_to_props,
+    read_metadata,
+    read_onnx_props,
+)
+from foodcam.runtime.backends.onnxrt import CPU_EP, CUDA_EP, TRT_EP, select_providers
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.model import METADATA_KEY
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,7 @@ def test_tensorrt_ep_gets_one_cache_folder_per_onnx_and_int8_for_qdq(tmp_path, m
     """The options OnnxRuntimeModel asks for when the TensorRT EP is available (recorded; the session itself
     runs on the CPU here)."""
     import onnxruntime as ort
+
     from foodcam.runtime import open_model
     from foodcam.runtime.backends import onnxrt
     from foodcam.runtime.backends.onnx_meta import file_sha256

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from tiny_onnx import cls_onnx, seg_onnx
+
 from foodcam.camera.scene_fit import check_scene, truth_classes
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import FOODREC, FOODSEG, FRESHNESS, KITCHEN, food_segmentation_task
-from tiny_onnx import cls_onnx, seg_onnx
-
 from tests.conftest import foodcam
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -87,6 +87,7 @@ def test_run_on_its_own_scene_is_still_scored(tiny, tmp_path):
 def test_the_scorer_skips_item_truth():
     """A mask against synth://conveyor's list of items is not a score (and not an exception)."""
     import numpy as np
+
     from foodcam.camera.frame import Frame
     from foodcam.camera.sinks import ScoreSink
     from foodcam.camera.sinks.base import Rendered

@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
+from tiny_onnx import seg_onnx
+
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sdnotify import Notifier
 from foodcam.camera.sinks import Sinks
 from foodcam.camera.sources import open_source
-from foodcam.runtime.open import open_model
-from tiny_onnx import seg_onnx
-
 from foodcam.cli import main
+from foodcam.runtime.open import open_model
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = ROOT / "docs" / "foodcam.service"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from foodcam.runtime import open_model
 
+from foodcam.runtime import open_model
 from foodcam.shipped import ASSETS, TASKS, shipped
 from tests.conftest import foodcam
 

@@ -8,16 +8,16 @@ import time
 from pathlib import Path
 
 import pytest
+from test_camera_cli import video_frames
+from tiny_onnx import seg_onnx
+
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.sinks import Rotation, Sinks, events_sink, save_sink
 from foodcam.camera.sinks.rotate import Family
 from foodcam.camera.sources import open_source
+from foodcam.cli import main
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.open import open_model
-from test_camera_cli import video_frames
-from tiny_onnx import seg_onnx
-
-from foodcam.cli import main
 
 
 @pytest.fixture(scope="module")

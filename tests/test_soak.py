@@ -6,6 +6,7 @@ import csv
 import json
 
 import pytest
+
 from foodcam.benchmarks.soak import main, summarize
 
 

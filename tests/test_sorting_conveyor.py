@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.scenes.conveyor import MIN_GAP_PX, ConveyorFeed
 from foodcam.scenes.fruit import FRUITS

@@ -13,14 +13,16 @@ import json
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.camera.sorting.audit import read_audit
 from foodcam.camera.sorting.items import crop
 from foodcam.runtime.tasks import FRESHNESS
 from foodcam.scenes.conveyor import ConveyorFeed
 
 onnx = pytest.importorskip("onnx")
-from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props  # noqa: E402
 
 SIZE = 40
 TASK = FRESHNESS.with_input_size(SIZE, SIZE)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+
 from foodcam.camera.sorting.line import default_line_dict, load_line, parse_line
 from foodcam.runtime.errors import FoodcamError
 

@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 pytest.importorskip("onnx")
-from foodcam.camera.jsonl import read_jsonl  # noqa: E402
 from test_sorting_e2e import URI, _line, build_colour_model  # noqa: E402
+
+from foodcam.camera.jsonl import read_jsonl  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import pytest
+
 from foodcam.camera.actuators import open_actuator
 from foodcam.camera.sorting.audit import AuditLog, read_audit
 from foodcam.camera.sorting.decide import Votes, check_task, decide

@@ -6,6 +6,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+
 from foodcam.camera.sorting.line import default_line_dict, parse_line
 from foodcam.camera.sorting.tracker import LaneView, Tracker
 from foodcam.scenes.conveyor import ConveyorFeed

@@ -14,11 +14,11 @@ import time
 
 import numpy as np
 import pytest
+
 from foodcam.camera.sorting.line import default_line_dict, load_line, parse_line
 from foodcam.camera.sorting.trigger import GpioTrigger, SerialTrigger, TriggerInput, UdpTrigger, parse_state
 from foodcam.camera.sorting.trigger_tracker import TriggerTracker
 from foodcam.runtime.errors import FoodcamError
-
 from tests.conftest import wait_until
 
 SHAPE = (200, 480)  # (H, W) of the frames in these tests
@@ -262,13 +262,13 @@ def _line_file(tmp_path, trigger: dict, name: str = "line.yaml") -> str:
 
 
 def test_sort_cli_with_the_synth_trigger(colour_model, tmp_path, capsys):
+    from test_sorting_e2e import FPS, URI
+
     from foodcam.camera.actuators import open_actuator
     from foodcam.camera.sorting.app import open_line_source, sort
     from foodcam.camera.sorting.audit import read_audit
-    from foodcam.runtime.open import open_model
-    from test_sorting_e2e import FPS, URI
-
     from foodcam.cli import main
+    from foodcam.runtime.open import open_model
 
     seconds = 30
     audit, out = tmp_path / "audit.jsonl", tmp_path / "summary.json"
@@ -353,12 +353,13 @@ def test_udp_trigger_on_loopback(caplog):
 
 def test_udp_trigger_drives_the_sorter_on_the_wall_clock(tmp_path):
     """A real datagram beam with the Sorter: only the frames taken while blocked are classified."""
+    from tiny_onnx import cls_onnx
+
     from foodcam.camera.actuators import open_actuator
     from foodcam.camera.sorting.audit import AuditLog, read_audit
     from foodcam.camera.sorting.scheduler import WallClock
     from foodcam.camera.sorting.sorter import Sorter
     from foodcam.runtime.open import open_model
-    from tiny_onnx import cls_onnx
 
     beam_cfg = {"type": "udp", "port": 0, "min_blocked_s": 0}  # a few fast frames: shorter than a glitch
     line = parse_line(_line_dict(beam_cfg, ejector={"travel_time_s": 0.05}), "line.yaml")

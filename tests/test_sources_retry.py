@@ -12,11 +12,12 @@ import threading
 import time
 
 import pytest
+from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
+from ports import free_port
+
 from foodcam.camera.sources import open_source
 from foodcam.camera.sources.retry import backoff_delays, retry_open
 from foodcam.runtime.errors import FoodcamError
-from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
-from ports import free_port
 
 
 def _server_missing() -> str | None:

@@ -8,7 +8,6 @@ import threading
 
 from foodcam.camera import supervise
 from foodcam.camera.supervise import Backoff, Reconnect, Worker
-
 from tests.conftest import wait_until
 
 _wait = wait_until
@@ -116,6 +115,7 @@ def test_pipeline_summary_reports_restarts(tmp_path):
     """A run's summary names the threads that were restarted during it."""
     import cv2
     import numpy as np
+
     from foodcam.camera.pipeline import Pipeline, Stage
     from foodcam.camera.sinks import Sinks
     from foodcam.camera.sources import open_source

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+
 from foodcam.runtime.colour import palette_bgr
 from foodcam.runtime.imageio import read_image
 from foodcam.runtime.tasks import KITCHEN

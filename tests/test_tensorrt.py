@@ -13,12 +13,13 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from tiny_onnx import SEG_TASK, cls_onnx, random_frames, seg_onnx
+
 from foodcam.runtime.backends.onnx_meta import make_metadata
 from foodcam.runtime.backends.tensorrt import check_compatible
 from foodcam.runtime.backends.trt_build import network_flags, sidecar_path, write_engine
 from foodcam.runtime.engine_cache import cache_key, cached_engine
 from foodcam.runtime.errors import FoodcamError
-from tiny_onnx import SEG_TASK, cls_onnx, random_frames, seg_onnx
 
 HAS_TRT = importlib.util.find_spec("tensorrt") is not None
 

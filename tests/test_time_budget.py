@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import foodcam
+
 from foodcam.train.budget import TimeBudget
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from foodcam.scenes.tools import HEADS, Classes, paste_tools, random_tool
 
 

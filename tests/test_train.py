@@ -11,6 +11,8 @@ import pytest
 
 pytest.importorskip("torch")  # the training side: skipped in a torch-free (deployed) install
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
 from foodcam.runtime.errors import FoodcamError  # noqa: E402
 from foodcam.runtime.metrics import ConfusionMatrix  # noqa: E402
 from foodcam.runtime.tasks import IGNORE_INDEX, KITCHEN  # noqa: E402
@@ -20,8 +22,6 @@ from foodcam.train.engine import warmup_cosine  # noqa: E402
 from foodcam.train.losses import SegLoss, class_weights  # noqa: E402
 from foodcam.train.models.deploy import DeployWrapper  # noqa: E402
 from foodcam.train.plots import plot_confusion, plot_curves  # noqa: E402
-from torch import nn  # noqa: E402
-
 from tests.conftest import foodcam  # noqa: E402
 
 torch.set_num_threads(1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.open import open_model
 from ports import free_port
 from tiny_onnx import CLS_TASK, SEG_TASK, cls_onnx, seg_onnx
 
 from foodcam.cli import main
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.open import open_model
 
 pytest.importorskip("tritonclient.grpc", reason="pip install 'foodcam[triton]'")
 

@@ -14,12 +14,12 @@ import time
 import numpy as np
 import pytest
 from conftest import wait_until
-from foodcam.runtime.colour import colorize
-from foodcam.runtime.imageio import read_image, write_image
-from foodcam.runtime.open import open_model
 from tiny_onnx import SEG_TASK, cls_onnx, random_frames, seg_onnx
 
 from foodcam.cli import main
+from foodcam.runtime.colour import colorize
+from foodcam.runtime.imageio import read_image, write_image
+from foodcam.runtime.open import open_model
 
 pytest.importorskip("tritonclient.grpc", reason="pip install 'foodcam[triton]'")
 from triton_server import TritonServer, pytriton_python  # noqa: E402

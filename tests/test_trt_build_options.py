@@ -10,13 +10,14 @@ import json
 import logging
 
 import pytest
+from recording_trt import NOT_A_PLAN, BuilderFlag, DeviceType, RecordingTensorRT
+from tiny_onnx import SEG_TASK, seg_onnx
+
 from foodcam.runtime.backends import cuda_mem, trt_build
 from foodcam.runtime.backends.onnx_meta import make_metadata
 from foodcam.runtime.backends.tensorrt import check_compatible
 from foodcam.runtime.backends.trt_build import build_engine_file, sidecar_path
 from foodcam.runtime.errors import FoodcamError
-from recording_trt import NOT_A_PLAN, BuilderFlag, DeviceType, RecordingTensorRT
-from tiny_onnx import SEG_TASK, seg_onnx
 
 GPUS = {0: {"gpu": "NVIDIA RTX A2000", "compute_capability": "8.6", "sm_count": "26", "memory_mib": "5928"},
         1: {"gpu": "NVIDIA RTX A4000", "compute_capability": "8.6", "sm_count": "48", "memory_mib": "16376"}}

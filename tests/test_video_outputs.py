@@ -16,14 +16,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from foodcam.camera.sinks import StreamSink, encoders, save_sink, video
-from foodcam.camera.sinks.video import VideoSink
-from foodcam.runtime.errors import FoodcamError
 from gst_rtsp import SERVER, SYSTEM_PYTHON, server_missing
 from ports import free_port
 from tiny_onnx import seg_onnx
 
+from foodcam.camera.sinks import StreamSink, encoders, save_sink, video
+from foodcam.camera.sinks.video import VideoSink
 from foodcam.cli import main
+from foodcam.runtime.errors import FoodcamError
 
 
 def h264_missing() -> str | None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from onnx import TensorProto, helper, numpy_helper
+
 from foodcam.runtime.backends.onnx_meta import make_metadata, metadata_to_props
 from foodcam.runtime.tasks import FRESHNESS, KITCHEN, TaskSpec
-from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
 SEG_TASK = KITCHEN.with_input_size(16, 20)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import albumentations as A
 import cv2
 import numpy as np
+
 from foodcam.runtime.tasks import IGNORE_INDEX
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import torch
+
 from foodcam.runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import atomic_path

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
-
 from foodcam.argtypes import (
     finite_float,
     fraction,
@@ -16,6 +13,8 @@ from foodcam.argtypes import (
     positive_int,
     thread_count,
 )
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
 
 
 def _size(text: str) -> tuple[int, int]:

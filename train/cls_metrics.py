@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.fmt import pct
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import TaskSpec
-from tqdm import tqdm
 
 
 def head_metrics(cm: ConfusionMatrix, classes: Sequence[str]) -> dict:

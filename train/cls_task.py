@@ -20,12 +20,13 @@ import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import Dataset
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import camera_faults, normalise, resize_frame
 from foodcam.train.cls_metrics import ClsMeter, plot_head_confusions
-from torch import nn
-from torch.utils.data import Dataset
 
 log = logging.getLogger("foodcam.train")
 

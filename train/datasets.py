@@ -12,9 +12,10 @@ from typing import Protocol
 
 import numpy as np
 import torch
+from torch.utils.data import Dataset, get_worker_info
+
 from foodcam.runtime.tasks import IGNORE_INDEX
 from foodcam.train.augment import normalise, resize_frame, resize_mask
-from torch.utils.data import Dataset, get_worker_info
 
 
 class LabelledFolder(Protocol):

@@ -21,6 +21,10 @@ from typing import Any, Protocol
 
 import numpy as np
 import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
 from foodcam.runtime.tasks import TaskSpec, get_task
@@ -29,9 +33,6 @@ from foodcam.train.budget import TimeBudget
 from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
 from foodcam.train.datasets import Repeat, seed_worker
 from foodcam.train.models import build_model, model_kwargs
-from torch import nn
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
-from tqdm import tqdm
 
 log = logging.getLogger("foodcam.train")
 

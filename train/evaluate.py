@@ -12,6 +12,8 @@ from typing import Protocol
 
 import cv2
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.fmt import missing, pct
 from foodcam.runtime.imageio import write_json_atomic
@@ -20,7 +22,6 @@ from foodcam.runtime.model import Model
 from foodcam.runtime.outdir import output_dir
 from foodcam.runtime.plotting import can_plot
 from foodcam.runtime.tasks import IGNORE_INDEX
-from tqdm import tqdm
 
 
 class LabelledFrames(Protocol):

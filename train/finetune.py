@@ -18,9 +18,10 @@ import logging
 import types
 from pathlib import Path
 
+from torch import nn
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
-from torch import nn
 
 log = logging.getLogger("foodcam.train")
 

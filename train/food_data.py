@@ -13,6 +13,7 @@ import logging
 
 import numpy as np
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import normalise

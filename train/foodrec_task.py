@@ -13,6 +13,8 @@ import logging
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import read_image
 from foodcam.runtime.metrics import ConfusionMatrix
@@ -20,7 +22,6 @@ from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.cls_task import ClassificationDataset, MultiHeadLoss, cls_train_transform
 from foodcam.train.food_data import SkippingSplit
-from tqdm import tqdm
 
 log = logging.getLogger("foodcam.train")
 HEAD = "food"

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import Model
 from foodcam.train.foodseg_metrics import FoodMetrics, labels_from_mask
-from tqdm import tqdm
 
 log = logging.getLogger("foodcam.eval")
 

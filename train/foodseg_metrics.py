@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import IGNORE_INDEX, TaskSpec
 

@@ -14,6 +14,8 @@ import logging
 
 import torch
 import torch.nn.functional as F
+from torch import nn
+
 from foodcam.runtime.tasks import TaskSpec, food_segmentation_task
 from foodcam.train.augment import seg_train_transform
 from foodcam.train.cls_task import parse_loss_weights
@@ -22,7 +24,6 @@ from foodcam.train.datasets import class_frequencies
 from foodcam.train.food_data import FoodDataset
 from foodcam.train.foodseg_metrics import FoodMetrics, score, summary_line
 from foodcam.train.losses import SegLoss, class_weights
-from torch import nn
 
 log = logging.getLogger("foodcam.train")
 

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
-from foodcam.runtime.tasks import IGNORE_INDEX
 from torch import nn
+
+from foodcam.runtime.tasks import IGNORE_INDEX
 
 
 def class_weights(freq: np.ndarray, power: float = 0.5, max_ratio: float = 10.0) -> torch.Tensor:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from foodcam.runtime.errors import FoodcamError
 from torch import nn
+
+from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.train")
 
@@ -82,6 +83,7 @@ def plot(rates: list[float], losses: list[float], chosen: float, path: Path) -> 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from foodcam.runtime.imageio import atomic_path
 
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from foodcam.runtime.imageio import atomic_path  # noqa: E402
 
 LOSS_KEYS = ("train_loss", "val_loss")

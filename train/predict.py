@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from foodcam.runtime.colour import colorize, overlay
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import (
@@ -28,7 +30,6 @@ from foodcam.runtime.imageio import (
     write_text_atomic,
 )
 from foodcam.runtime.model import Model
-from tqdm import tqdm
 
 Failure = tuple[Path, str]
 

@@ -10,12 +10,13 @@ import logging
 
 import numpy as np
 import torch
+from torch import nn
+
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import WithTools, seg_train_transform
 from foodcam.train.datasets import Mixed, RenderedFrames, SegmentationDataset, class_frequencies, frame_size
 from foodcam.train.losses import SegLoss, class_weights
-from torch import nn
 
 log = logging.getLogger("foodcam.train")
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tqdm import tqdm
+
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes import KitchenScene
 from foodcam.scenes.styles import DEFAULT_STYLES
-from tqdm import tqdm
 
 KITCHEN_SPLITS = (("train", 0.625), ("val", 0.195), ("test", 0.18))
 KITCHEN_SIZE = (320, 240)
@@ -110,6 +111,7 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
     Returns {"images": n, "duplicates": [(original, copy), ...], "size": (W, H)}.
     """
     import numpy as np
+
     from foodcam.runtime.imageio import read_image, write_bytes_atomic
     from foodcam.scenes.fruit import FruitScene
     from foodcam.scenes.fruit_styles import FRUIT_DEFAULT_STYLES

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import INPUT_NAME, LOGITS_OUTPUT, MASK_OUTPUT, InputSpec, Model, deployment_outputs
 from foodcam.train.checkpoint import load_checkpoint

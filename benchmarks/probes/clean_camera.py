@@ -9,9 +9,8 @@ scored on frames whose outlines nothing hides. A diagnostic of the kitchen recip
 import argparse
 import dataclasses
 
-from foodcam.scenes import styles
-
 from foodcam.cli import main
+from foodcam.scenes import styles
 
 p = argparse.ArgumentParser()
 p.add_argument("out")

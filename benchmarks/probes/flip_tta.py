@@ -11,6 +11,7 @@ import argparse
 
 import numpy as np
 import torch
+
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.train.augment import resize_frame
 from foodcam.train.data.kitchen import KitchenFolder

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.scenes import fruit as F
 from foodcam.scenes.fruit_draw import smooth_noise
 

@@ -11,6 +11,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+
 from foodcam.train.models.thinseg import ThinSeg
 
 p = argparse.ArgumentParser()

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from typing import Annotated, Literal
 
-from foodcam.camera.config import Port, Seconds, Section, parse_config
 from pydantic import Field, field_validator
+
+from foodcam.camera.config import Port, Seconds, Section, parse_config
 
 TEMPLATE_FIELDS = {"ACTION": "REJECT", "action": "reject", "id": 0, "pulse_ms": 60.0, "at": 0.0}
 

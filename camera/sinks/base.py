@@ -7,6 +7,7 @@ import logging
 import time
 
 import numpy as np
+
 from foodcam.camera.analytics import KitchenAnalytics
 from foodcam.camera.food_analytics import FoodAnalytics
 from foodcam.camera.frame import Frame

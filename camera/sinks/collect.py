@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.camera.jsonl import JsonLines
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.errors import FoodcamError

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.camera")

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import cv2
 import numpy as np
+
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.camera.sinks.page import PAGE
 from foodcam.runtime.errors import FoodcamError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.results import SegmentationResult

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import cv2
+
 from foodcam.camera.sinks import encoders
 from foodcam.camera.sinks.base import Rendered, Sink
 

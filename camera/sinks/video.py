@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import cv2
+
 from foodcam.camera.sinks import encoders
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.errors import FoodcamError

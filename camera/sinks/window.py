@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import cv2
+
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.runtime.errors import FoodcamError
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.camera.cli import add_output_args, check_loop_outputs
-
 from foodcam.argtypes import nonnegative_float, positive_float, positive_int
+from foodcam.camera.cli import add_output_args, check_loop_outputs
 
 
 def _sort(args) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult
 from foodcam.runtime.tasks import TaskSpec

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
 from foodcam.camera.overlay import FONT, _line_height, _text_scale, hud_text
 from foodcam.camera.sorting.result import ItemView, LineResult
 

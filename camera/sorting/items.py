@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+
 from foodcam.camera.sorting.decide import Votes
 
 CROP_PAD = 0.2  # context around an item's box, as a fraction of its size (the item fills ~70% of the crop)

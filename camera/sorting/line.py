@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
+
 from foodcam.camera.actuators.config import ActuatorConfig, DryRunConfig
 from foodcam.camera.config import Box, Invalid, Pixel, Seconds, Section, load_config, parse_config
 from foodcam.camera.sorting.trigger import TriggerConfig
 from foodcam.runtime.errors import FoodcamError
-from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
 
 Direction = Literal["left_to_right", "right_to_left", "top_to_bottom", "bottom_to_top"]
 Action = Literal["reject", "pass", "divert"]

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 
 import numpy as np
+
 from foodcam.camera.actuators import Actuator
 from foodcam.camera.sorting.audit import AuditLog
 from foodcam.camera.sorting.decide import FRESHNESS_HEAD, FRUIT_HEAD, ROTTEN, Decision, check_task, decide

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
 from foodcam.camera.sorting.items import Blob, ItemTrack, LaneView
 from foodcam.camera.sorting.line import LineConfig
 

@@ -26,10 +26,11 @@ import threading
 import time
 from typing import Annotated, Literal
 
+from pydantic import AfterValidator, Field, field_validator
+
 from foodcam.camera.config import Seconds, Section, check_box
 from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
-from pydantic import AfterValidator, Field, field_validator
 
 log = logging.getLogger("foodcam.sorting")
 

@@ -25,6 +25,7 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+
 from foodcam.camera.sorting.items import Blob, ItemTrack, LaneView
 from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.trigger import SynthTrigger, TriggerInput, open_trigger

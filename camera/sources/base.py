@@ -17,6 +17,7 @@ import time
 from typing import Protocol
 
 import numpy as np
+
 from foodcam.camera.frame import Frame
 from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import cv2
+
 from foodcam.camera.sources.base import Grab
 from foodcam.runtime.errors import FoodcamError
 

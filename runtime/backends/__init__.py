@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 
 # InputSpec is only a type here: importing runtime.model pulls in OpenCV, and backends/cuda_compat.py (the

@@ -16,6 +16,7 @@ import ctypes
 import math
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 
 _CUDART = None

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.backends import check_batch, check_input_layout, is_dynamic
 from foodcam.runtime.backends.onnx_meta import parse_metadata_json, task_from_metadata
 from foodcam.runtime.errors import FoodcamError

@@ -22,6 +22,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+
 from foodcam.runtime.backends import check_batch
 from foodcam.runtime.backends.onnx_meta import parse_metadata_json, task_from_metadata
 from foodcam.runtime.errors import FoodcamError, ModelUnavailable

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.backends import check_input_layout, is_dynamic
 from foodcam.runtime.backends.onnx_meta import file_sha256, read_metadata, task_from_metadata
 from foodcam.runtime.errors import FoodcamError

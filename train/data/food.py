@@ -25,6 +25,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS, read_image
 from foodcam.runtime.jsonsafe import finite_number

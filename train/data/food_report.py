@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import IGNORE_INDEX
 from foodcam.train.data.food import CocoSplit, FoodData, Problem, open_food_data
-from tqdm import tqdm
 
 
 def scan(data: FoodData, progress: bool = True) -> dict:

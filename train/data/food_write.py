@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.runtime.imageio import write_image, write_json_atomic, write_text_atomic
 
 JPEG_QUALITY = 90

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import is_image, read_image
 from foodcam.runtime.tasks import FRESHNESS
@@ -31,7 +33,6 @@ from foodcam.train.data.dedup import (
     phash,
     stratified_split,
 )
-from tqdm import tqdm
 
 FRESHNESS_CLASSES: tuple[str, ...] = FRESHNESS.head("freshness").classes  # ("fresh", "rotten")
 VAL_FRACTION = 0.2

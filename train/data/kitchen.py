@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
+
 from foodcam.runtime.colour import decode_colour_mask
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS, read_image
 from foodcam.runtime.tasks import KITCHEN
-from tqdm import tqdm
 
 HEAD = KITCHEN.seg_head
 SPLITS = ("train", "val", "test")

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from torch import nn
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
-from torch import nn
 
 log = logging.getLogger("foodcam.models")
 

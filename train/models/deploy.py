@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 
 import torch
-from foodcam.runtime.tasks import TaskSpec
 from torch import nn
+
+from foodcam.runtime.tasks import TaskSpec
 
 
 class DeployWrapper(nn.Module):

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.tasks import TaskSpec
-from foodcam.train.models import register_model
 from torch import nn
 from torchvision.models import mobilenet_v3_large, mobilenet_v3_small
 from torchvision.models.segmentation import deeplabv3_resnet50
 from torchvision.models.segmentation.lraspp import _lraspp_mobilenetv3
+
+from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models import register_model
 
 
 def _bn_momentum(net: nn.Module, momentum: float = 0.1) -> nn.Module:

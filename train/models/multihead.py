@@ -12,11 +12,12 @@ only the last stage, the shared MLP and the heads.
 from __future__ import annotations
 
 import torch
+from torch import nn
+from torchvision.models import mobilenet_v3_large, resnet18, resnet50
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models import register_model
-from torch import nn
-from torchvision.models import mobilenet_v3_large, resnet18, resnet50
 
 HIDDEN = 512
 

@@ -14,6 +14,7 @@ from urllib.error import URLError
 from urllib.parse import urlparse
 
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 
 log = logging.getLogger("foodcam.models")

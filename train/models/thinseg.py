@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models import register_model
-from torch import nn
 
 BASE = (16, 24, 48, 64, 96)  # channels at strides 2, 4, 8, 16, 32 for width 1.0
 

@@ -7,10 +7,11 @@ Pretrained weights come only from a local file through `build_model(..., init=PA
 from __future__ import annotations
 
 import torch
-from foodcam.runtime.tasks import TaskSpec
-from foodcam.train.models import register_model
 from torch import nn
 from torchvision.models.segmentation import deeplabv3_resnet50, lraspp_mobilenet_v3_large
+
+from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.models import register_model
 
 
 class OutOnly(nn.Module):

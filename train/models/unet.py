@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.models import register_model
-from torch import nn
 
 DEPTH = 4
 MULTIPLE = 2**DEPTH

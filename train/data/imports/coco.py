@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.data.coco_check import coco_id, image_size, read_coco_json, segm_problem
 from foodcam.train.data.imports.common import Item, Problems, Shape, safe_stem

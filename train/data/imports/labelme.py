@@ -18,6 +18,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import IMAGE_EXTS
 from foodcam.runtime.jsonsafe import load_json

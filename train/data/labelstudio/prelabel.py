@@ -18,10 +18,11 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from pydantic import BaseModel, ConfigDict
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.data.labelstudio import labelconfig as lc
 from foodcam.train.data.labelstudio.rle import encode_mask
-from pydantic import BaseModel, ConfigDict
 
 ROOT_ENV = "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"
 URL_PREFIX = "/data/local-files/?d="
@@ -92,9 +93,10 @@ def classification_prediction(result, task) -> tuple[list[dict], float]:
 
 def export_tasks(cfg: ExportConfig, progress: bool = True) -> dict:
     """Run the model on every frame and write tasks.json and the labelling config; a small report back."""
+    from tqdm import tqdm
+
     from foodcam.runtime.imageio import list_images, read_image, write_text_atomic
     from foodcam.runtime.open import model_label, open_model
-    from tqdm import tqdm
 
     frames = list_images(cfg.frames)
     if not frames:

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import numpy as np
+
 from foodcam.train.data.imports.common import Item, Problems, Shape, safe_stem
 from foodcam.train.data.labelstudio.rle import RLEError, decode_mask
 
