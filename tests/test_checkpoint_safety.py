@@ -83,3 +83,16 @@ def test_shipped_checkpoints_still_load():
     for task in ("kitchen", "freshness"):
         model = foodcam.load(foodcam.shipped(task, "pt"))
         assert model.task.name == task
+
+
+def test_numpy_values_in_a_checkpoint_are_saved_as_plain_numbers(tmp_path):
+    import numpy as np
+
+    from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
+
+    path = tmp_path / "c.pt"
+    save_checkpoint(path, {"metrics": {"miou": np.float32(0.5), "iou": np.array([0.1, 0.2])},
+                           "history": [{"epoch": np.int64(1)}], "state_dict": {"w": torch.ones(2)}})
+    ckpt = read_checkpoint(path)  # weights_only: would refuse numpy objects
+    assert ckpt["metrics"]["miou"] == 0.5 and ckpt["history"][0]["epoch"] == 1
+    assert torch.equal(ckpt["state_dict"]["w"], torch.ones(2))

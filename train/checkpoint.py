@@ -12,6 +12,7 @@ import pickle
 import re
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from foodcam.runtime.backends.onnx_meta import file_sha256  # noqa: F401  (re-exported: checkpoint hashes)
@@ -23,9 +24,21 @@ FORMAT = "foodcam-checkpoint"
 VERSION = 1
 
 
+def plain(obj):
+    """Numpy scalars and arrays (in metrics, histories) as Python numbers and lists, tensors untouched: what a
+    checkpoint holds must load with torch.load(weights_only=True)."""
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(plain(v) for v in obj)
+    if isinstance(obj, (np.generic, np.ndarray)):
+        return obj.tolist()
+    return obj
+
+
 def save_checkpoint(path: str | Path, ckpt: dict) -> None:
     """Write atomically: a crash mid-save never leaves a truncated best.pt."""
-    ckpt = {"format": FORMAT, "version": VERSION, **ckpt}
+    ckpt = plain({"format": FORMAT, "version": VERSION, **ckpt})
     with atomic_path(path) as tmp:
         torch.save(ckpt, tmp)
 
