@@ -29,7 +29,7 @@ def _export(args):
     from foodcam.export.triton_cli import main  # --weights: export/main.py; --triton-repo: + the repository
 
     rc = main(args)
-    if weights is not None:
+    if weights is not None and not (getattr(args, "result", None) or {}).get("refused"):
         print_wrote("export", *dict.fromkeys(output_paths(weights, args.out, args.precision)))
     return rc
 
@@ -76,6 +76,8 @@ def register(sub) -> None:
                    help="segmentation: also output per-pixel entropy / log(C) (float, 0..1) for `run --collect-by uncertain`")
     p.add_argument("--dynamic-batch", action="store_true")
     p.add_argument("--no-simplify", action="store_true")
+    p.add_argument("--force", action="store_true",
+                   help="export a fine-tuned checkpoint even though it scored below its base on the held-back frames")
     p.add_argument("--data", default=None, help="labelled dataset folder for parity and the accuracy gate")
     p.add_argument("--split", default="val")
     p.add_argument("--max-drop", type=finite_float, default=None,

@@ -6,8 +6,9 @@
 
 The FP32 graph is always made first, checked against PyTorch on real frames, and kept as the reference
 the lower precisions are converted from and gated against. Exit codes: 0 exported (and validated when
---data is given), 1 the accuracy gate failed (artifact and report kept, marked failed), 2 bad input or a
-failed export (nothing written for it).
+--data is given), 1 the accuracy gate failed (artifact and report kept, marked failed) or the
+checkpoint is a fine-tune that scored below its base on the user's held-back frames (train/finetune_gate.py;
+nothing written, --force exports it anyway), 2 bad input or a failed export (nothing written for it).
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def _verdict(report: dict) -> dict:
 def main(args) -> int:
     from foodcam.export.gate import not_gated, open_labelled, run_gate
     from foodcam.train.checkpoint import file_sha256, load_checkpoint
+    from foodcam.train.finetune_gate import refusal
 
     weights = Path(args.weights)
     precision = args.precision
@@ -174,6 +176,13 @@ def main(args) -> int:
     for existing in [p for p in dict.fromkeys((reference, artifact)) if p.exists()]:
         print(f"foodcam export: warning: {existing} exists and will be overwritten", file=sys.stderr, flush=True)
     model, ckpt = load_checkpoint(weights)
+    refused = refusal(ckpt, weights)  # a fine-tune that scored below its base on the user's held-back frames
+    if refused and not getattr(args, "force", False):
+        print(f"foodcam export: {refused}", file=sys.stderr, flush=True)
+        args.result = {"refused": refused}  # foodcam/api.py; nothing written
+        return 1
+    if refused:
+        print(f"foodcam export: warning: --force: {refused.split(': refused: ', 1)[-1]}", file=sys.stderr, flush=True)
     task: TaskSpec = ckpt["task"]
     if args.imgsz:
         h, w = args.imgsz

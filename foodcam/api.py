@@ -171,6 +171,8 @@ class FoodcamModel:
                                "checkpoint (.pt) it was made from: foodcam.load('best.pt').export(...)")
         rc, args = call_verb("export", "export()", weights=self.path, precision=precision, **flags)
         r = args.result
+        if r and r.get("refused"):  # a fine-tune worse than its base on the held-back frames (force=True exports it)
+            raise FoodcamError(r["refused"])
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras

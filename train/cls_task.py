@@ -155,8 +155,12 @@ class ClsTask:
         self.loss: MultiHeadLoss | None = None
 
     def datasets(self, args: argparse.Namespace, seed: int) -> tuple[ClassificationDataset, ClassificationDataset]:
+        from foodcam.train.finetune_gate import split_holdout
+
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
-        train = ClassificationDataset(self.data.folder("train"), self.heads, size, mean, std,
+        # fine-tuning: part of the user's frames held back for the before/after gate (train/finetune_gate.py)
+        own, self.holdout = split_holdout(self.data.folder("train"), args, f"{args.data} (train split)")
+        train = ClassificationDataset(own, self.heads, size, mean, std,
                                       transform=cls_train_transform(seed))
         val = ClassificationDataset(self.data.folder("val"), self.heads, size, mean, std)
         return train, val

@@ -364,6 +364,12 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
             print(f"time budget of {args.time_budget:g} min reached after epoch {epoch} "
                   f"({budget.elapsed() / 60:.1f} min)", flush=True)
             break
+    if info.main and start_from is not None and getattr(task, "holdout", None) is not None:
+        from foodcam.train.finetune_gate import run_gate
+
+        # best.pt first (what gets exported); last.pt too when it holds other weights
+        ckpts = [out / "best.pt"] + ([out / "last.pt"] if history and best_metrics.get("epoch") != history[-1]["epoch"] else [])
+        run_gate(task, task.holdout, net, start_from, args.from_ckpt, device, [p for p in ckpts if p.is_file()])
     if info.main:
         if start > args.epochs and budget is None:
             print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")

@@ -42,6 +42,14 @@ def resolve_defaults(args: argparse.Namespace) -> dict | None:
         raise FoodcamError(f"--replay: only {', '.join(FINETUNE_REPLAY)} training renders frames to replay")
     if getattr(args, "cache", None) is not None and args.task != "kitchen":
         raise FoodcamError(f"--cache: only kitchen training caches its frames ({args.task} reads its images as it goes)")
+    if getattr(args, "holdout", None) is not None:
+        from foodcam.train.finetune_gate import GATED_TASKS, parse_holdout
+
+        parse_holdout(args.holdout)  # a bad value fails before anything loads
+        if not src:
+            raise FoodcamError("--holdout needs --from CKPT (it compares the fine-tuned model with that base)")
+        if args.task not in GATED_TASKS:
+            raise FoodcamError(f"--holdout: the before/after check reads {' and '.join(GATED_TASKS)} data, not {args.task}")
     if replay is None:
         args.replay = FINETUNE_REPLAY.get(args.task, 0) if src else 0
     if not src:

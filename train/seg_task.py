@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -74,7 +75,11 @@ class SegTask:
         return KitchenFolder(args.data, "train", max_dist=max_dist), KitchenFolder(args.data, "val", max_dist=max_dist)
 
     def datasets(self, args: argparse.Namespace, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
+        from foodcam.train.finetune_gate import split_holdout
+
         train_folder, val_folder = self.folders(args)
+        # fine-tuning: part of the user's frames held back for the before/after gate (train/finetune_gate.py)
+        train_folder, self.holdout = split_holdout(train_folder, args, str(Path(args.data) / "train"))
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
         # the kitchen's classes are shapes in any colour: trained on the renderer's wood, steel and curry alone, the
         # model lost 20+ mIoU on the same kitchens repainted (`python -m foodcam.benchmarks.palette`)
