@@ -10,6 +10,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
+from foodcam.camera.hotswap import POLL_S, reload_on_sighup, watch
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import (
@@ -86,13 +87,21 @@ def stop_on_signals(pipeline: Pipeline) -> Iterator[None]:
             signal.signal(s, h)
 
 
-def _open_model(args):
+def _open_model(args, path=None):
     from foodcam.runtime.open import open_model  # the backend library loads only when a run starts
 
     # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
     # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
     threads = {"threads": args.threads} if args.threads else {}
-    return open_model(args.model, backend=args.backend, spin=False, verify=getattr(args, "verify", False), **threads)
+    return open_model(args.model if path is None else path, backend=args.backend, spin=False,
+                      verify=getattr(args, "verify", False), **threads)
+
+
+def open_hot_model(args, opener):
+    """The model at --model, replaced between two frames when its file is replaced or on SIGHUP
+    (camera/hotswap.py; --model-poll 0: on SIGHUP only)."""
+    poll = getattr(args, "model_poll", None)
+    return watch(opener(args), args.model, lambda path: opener(args, path), POLL_S if poll is None else poll)
 
 
 def run(args) -> dict:
@@ -107,7 +116,7 @@ def run(args) -> dict:
         source = stack.enter_context(
             open_source(args.source, loop=args.loop, realtime=args.realtime, fps=args.fps, size=args.size,
                         retry=getattr(args, "retry", False), retry_for=getattr(args, "retry_for", None)))
-        model = stack.enter_context(_open_model(args))
+        model = stack.enter_context(open_hot_model(args, _open_model))
         scored = check_scene(args.source, model.task, args.model)  # a synth:// scene made for another task: refused
         options = {"pan_roi": args.pan_roi} if args.pan_roi else {}
         sinks = stack.enter_context(
@@ -118,7 +127,7 @@ def run(args) -> dict:
             sinks.add(sink)
         log.info("running %s on %s", model, describe(args.source))
         pipeline = Pipeline(source, model, sinks)
-        with stop_on_signals(pipeline):
+        with stop_on_signals(pipeline), reload_on_sighup(model):
             summary = pipeline.run(args.max_frames, args.max_seconds)
     summary["source"] = describe(args.source)
     if sinks.failed:  # finalising may fail too (disk full when closing the video)
@@ -133,6 +142,8 @@ def format_summary(s: dict) -> str:
         f"  per stage (ms): {stages}" + (f" | latency {s['latency_ms']:.1f}" if s.get("latency_ms") else ""),
         f"  dropped {s['dropped']}, skipped {s['skipped']}, reopened {s['reopens']}",
     ]
+    if s.get("model_swaps") or s.get("model_swaps_refused"):
+        lines.append(f"  model file replaced: swapped {s['model_swaps']} time(s), refused {s['model_swaps_refused']}")
     if s.get("model_dropped") or s.get("model_reconnects"):
         lines.append(f"  model unreachable: {s.get('model_dropped', 0)} frames dropped, "
                      f"reconnected {s.get('model_reconnects', 0)} time(s)")

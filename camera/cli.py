@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.argtypes import fraction, positive_float, positive_int, thread_count
+from foodcam.argtypes import fraction, nonnegative_float, positive_float, positive_int, thread_count
 
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
@@ -117,6 +117,13 @@ def add_output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--collect-max", type=positive_int, default=None, metavar="K", help="stop collecting after K frames")
 
 
+def add_model_poll_arg(p) -> None:
+    p.add_argument("--model-poll", type=nonnegative_float, default=None, metavar="S",
+                   help="check the --model file every S seconds (default 1): a file replaced there (atomic rename) "
+                        "is opened, self-tested and swapped in between two frames; SIGHUP reloads it at once; "
+                        "0: on SIGHUP only")
+
+
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
                        epilog=SOURCES_HELP, formatter_class=RunHelp)
@@ -129,6 +136,7 @@ def register(sub) -> None:
     p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for inference")
     p.add_argument("--verify", action="store_true",
                    help="also compare the model file's full sha256 with the one recorded at export/build")
+    add_model_poll_arg(p)
     add_output_args(p)
     p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
     p.add_argument("--alpha", type=fraction, default=0.5, help="mask opacity over the frame, 0..1")

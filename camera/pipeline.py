@@ -36,6 +36,7 @@ import numpy as np
 
 from foodcam.camera import supervise
 from foodcam.camera.frame import Frame
+from foodcam.camera.hotswap import swap_point
 from foodcam.camera.sdnotify import Notifier
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sources import Source
@@ -143,14 +144,20 @@ class ModelStage(Stage):
     def __init__(self, model) -> None:
         self.model = model
         self._shapes_seen: set[tuple[int, int]] = set()
+        self._records: dict[int, list[dict]] = {}  # id(frame) -> records that go out with that frame
+        self._due: list[dict] = []
 
     def process(self, frame: Frame, stats: Stats) -> dict:
+        swapped = swap_point(self.model)  # a replaced model file takes over here, between two frames
+        if swapped:
+            self._records[id(frame)] = [{**r, "frame": frame.index} for r in swapped]
         with stats.time("preprocess"):
             batch = self.model.preprocess(frame.image)
         with stats.time("inference"):
             return {k: np.array(v, copy=True) for k, v in self.model.infer(batch).items()}
 
     def result(self, frame: Frame, raw: dict, stats: Stats):
+        self._due += self._records.pop(id(frame), [])  # rendered with the first frame the new model ran on
         shape = tuple(frame.shape[:2])
         if shape not in self._shapes_seen:
             self._shapes_seen.add(shape)
@@ -159,6 +166,18 @@ class ModelStage(Stage):
                 log.warning("%s: %s", self.describe(), hint)
         with stats.time("postprocess"):
             return self.model.postprocess(raw, frame.shape)
+
+    def events(self) -> list[dict]:
+        out, self._due = self._due, []
+        return out
+
+    def counters(self) -> dict:
+        swaps = getattr(self.model, "swaps", None)  # a HotModel (camera/hotswap.py)
+        return {"model_swap": {"swapped": swaps, "refused": self.model.refusals}} if swaps is not None else {}
+
+    def finish(self) -> dict:
+        swaps = getattr(self.model, "swaps", None)
+        return {"model_swaps": swaps, "model_swaps_refused": self.model.refusals} if swaps is not None else {}
 
     def describe(self) -> str:
         return str(getattr(self.model, "path", type(self.model).__name__))

@@ -38,12 +38,20 @@ def _batch(dynamic: bool):
 
 
 def seg_onnx(path: Path, task: TaskSpec = SEG_TASK, dynamic: bool = True, meta: dict | None = ...,
-             input_type: int = TensorProto.UINT8, precision: str = "fp32") -> Path:
+             input_type: int = TensorProto.UINT8, precision: str = "fp32", constant_class: int | None = None) -> Path:
+    """constant_class: a model that paints every pixel that class (x * 0 + one-hot) instead of the largest B/G/R."""
     h, w = task.input_size
     n = _batch(dynamic)
+    inits, scores = [], "x"
+    if constant_class is not None:
+        onehot = np.eye(3, dtype=np.float32)[constant_class]
+        inits = [numpy_helper.from_array(np.zeros(1, np.float32), "zero"), numpy_helper.from_array(onehot, "onehot")]
+        scores = "y"
     nodes = [
         helper.make_node("Cast", ["images"], ["x"], to=TensorProto.FLOAT),
-        helper.make_node("Transpose", ["x"], ["logits"], perm=[0, 3, 1, 2]),
+        *([helper.make_node("Mul", ["x", "zero"], ["x0"]), helper.make_node("Add", ["x0", "onehot"], ["y"])]
+          if constant_class is not None else []),
+        helper.make_node("Transpose", [scores], ["logits"], perm=[0, 3, 1, 2]),
         helper.make_node("ArgMax", ["logits"], ["idx"], axis=1, keepdims=0),
         helper.make_node("Cast", ["idx"], ["idx_f"], to=TensorProto.FLOAT),
         helper.make_node("Cast", ["idx_f"], ["mask"], to=TensorProto.UINT8),
@@ -53,6 +61,7 @@ def seg_onnx(path: Path, task: TaskSpec = SEG_TASK, dynamic: bool = True, meta: 
         [helper.make_tensor_value_info("images", input_type, [n, h, w, 3])],
         [helper.make_tensor_value_info("mask", TensorProto.UINT8, [n, h, w]),
          helper.make_tensor_value_info("logits", TensorProto.FLOAT, [n, 3, h, w])],
+        initializer=inits,
     )
     if meta is ...:
         meta = make_metadata(task, precision, source={"checkpoint": "tiny", "sha256": "0" * 64})

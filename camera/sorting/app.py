@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 
 from foodcam.camera.actuators import open_actuator
 from foodcam.camera.actuators.config import DryRunConfig
-from foodcam.camera.app import format_outputs, make_outputs, stop_on_signals
+from foodcam.camera.app import format_outputs, make_outputs, open_hot_model, stop_on_signals
+from foodcam.camera.hotswap import reload_on_sighup
 from foodcam.camera.pipeline import Pipeline
 from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import Rendered, Sinks
@@ -58,7 +59,7 @@ def sort(model, source, line: LineConfig, actuator, audit: AuditLog | None = Non
             sinks.add(sink)
         pipeline = Pipeline(source, stage, sinks)
         pipeline.on_frame.extend(on_frame)
-        with stop_on_signals(pipeline):
+        with stop_on_signals(pipeline), reload_on_sighup(model):
             summary = pipeline.run(max_frames, max_seconds)
     if sinks.failed:
         summary["failed_outputs"] = dict(sinks.failed)
@@ -78,7 +79,8 @@ def run(args) -> dict:
     line = load_line(args.line)
     act_cfg = DryRunConfig(pulse_ms=line.pulse_ms) if args.dry_run else line.actuator
     with contextlib.ExitStack() as stack:
-        model = stack.enter_context(open_model(args.model, backend=args.backend))
+        model = stack.enter_context(open_hot_model(args, lambda a, path=None: open_model(path or a.model,
+                                                                                       backend=a.backend)))
         check_scene(args.source, model.task, args.model)
         actuator = open_actuator(act_cfg, line=line.name, where=str(args.line))
         stack.callback(actuator.close)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from foodcam.argtypes import nonnegative_float, positive_float, positive_int
-from foodcam.camera.cli import add_output_args, check_loop_outputs
+from foodcam.camera.cli import add_model_poll_arg, add_output_args, check_loop_outputs
 
 
 def _sort(args) -> int:
@@ -44,6 +44,7 @@ def register(sub) -> None:
                    help="simulated clock: assume S seconds of processing per frame instead of measuring it "
                         "(results that do not depend on how busy this machine is)")
     p.add_argument("--backend", default=None, help="model backend (onnxruntime | cpu | cuda | tensorrt)")
+    add_model_poll_arg(p)
     p.add_argument("--json", default=None, help="also write the summary as JSON here")
     add_output_args(p)
     p.set_defaults(func=_sort)

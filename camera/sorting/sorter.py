@@ -120,6 +120,14 @@ class Sorter:
         self.scheduler.close(drain=True)
         return self.summary()
 
+    def note(self, record: dict) -> None:
+        """A record of the line that is not an item (a model swapped in or refused): audit log + outputs."""
+        if record.get("event") == "model_swapped":  # the new model may batch differently
+            self._batch = is_dynamic(self.model.input_spec.shape[0])
+        self.audit.write(record)
+        with self._lock:
+            self._events.append(record)
+
     def drain_events(self) -> list[dict]:
         """The item records that became final since the last call (for the outputs)."""
         with self._lock:

@@ -11,6 +11,7 @@ import math
 
 from foodcam.camera.actuators import Actuator
 from foodcam.camera.frame import Frame
+from foodcam.camera.hotswap import swap_point
 from foodcam.camera.pipeline import Stage
 from foodcam.camera.sorting.audit import AuditLog
 from foodcam.camera.sorting.line import LineConfig
@@ -43,6 +44,8 @@ class SortStage(Stage):
         return int(math.ceil(seconds * self.fps - 1e-9)) + 1
 
     def process(self, frame: Frame, stats: Stats) -> LineResult:
+        for record in swap_point(self.sorter.model):  # a replaced model file takes over between two frames
+            self.sorter.note({**record, "frame": frame.index})
         truth_t = frame.index / self.fps
         t = frame.t0 if self.live else truth_t
         truth = frame.truth if isinstance(frame.truth, list) else None
@@ -57,6 +60,9 @@ class SortStage(Stage):
 
     def finish(self) -> dict:
         s = self.sorter.finish()
+        model = self.sorter.model
+        if hasattr(model, "swaps"):  # a HotModel (camera/hotswap.py)
+            s.update(model_swaps=model.swaps, model_swaps_refused=model.refusals)
         a = self.actuator
         return {**s, "clock": self.clock,
                 "actuator": {"type": a.kind, "connected": a.connected, "sent": a.sent, "reconnects": a.reconnects}}
