@@ -8,6 +8,7 @@ returning objects instead of printing only. docs/python.md shows every call.
     model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
     foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
     foodcam.synth("kitchen", out="data/kitchen", count=12)  # foodcam synth -> SynthResult
+    foodcam.adapt(data="my_kitchen/")         # foodcam adapt  -> AdaptResult (.onnx, .checkpoint, .status, .gate)
 
 A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
 install, as the CLI says it.
@@ -28,7 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from foodcam.outcomes import BenchResult, EvalResult, ExportResult, Outcome, RunSummary, SynthResult
+from foodcam.outcomes import (
+    AdaptResult,
+    BenchResult,
+    EvalResult,
+    ExportResult,
+    Outcome,
+    RunSummary,
+    SynthResult,
+)
 from foodcam.runtime.errors import FoodcamError, missing_extra
 from foodcam.verbargs import call_verb
 
@@ -213,6 +222,18 @@ def synth(task: str, out: str | os.PathLike | None = None, **flags) -> SynthResu
     dataset (kitchen, fruit or foodseg) written in the real data's layout; what was written returned."""
     rc, args = call_verb("synth", "foodcam.synth()", task=task, out=out, **flags)
     return SynthResult(args.result or {"task": task, "out": args.out}, rc)
+
+
+@_extras
+def adapt(**flags) -> AdaptResult:
+    """`foodcam adapt` (foodcam/adaptation.py): labels= (an annotation export, optional) -> fine-tune from_ckpt=
+    (default: the shipped model) on data= -> the before/after gate on the held-back frames -> export, refused
+    when the fine-tune scored below its base unless force=True. Keywords: AdaptConfig's fields."""
+    from foodcam.adaptation import adapt as run_adapt
+    from foodcam.adaptation import make_config
+
+    record = run_adapt(make_config("foodcam.adapt()", **flags))
+    return AdaptResult(record, 0 if record["status"] == "exported" else 1)
 
 
 def _frame(img: np.ndarray, where: str, rgb: bool) -> np.ndarray:

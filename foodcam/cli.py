@@ -18,7 +18,7 @@ from foodcam.version import __version__
 
 # package cli modules, in the order their verbs are listed in --help
 VERB_MODULES = ("foodcam.train.cli", "foodcam.export.cli", "foodcam.camera.cli", "foodcam.camera.sorting.cli",
-                "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo", "foodcam.doctor.cli")
+                "foodcam.benchmarks.cli", "foodcam.app.cli", "foodcam.demo", "foodcam.adaptation", "foodcam.doctor.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -135,3 +135,29 @@ class SynthResult(Outcome):
         parts = ", ".join(f"{k} {v}" for k, v in counts.items())
         n = sum(counts.values()) if counts else self.data.get("images", "?")
         return f"{n} {self.data.get('task', '?')} images in {self.out}" + (f": {parts}" if parts else "")
+
+
+class AdaptResult(Outcome):
+    """`foodcam adapt`'s record (OUT/adapt.json): `status` exported / refused / gate failed, `gate` the
+    before/after on the held-back frames, `checkpoint` the fine-tune, `onnx` the export (None when refused)."""
+
+    @property
+    def status(self) -> str:
+        return str(self.data.get("status", "?"))
+
+    @property
+    def gate(self) -> dict | None:
+        return self.data.get("gate")
+
+    @property
+    def checkpoint(self) -> Path:
+        return Path(self.data["checkpoint"])
+
+    @property
+    def onnx(self) -> Path | None:
+        return Path(self.data["onnx"]) if self.data.get("onnx") else None
+
+    def _line(self) -> str:
+        g = self.gate
+        score = (f"{g['metric']} {g['before'][g['metric']]:.4f} -> {g['after'][g['metric']]:.4f}, " if g else "")
+        return f"{score}{self.status}: {self.onnx or self.checkpoint}"
