@@ -124,6 +124,8 @@ def format_summary(s: dict) -> str:
             + (f"; counted twice {t['counted_twice']}" if t["counted_twice"] else "")
             + (f"; {t['false_items']} false item(s)" if t["false_items"] else "")
         )
+    if s.get("model_swaps") or s.get("model_swaps_refused"):
+        lines.append(f"model file replaced: swapped {s['model_swaps']} time(s), refused {s['model_swaps_refused']}")
     if s.get("audit"):
         lines.append(f"audit log: {s['audit']} ({s['audit_lines']} item line(s) added)")
     return "\n".join(lines + format_outputs(s))
