@@ -94,8 +94,8 @@ def test_finetune_carries_weights_task_and_arch(kitchen_ckpt, kitchen_data, tmp_
     run = tmp_path / "ft"
     assert foodcam("train", "kitchen", "--from", kitchen_ckpt, "--data", kitchen_data, "--epochs", 1, "--lr", 1e-9,
                    "--out", run, "--device", "cpu", "--seed", 1) == 0
-    # 38 own frames twice + 64 replayed synthetic frames an epoch
-    assert "140 train / 12 val images" in capsys.readouterr().out
+    # 30 own frames (8 of the 38 held back for the before/after gate) three times + 64 replayed synthetic frames
+    assert "154 train / 12 val images" in capsys.readouterr().out
     base, ft = read_checkpoint(kitchen_ckpt), read_checkpoint(run / "best.pt")
     assert ft["arch"] == base["arch"] and ft["task"] == base["task"]
     assert ft["config"]["from_ckpt"] == str(kitchen_ckpt) and ft["config"]["imgsz"] == 64
