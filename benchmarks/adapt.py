@@ -90,7 +90,8 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
         subset = make_subset(data, n, out / "data" / f"shots_{n:03d}", seed)
         ft_run, sc_run = out / "runs" / f"finetune_{n:03d}", out / "runs" / f"scratch_{n:03d}"
         ft_args = ["train", "kitchen", "--from", base, "--data", subset, "--out", ft_run, *common]
-        ft_s = _train(ft_args + ["--replay", replay] + (["--freeze-encoder"] if freeze_encoder else []))
+        # --holdout 0: every one of the N shots trains (the curve is scored on the val split, not held-back frames)
+        ft_s = _train(ft_args + ["--replay", replay, "--holdout", 0] + (["--freeze-encoder"] if freeze_encoder else []))
         sc_args = ["train", "kitchen", "--model", arch["name"], "--imgsz", imgsz, "--data", subset, "--out", sc_run,
                    *common]
         if ckpt.get("config", {}).get("lr"):
