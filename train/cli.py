@@ -188,6 +188,10 @@ def register(sub) -> None:
                    "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")
     p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
                    help="fine-tune this checkpoint: its weights, task and architecture, a short schedule")
+    p.add_argument("--holdout", default=None, metavar="SHARE|DIR",
+                   help="with --from (kitchen, freshness): the user's frames held back from training to compare the "
+                        "base and the fine-tuned model on at the end: a share of the train frames (default 0.2, at "
+                        "least 2; seeded by --seed), a labelled folder of their own, or 0 for no comparison")
     p.add_argument("--freeze-encoder", action="store_true", help="with --from: keep the backbone fixed, train the rest")
     p.add_argument("--replay", type=nonnegative_int, default=None, metavar="N",
                    help="kitchen: mix N synthetic frames of the training styles into every epoch, so a fine-tune on a "
