@@ -88,7 +88,12 @@ def _other_task(path: Path) -> None:
     _atomic(lambda t: cls_onnx(t), path)
 
 
-@pytest.mark.parametrize("replace, reason", [(_garbage, "model.onnx"), (_other_task, "'freshness' model")])
+def _fails_self_test(path: Path) -> None:
+    _atomic(lambda t: seg_onnx(t, constant_class=1, poison=True), path)
+
+
+@pytest.mark.parametrize("replace, reason", [(_garbage, "model.onnx"), (_other_task, "'freshness' model"),
+                                             (_fails_self_test, "self-test")])
 def test_a_bad_file_is_refused_and_the_old_model_carries_on(tmp_path, replace, reason, caplog):
     with caplog.at_level("WARNING", logger="foodcam.camera"):
         summary, records, hot, first = _run(tmp_path, replace)

@@ -38,8 +38,10 @@ def _batch(dynamic: bool):
 
 
 def seg_onnx(path: Path, task: TaskSpec = SEG_TASK, dynamic: bool = True, meta: dict | None = ...,
-             input_type: int = TensorProto.UINT8, precision: str = "fp32", constant_class: int | None = None) -> Path:
-    """constant_class: a model that paints every pixel that class (x * 0 + one-hot) instead of the largest B/G/R."""
+             input_type: int = TensorProto.UINT8, precision: str = "fp32", constant_class: int | None = None,
+             poison: bool = False) -> Path:
+    """constant_class: a model that paints every pixel that class (x * 0 + one-hot) instead of the largest B/G/R;
+    with poison, x / 0 + one-hot instead: finite weights, NaN/Inf scores (what corrupted weights produce)."""
     h, w = task.input_size
     n = _batch(dynamic)
     inits, scores = [], "x"
@@ -49,7 +51,8 @@ def seg_onnx(path: Path, task: TaskSpec = SEG_TASK, dynamic: bool = True, meta: 
         scores = "y"
     nodes = [
         helper.make_node("Cast", ["images"], ["x"], to=TensorProto.FLOAT),
-        *([helper.make_node("Mul", ["x", "zero"], ["x0"]), helper.make_node("Add", ["x0", "onehot"], ["y"])]
+        *([helper.make_node("Div" if poison else "Mul", ["x", "zero"], ["x0"]),
+           helper.make_node("Add", ["x0", "onehot"], ["y"])]
           if constant_class is not None else []),
         helper.make_node("Transpose", [scores], ["logits"], perm=[0, 3, 1, 2]),
         helper.make_node("ArgMax", ["logits"], ["idx"], axis=1, keepdims=0),

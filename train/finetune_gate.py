@@ -68,6 +68,10 @@ def split_holdout(folder, args: argparse.Namespace, describe: str):
         if len(held) == 0:
             raise FoodcamError(f"--holdout {choice}: no labelled frames there")
         held.described = str(choice)
+        shared = set(held.stems) & set(getattr(folder, "stems", ()))
+        if shared:
+            log.warning("--holdout %s: %d of its frames are also training frames (e.g. %s): the check flatters the "
+                        "fine-tune", choice, len(shared), sorted(shared)[0])
         return folder, held
     share = HOLDOUT_SHARE if choice is None else choice
     if share == 0:
