@@ -216,6 +216,8 @@ def _adapt(args) -> int:
 
 
 def register(sub) -> None:
+    from foodcam.argtypes import nonnegative_int, positive_float, positive_int
+
     p = sub.add_parser("adapt", help="labels -> fine-tune from the shipped model -> before/after gate -> export")
     p.add_argument("--task", choices=list(TASKS), default="kitchen")
     p.add_argument("--data", default=None, help="the labelled frames in the task's layout (with --labels: where the "
@@ -228,18 +230,18 @@ def register(sub) -> None:
     p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
                    help="the checkpoint to fine-tune (default: the shipped model of --task)")
     p.add_argument("--out", default=None, help="output folder (default: a new runs/adapt/adaptN)")
-    p.add_argument("--epochs", type=int, default=None, help="as `foodcam train --from` (default 12)")
-    p.add_argument("--imgsz", type=int, default=None, help="default: the checkpoint's")
-    p.add_argument("--batch", type=int, default=8)
-    p.add_argument("--lr", type=float, default=None, help="default: 0.2x the checkpoint's")
-    p.add_argument("--replay", type=int, default=None, help="kitchen: synthetic frames mixed in (default 64)")
+    p.add_argument("--epochs", type=positive_int, default=None, help="as `foodcam train --from` (default 12)")
+    p.add_argument("--imgsz", type=positive_int, default=None, help="default: the checkpoint's")
+    p.add_argument("--batch", type=positive_int, default=8)
+    p.add_argument("--lr", type=positive_float, default=None, help="default: 0.2x the checkpoint's")
+    p.add_argument("--replay", type=nonnegative_int, default=None, help="kitchen: synthetic frames mixed in (default 64)")
     p.add_argument("--holdout", default=None, metavar="SHARE|DIR",
                    help="frames held back for the before/after gate (default 0.2 of the train frames)")
     p.add_argument("--freeze-encoder", action="store_true")
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
     p.add_argument("--calib", default=None, help="int8: calibration frames (default: the data's train split)")
     p.add_argument("--force", action="store_true", help="export even when the fine-tune scored below its base")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--device", default=None, help="cpu | cuda | cuda:N")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for torch")
     p.set_defaults(func=_adapt)
