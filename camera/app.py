@@ -101,7 +101,8 @@ def open_hot_model(args, opener):
     """The model at --model, replaced between two frames when its file is replaced or on SIGHUP
     (camera/hotswap.py; --model-poll 0: on SIGHUP only)."""
     poll = getattr(args, "model_poll", None)
-    return watch(opener(args), args.model, lambda path: opener(args, path), POLL_S if poll is None else poll)
+    return watch(opener(args), args.model, lambda path: opener(args, path), POLL_S if poll is None else poll,
+                 pinned=getattr(args, "model_sha256", None))
 
 
 def run(args) -> dict:

@@ -74,8 +74,9 @@ class HotModel:
     model's); `opener(path) -> Model` opens and self-tests a file with the loop's options."""
 
     def __init__(self, model: Model, path: str | os.PathLike, opener: Callable[[Path], Model],
-                 poll_s: float = POLL_S) -> None:
+                 poll_s: float = POLL_S, pinned: str | None = None) -> None:
         self.current = model
+        self.pinned = pinned  # --model-sha256: no other file may take over
         self.path = Path(path)
         self.sha256 = _sha(self.path)
         self.poll_s = float(poll_s)
@@ -165,6 +166,9 @@ class HotModel:
 
     def _load(self, why: str) -> None:
         sha = _sha(self.path)
+        if self.pinned and sha != self.pinned:
+            return self._refuse(why, sha, f"its sha256 {_short(sha)} is not the pinned --model-sha256 "
+                                          f"{_short(self.pinned)}")
         try:
             new = self._opener(self.path)
         except FoodcamError as e:
@@ -200,13 +204,14 @@ def swap_point(model) -> list[dict]:
     return between() if callable(between) else []
 
 
-def watch(model: Model, path, opener: Callable[[Path], Model], poll_s: float = POLL_S):
-    """`model` as a HotModel watching `path`, or `model` itself for a served model (no file to watch)."""
+def watch(model: Model, path, opener: Callable[[Path], Model], poll_s: float = POLL_S, pinned: str | None = None):
+    """`model` as a HotModel watching `path`, or `model` itself for a served model (no file to watch).
+    `pinned`: the sha256 every file taking over must have (--model-sha256)."""
     from foodcam.runtime.open import is_model_url
 
     if is_model_url(path) or not Path(path).is_file():
         return model
-    return HotModel(model, path, opener, poll_s)
+    return HotModel(model, path, opener, poll_s, pinned)
 
 
 @contextlib.contextmanager

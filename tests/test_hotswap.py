@@ -187,3 +187,20 @@ def test_a_running_sorting_line_swaps_and_audits(tmp_path):
     swaps = [r for r in read_jsonl(audit_path) if r.get("event") == "model_swapped"]
     assert len(swaps) == 1 and swaps[0]["old_sha256"] == first and swaps[0]["new_sha256"] == file_sha256(path) != first
     assert s["events"]["model_swapped"] == 1
+
+
+def test_a_pinned_model_refuses_any_other_file(tmp_path):
+    """--model-sha256 pins the file: a replacement with another sha256 is refused before it is opened."""
+    path = seg_onnx(tmp_path / "model.onnx")
+    opened: list[Path] = []
+
+    def opener(p):
+        opened.append(p)
+        return open_model(p)
+
+    with HotModel(open_model(path), path, opener, poll_s=0.01, pinned=file_sha256(path)) as hot:
+        _atomic(lambda t: seg_onnx(t, constant_class=2), path)
+        assert wait_until(lambda: hot.refusals, timeout=30)
+        (record,) = hot.between_frames()
+    assert record["event"] == "model_swap_refused" and "pinned --model-sha256" in record["reason"]
+    assert not opened and hot.swaps == 0
