@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from foodcam.train.checkpoint import read_checkpoint
 
+from foodcam.train.checkpoint import read_checkpoint
 from tests.conftest import foodcam
 
 LABELMAP = "# label:color_rgb:parts:actions\nstirrer:255,0,0::\npan:0,255,0::\nfood:0,0,255::\n"
@@ -70,9 +70,8 @@ def test_adapt_imports_finetunes_gates_and_exports(base_ckpt, cvat_export, tmp_p
 
 
 def test_python_twin_refuses_a_worse_finetune_unless_forced(base_ckpt, cvat_export, tmp_path, monkeypatch, capsys):
-    from foodcam.train import finetune_gate
-
     import foodcam as api
+    from foodcam.train import finetune_gate
 
     data = tmp_path / "data"
     assert foodcam("data", "import", "cvat", cvat_export, "--out", data) == 0
@@ -96,9 +95,8 @@ def test_python_twin_refuses_a_worse_finetune_unless_forced(base_ckpt, cvat_expo
     (dict(data="d", colour="red"), "colour: unknown key"),
 ])
 def test_bad_config_is_one_line(kw, message):
-    from foodcam.runtime.errors import FoodcamError
-
     import foodcam as api
+    from foodcam.runtime.errors import FoodcamError
 
     with pytest.raises(FoodcamError, match=message.replace("(", r"\(")):
         api.adapt(**kw)

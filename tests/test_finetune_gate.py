@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
 from foodcam.train.finetune_gate import HOLDOUT_MIN, format_table, refusal
-
 from tests.conftest import foodcam
 
 
@@ -85,9 +85,8 @@ def test_export_refuses_a_worse_finetune_unless_forced(gated_run, tmp_path, caps
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "0.6000" in err[0] and "0.7000" in err[0] and "--force" in err[0]
     assert not (tmp_path / "model.onnx").exists()
-    from foodcam.runtime.errors import FoodcamError
-
     import foodcam as api
+    from foodcam.runtime.errors import FoodcamError
 
     with pytest.raises(FoodcamError, match="0.6000"):  # the Python twin raises the same line
         api.load(bad).export()

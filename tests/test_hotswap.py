@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from foodcam.camera.hotswap import HotModel, task_mismatch
 from foodcam.camera.pipeline import ModelStage, Pipeline
 from foodcam.camera.sinks import EventsSink, Sinks
@@ -18,7 +19,6 @@ from foodcam.camera.sources import FileSource, make_grabber, parse_uri
 from foodcam.runtime.backends.onnx_meta import file_sha256
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import KITCHEN
-
 from tests.conftest import wait_until
 from tests.tiny_onnx import cls_onnx, seg_onnx
 
@@ -151,6 +151,7 @@ def test_sighup_reloads_a_running_foodcam_run(tmp_path):
 def test_a_running_sorting_line_swaps_and_audits(tmp_path):
     """`foodcam sort`'s loop: the swap goes to the audit log (and the outputs), every frame processed once."""
     import onnx
+
     from foodcam.camera.actuators import open_actuator
     from foodcam.camera.jsonl import read_jsonl
     from foodcam.camera.sorting.app import open_line_source, sort

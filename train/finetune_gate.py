@@ -23,6 +23,7 @@ import random
 from pathlib import Path
 
 import torch
+
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import json_safe
 from foodcam.runtime.tasks import TaskSpec
@@ -120,8 +121,9 @@ def _dataset(spec: TaskSpec, folder):
 def score(model: torch.nn.Module, task, folder, device: torch.device, batch: int = 8) -> dict:
     """The task's validation metric of `model` on `folder`: {"miou", "iou": {class: ..}} or
     {"mean_acc", "acc": {head: ..}}, plain floats (None for a class absent from truth and prediction)."""
-    from foodcam.train.engine import to_device, to_input
     from torch.utils.data import DataLoader
+
+    from foodcam.train.engine import to_device, to_input
 
     meter = task.meter()
     model.eval()
