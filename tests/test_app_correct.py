@@ -21,7 +21,7 @@ from foodcam.app.correct import (
     paint_to_classes,
     save_pair,
 )
-from foodcam.app.screenshot import CHROMIUM, CHROMIUM_ARGS
+from foodcam.app.screenshot import CHROMIUM, CHROMIUM_ARGS, editor_geometry
 from foodcam.runtime.colour import decode_colour_mask
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import read_image, write_image
@@ -187,20 +187,11 @@ def test_only_segmentation_pages_have_the_correct_tab(tmp_path, monkeypatch):
 
 # ---- the real page in Chromium ----------------------------------------------------------------------------------
 
-GEOMETRY = """() => { try {
-    const e = window.editor; if (!e || !e.width) return null;
-    const c = e.image_container, box = e.app.canvas.getBoundingClientRect();
-    const w = c.scale.x * e.width, h = c.scale.y * e.height;
-    const inside = c.position.x >= 0 && c.position.y >= 0 && c.position.x + w <= box.width + 1
-                   && c.position.y + h <= box.height + 1;
-    return inside ? {x: box.x + c.position.x, y: box.y + c.position.y, s: c.scale.x, w: e.width, h: e.height} : null;
-} catch (err) { return null } }"""
-
-
 def _segment_in_pan(model: np.ndarray, radius: int, length: int = 80) -> tuple[int, int, int]:
     """(y, x0, x1): a horizontal stroke whose whole brush band lies where the model says pan."""
     pan = (model == PAN).astype(np.uint8)
-    band = cv2.erode(pan, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 7, 2 * radius + 7)))
+    band = cv2.erode(pan, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 7, 2 * radius + 7)),
+                     borderType=cv2.BORDER_CONSTANT, borderValue=0)  # the whole brush inside the photo too
     h, w = model.shape
     for y in range(0, h, 4):
         for x0 in range(0, w - length, 4):
@@ -243,14 +234,7 @@ def test_correct_tab_in_chromium(tmp_path):
                 page.get_by_role("option", name="20261207-120000_0000007.jpg").click()
                 page.wait_for_selector("#correct-status:has-text('nothing written yet')", timeout=120_000)
                 assert page.locator("#correct-stem input").input_value() == "20261207-120000_0000007"
-                geo = last = None
-                for _ in range(240):  # the editor has the photo and has zoomed it to fit
-                    geo = page.evaluate(GEOMETRY)
-                    if geo is not None and geo == last and (geo["w"], geo["h"]) == (320, 240):
-                        break
-                    last = geo
-                    page.wait_for_timeout(500)
-                assert geo is not None and (geo["w"], geo["h"]) == (320, 240), geo
+                geo = editor_geometry(page, (320, 240))
                 # the brush in the stirrer colour, from the palette the task description gave the editor
                 page.get_by_role("button", name="Color").click()
                 page.locator(f"#correct-editor button.color[style*='{stirrer_rgb}']").click()
