@@ -62,7 +62,8 @@ class CorrectTab:
     """Components and handlers of the Correct tab for one segmentation model."""
 
     def __init__(self, served: ServedModel, labels: Path, collected: Path | None = None) -> None:
-        self.served, self.head, self.labels, self.collected = served, served.seg_head, Path(labels), collected
+        self.served, self.head, self.labels = served, served.seg_head, Path(labels).resolve()
+        self.collected = None if collected is None else Path(collected).resolve()
         colours = hex_colours(self.head)
         gr.Markdown(
             f"### Correct the mask of `{served.name}`\nLoad a photo or a collected frame: the model's mask is the "
@@ -76,8 +77,8 @@ class CorrectTab:
                                       elem_id="correct-photo", height=180)
                 self.photo.preprocess = raw_upload  # the page's one door for photos (see page.py)
                 self.frame = self.refresh = None
-                if collected is not None:
-                    self.frame = gr.Dropdown(label=f"collected frames ({collected}), least sure first",
+                if self.collected is not None:
+                    self.frame = gr.Dropdown(label=f"collected frames ({self.collected}), least sure first",
                                              choices=self._choices(), value=None, elem_id="correct-frame")
                     self.refresh = gr.Button("rescan the folder", size="sm", elem_id="correct-refresh")
                 gr.HTML(legend_html(self.head), elem_id="correct-legend")
