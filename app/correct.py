@@ -4,6 +4,7 @@
     painted = paint_to_classes(editor_layers, head)      # class per painted pixel, NOT_PAINTED elsewhere
     fixed = corrected_mask(model_mask, painted)          # painted pixels take their class, the rest keep the model's
     save_pair("labels", stem, frame, fixed, head)        # labels/train/images/<stem>.jpg + labels/train/masks/<stem>.png
+    save_pair("labels", stem, frame, fixed, head, "val") # ... or held back: labels/val/... (and gone from train/)
 
 Decoding the editor's layers: a layer pixel counts as painted when it is at least half opaque (PAINTED_ALPHA); its
 colour snaps to the nearest class colour of the task description, so anti-aliased stroke edges and the canvas's
@@ -32,7 +33,8 @@ NOT_PAINTED = 255
 PAINTED_ALPHA = 128  # a layer pixel at least this opaque (of 255) was painted by the user
 MODEL_ALPHA = 110  # the model's layer: visible over the photo, yet below PAINTED_ALPHA
 JPEG_QUALITY = 95
-SPLIT = "train"
+SPLITS = ("train", "val")  # train: what fine-tuning learns from; val: the user's held-back frames it is judged on
+SPLIT = SPLITS[0]
 _STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -87,24 +89,32 @@ def check_stem(stem: str) -> str:
 def check_labels_dir(folder: str | os.PathLike) -> Path:
     """The labels folder, absolute; FoodcamError when it exists and is not a folder."""
     p = Path(folder).expanduser().resolve()
-    for q in (p, p / SPLIT, p / SPLIT / "images", p / SPLIT / "masks"):
+    for q in (p, *(p / s / d for s in SPLITS for d in ("", "images", "masks"))):
         if q.exists() and not q.is_dir():
             raise FoodcamError(f"--labels {folder}: {q} exists and is not a folder")
     return p
 
 
-def save_pair(folder: str | os.PathLike, stem: str, frame: np.ndarray, mask: np.ndarray, head: Head) -> tuple[Path, Path]:
-    """Write FOLDER/train/images/<stem>.jpg (the frame) and FOLDER/train/masks/<stem>.png (the colour-coded
-    mask), each atomically; saving the same stem again replaces both. Returns (image path, mask path)."""
+def save_pair(folder: str | os.PathLike, stem: str, frame: np.ndarray, mask: np.ndarray, head: Head,
+              split: str = SPLIT) -> tuple[Path, Path]:
+    """Write FOLDER/<split>/images/<stem>.jpg (the frame) and FOLDER/<split>/masks/<stem>.png (the colour-coded
+    mask), each atomically; saving the same stem again replaces both, and a pair of that stem in the other split is
+    removed (a frame is either learnt from or held back). Returns (image path, mask path)."""
+    if split not in SPLITS:
+        raise FoodcamError(f"split {split!r}: expected one of {', '.join(SPLITS)}")
     if frame.shape[:2] != mask.shape[:2]:
         raise FoodcamError(f"{stem}: mask {mask.shape[1]}x{mask.shape[0]} does not match the image "
                            f"{frame.shape[1]}x{frame.shape[0]}")
     root = check_labels_dir(folder)
     check_stem(stem)
-    image, mask_path = root / SPLIT / "images" / f"{stem}.jpg", root / SPLIT / "masks" / f"{stem}.png"
+    image, mask_path = root / split / "images" / f"{stem}.jpg", root / split / "masks" / f"{stem}.png"
     try:
         write_image(image, frame, jpeg_quality=JPEG_QUALITY)
         write_image(mask_path, colorize(mask, head))  # written last: a pair is complete once its mask exists
+        for other in SPLITS:
+            if other != split:
+                for q in (root / other / "masks" / f"{stem}.png", root / other / "images" / f"{stem}.jpg"):
+                    q.unlink(missing_ok=True)
     except OSError as e:
         raise FoodcamError(f"{root}: cannot write the labels ({e.strerror or e})") from None
     return image, mask_path

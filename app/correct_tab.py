@@ -4,7 +4,7 @@ model), Save writes the photo and the corrected colour mask into the labels fold
 Needs foodcam[app].
 
 API (gradio_client): "/correct_load_upload" (photo) and "/correct_load_frame" (collected frame path) return
-[editor value, state, name, status]; "/correct_save" (editor value, name) returns the status markdown.
+[editor value, state, name, status]; "/correct_save" (editor value, name, split) returns the status markdown.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from foodcam.app.analysis import ServedModel, _display
 from foodcam.app.correct import (
     JPEG_QUALITY,
-    SPLIT,
+    SPLITS,
     check_stem,
     collected_frames,
     corrected_mask,
@@ -69,8 +69,9 @@ class CorrectTab:
             f"### Correct the mask of `{served.name}`\nLoad a photo or a collected frame: the model's mask is the "
             "layer over it. Pick the brush and a class colour and paint where the model is wrong; the eraser gives "
             "a pixel back to the model. **Save** writes the photo and the corrected colour mask to "
-            f"`{self.labels / SPLIT}/images/<name>.jpg` and `masks/<name>.png` (the same name again replaces "
-            "them); `foodcam train --data` reads that folder.", elem_id="correct-help")
+            f"`{self.labels}/<split>/images/<name>.jpg` and `masks/<name>.png` (the same name again replaces "
+            "them): `train` frames for fine-tuning, `val` frames held back to judge it; `foodcam train --data` reads "
+            "that folder.", elem_id="correct-help")
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
                 self.photo = gr.Image(label="photo", sources=["upload", "clipboard"], type="filepath", image_mode=None,
@@ -83,6 +84,7 @@ class CorrectTab:
                     self.refresh = gr.Button("rescan the folder", size="sm", elem_id="correct-refresh")
                 gr.HTML(legend_html(self.head), elem_id="correct-legend")
                 self.stem = gr.Textbox(label="name (file stem)", elem_id="correct-stem", max_lines=1)
+                self.split = gr.Radio(list(SPLITS), value=SPLITS[0], label="save into", elem_id="correct-split")
                 self.save = gr.Button("Save", variant="primary", elem_id="correct-save")
                 self.status = gr.Markdown(elem_id="correct-status", min_height=24)
             with gr.Column(scale=3):
@@ -104,7 +106,7 @@ class CorrectTab:
                              concurrency_limit=1)
             self.refresh.click(lambda: gr.Dropdown(choices=self._choices()), outputs=self.frame,
                                api_visibility="private")
-        self.save.click(self.save_edits, inputs=[self.editor, self.state, self.stem], outputs=self.status,
+        self.save.click(self.save_edits, inputs=[self.editor, self.state, self.stem, self.split], outputs=self.status,
                         api_name="correct_save", concurrency_limit=1)
 
     def _choices(self) -> list[tuple[str, str]]:
@@ -150,14 +152,14 @@ class CorrectTab:
         except FoodcamError as e:
             raise _error(str(e)) from None
 
-    def save_edits(self, value, state: Loaded | None, stem: str) -> str:
+    def save_edits(self, value, state: Loaded | None, stem: str, split: str = SPLITS[0]) -> str:
         if state is None:
             raise _error("nothing to save: load a photo or a collected frame first")
         try:
             stem = check_stem((stem or "").strip())
             painted = paint_to_classes(_layers(value, state.edit_size), self.head, state.edit_size)
             fixed = corrected_mask(state.mask, painted)
-            image, mask = save_pair(self.labels, stem, state.frame, fixed, self.head)
+            image, mask = save_pair(self.labels, stem, state.frame, fixed, self.head, split or SPLITS[0])
         except FoodcamError as e:
             raise _error(str(e)) from None
         changed = fixed != state.mask

@@ -119,6 +119,16 @@ def test_save_pair_writes_the_user_format_and_a_second_save_replaces(tmp_path):
                                                                               "masks"]  # no temp files left
 
 
+def test_a_frame_is_either_learnt_from_or_held_back(tmp_path):
+    frame, truth = KitchenScene(size=(64, 48), seed=1).render(0)
+    save_pair(tmp_path, "f", frame, truth, HEAD)
+    image, mask = save_pair(tmp_path, "f", frame, truth, HEAD, "val")
+    assert (image, mask) == (tmp_path / "val/images/f.jpg", tmp_path / "val/masks/f.png")
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*")) == ["val/images/f.jpg", "val/masks/f.png"]
+    with pytest.raises(FoodcamError, match="split 'test': expected one of train, val"):
+        save_pair(tmp_path, "f", frame, truth, HEAD, "test")
+
+
 @pytest.mark.parametrize("case, match", [
     ("stem", "'../x': not a usable file stem"),
     ("size", "frame_1: mask 10x10 does not match the image 64x48"),
