@@ -23,6 +23,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from foodcam.camera.jsonl import read_jsonl
 from foodcam.runtime.colour import colorize, decode_colour_mask
 from foodcam.runtime.errors import FoodcamError

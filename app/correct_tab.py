@@ -17,6 +17,7 @@ from pathlib import Path
 import cv2
 import gradio as gr
 import numpy as np
+
 from foodcam.app.analysis import ServedModel, _display
 from foodcam.app.correct import (
     JPEG_QUALITY,

@@ -10,6 +10,8 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from ports import free_port
+
 from foodcam.app.correct import (
     JPEG_QUALITY,
     MODEL_ALPHA,
@@ -28,8 +30,6 @@ from foodcam.runtime.imageio import read_image, write_image
 from foodcam.runtime.open import open_model
 from foodcam.runtime.tasks import FOODSEG, KITCHEN, food_segmentation_task
 from foodcam.scenes.kitchen import KitchenScene
-from ports import free_port
-
 from foodcam.shipped import shipped
 from tests.test_app import Server, _playwright
 
