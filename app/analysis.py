@@ -93,6 +93,13 @@ class ServedModel:
                 "backend": self.model.backend,
                 "heads": [{"name": hd.name, "kind": hd.kind, "classes": list(hd.classes)} for hd in self.task.heads]}
 
+    def segment(self, frame: np.ndarray) -> np.ndarray:
+        """The class mask (H, W) uint8 at the frame's resolution (segmentation models only)."""
+        batch = self.model.preprocess(frame)
+        with self._lock:
+            outputs = self.model.infer(batch)
+        return SegmentationResult(task=self.task, mask=outputs[MASK_OUTPUT][0], frame_shape=frame.shape[:2]).mask_full
+
     def analyse(self, frame: np.ndarray) -> Analysis:
         t0 = time.perf_counter()
         batch = self.model.preprocess(frame)

@@ -59,6 +59,20 @@ def open_served(paths: list[str], backend: str | None = None, threads: int | Non
     return served
 
 
+def correct_folders(served: list, labels: str | None, collected: str | None) -> tuple[Path | None, Path | None]:
+    """(labels folder, collected folder) for the Correct tab, checked before serving; (None, None) when no served
+    model segments (the page then has no Correct tab, and asking for its folders is an error)."""
+    from foodcam.app.correct import check_collected_dir, check_labels_dir
+
+    if not any(s.seg_head is not None and s.seg_head.colours for s in served):
+        for flag, value in (("--labels", labels), ("--collected", collected)):
+            if value is not None:
+                raise FoodcamError(f"{flag} {value}: the Correct tab needs a segmentation model with class colours "
+                                   f"(served: {', '.join(f'{s.name} ({s.task.kind})' for s in served)})")
+        return None, None
+    return check_labels_dir(labels or "labels"), None if collected is None else check_collected_dir(collected)
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -83,12 +97,13 @@ def serve(args) -> int:
         configure_gradio(workdir / "gradio")
         require_gradio()
         served = open_served(args.model, args.backend, args.threads, args.topk)
+        labels, collected = correct_folders(served, getattr(args, "labels", None), getattr(args, "collected", None))
         from foodcam.app.examples import example_paths
         from foodcam.app.page import CSS, build_page
         from foodcam.app.photo import MAX_BYTES
         from foodcam.runtime.open import is_model_url
 
-        page = build_page(served, workdir, [] if args.no_examples else example_paths())
+        page = build_page(served, workdir, [] if args.no_examples else example_paths(), labels, collected)
         page.queue(default_concurrency_limit=1, max_size=64)
         try:
             page.launch(server_name=args.host, server_port=int(args.port), share=False, prevent_thread_lock=True,
@@ -100,6 +115,8 @@ def serve(args) -> int:
             raise FoodcamError(f"cannot serve on {args.host}:{args.port}: {e}") from None
         print(f"foodcam app: {len(served)} model(s) at http://{args.host}:{page.server_port}/ (Ctrl-C to stop)",
               flush=True)
+        if labels is not None:
+            print(f"foodcam app: the Correct tab saves into {labels}", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

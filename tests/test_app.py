@@ -128,9 +128,9 @@ def test_missing_gradio_is_a_one_line_error_before_any_work(tmp_path):
 class Server:
     """`foodcam app` in a subprocess with torch import blocked; stopped with SIGTERM."""
 
-    def __init__(self, models: list[Path], port: int) -> None:
+    def __init__(self, models: list[Path], port: int, extra: list[str] = ()) -> None:
         code = BLOCK_TORCH + "from foodcam.cli import main\nsys.exit(main(sys.argv[1:]))"
-        argv = ["app", "--port", str(port)] + [a for m in models for a in ("--model", str(m))]
+        argv = ["app", "--port", str(port)] + [a for m in models for a in ("--model", str(m))] + list(extra)
         self.proc = subprocess.Popen([sys.executable, "-c", code, *argv], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.lines: queue.Queue[str] = queue.Queue()
