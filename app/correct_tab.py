@@ -63,7 +63,10 @@ class CorrectTab:
     """Components and handlers of the Correct tab for one segmentation model."""
 
     def __init__(self, served: ServedModel, labels: Path, collected: Path | None = None) -> None:
-        self.served, self.head, self.labels = served, served.seg_head, Path(labels).resolve()
+        head = served.seg_head
+        if head is None:
+            raise FoodcamError(f"{served.name}: the Correct tab needs a segmentation model")
+        self.served, self.head, self.labels = served, head, Path(labels).resolve()
         self.collected = None if collected is None else Path(collected).resolve()
         colours = hex_colours(self.head)
         gr.Markdown(
@@ -78,7 +81,8 @@ class CorrectTab:
                 self.photo = gr.Image(label="photo", sources=["upload", "clipboard"], type="filepath", image_mode=None,
                                       elem_id="correct-photo", height=180)
                 self.photo.preprocess = raw_upload  # the page's one door for photos (see page.py)
-                self.frame = self.refresh = None
+                self.frame: gr.Dropdown | None = None
+                self.refresh: gr.Button | None = None
                 if self.collected is not None:
                     self.frame = gr.Dropdown(label=f"collected frames ({self.collected}), least sure first",
                                              choices=self._choices(), value=None, elem_id="correct-frame")
@@ -102,7 +106,7 @@ class CorrectTab:
         outputs = [self.editor, self.state, self.stem, self.status]
         self.photo.upload(self.load_upload, inputs=self.photo, outputs=outputs, api_name="correct_load_upload",
                           concurrency_limit=1)
-        if self.frame is not None:
+        if self.frame is not None and self.refresh is not None:
             self.frame.input(self.load_frame, inputs=self.frame, outputs=outputs, api_name="correct_load_frame",
                              concurrency_limit=1)
             self.refresh.click(lambda: gr.Dropdown(choices=self._choices()), outputs=self.frame,
@@ -111,6 +115,8 @@ class CorrectTab:
                         api_name="correct_save", concurrency_limit=1)
 
     def _choices(self) -> list[tuple[str, str]]:
+        if self.collected is None:
+            return []
         try:
             return [(c.label, str(c.path)) for c in collected_frames(self.collected)]
         except FoodcamError as e:

@@ -54,7 +54,7 @@ def make_subset(data: Path, n: int, out: Path, seed: int = 0) -> Path:
     return out
 
 
-def _train(argv: list[str]) -> float:
+def _train(argv: list) -> float:
     from foodcam.cli import main
 
     t0 = time.time()

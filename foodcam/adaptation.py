@@ -78,7 +78,7 @@ def make_config(where: str, **values) -> AdaptConfig:
     except ValidationError as e:
         err = e.errors(include_url=False)[0]
         key = ".".join(str(k) for k in err["loc"])
-        raise FoodcamError(f"{where}: {key + ': ' if key else ''}{describe_error(err, AdaptConfig)}") from None
+        raise FoodcamError(f"{where}: {key + ': ' if key else ''}{describe_error(dict(err), AdaptConfig)}") from None
 
 
 def _frames(data: Path) -> int:
@@ -135,7 +135,7 @@ def adapt(cfg: AdaptConfig) -> dict:
     # 1. labels -> the task's layout
     if cfg.labels is not None:
         had = _frames(data)
-        argv = ["data", "import", cfg.labels_format, cfg.labels, "--out", data, "--seed", cfg.seed]
+        argv: list = ["data", "import", cfg.labels_format, cfg.labels, "--out", data, "--seed", cfg.seed]
         argv += (["--map", cfg.label_map] if cfg.label_map else []) + (["--images", cfg.images] if cfg.images else [])
         rc = steps.verb("data import", argv)
         if rc != 0:

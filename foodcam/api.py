@@ -185,7 +185,7 @@ class FoodcamModel:
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras
-    def bench(self, verbose: bool = False, **flags) -> BenchResult:
+    def bench(self, verbose: bool = False, **flags) -> Outcome:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
         (bench.json/csv/md) written and returned. Quiet but for the progress bar: the tables the CLI prints are
         in `.text` (print(report.text)); verbose=True prints them as the CLI does."""
@@ -194,10 +194,7 @@ class FoodcamModel:
         with contextlib.nullcontext() if verbose else contextlib.redirect_stdout(printed):
             rc, args = call_verb("bench", "bench()", models=models, **flags)
         r = args.result
-        if r is None:  # compare=: a comparison, no report
-            out = Outcome({}, rc)
-        else:
-            out = BenchResult(r["report"], r["paths"], r["out"], rc)
+        out = Outcome({}, rc) if r is None else BenchResult(r["report"], r["paths"], r["out"], rc)
         out.text = printed.getvalue()
         return out
 

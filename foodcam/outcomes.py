@@ -10,6 +10,8 @@ from pathlib import Path
 class Outcome(Mapping):
     """A verb's report (a dict) plus the files it wrote; read like a dict, printed as one line."""
 
+    text = ""  # what the verb printed, where a Python twin keeps it instead (bench)
+
     def __init__(self, data: dict, rc: int = 0) -> None:
         self.data, self.rc = data, rc
 

@@ -63,7 +63,7 @@ def material_colour(rng: np.random.Generator, kind: str) -> np.ndarray:
         hsv = (rng.uniform(0, 180), rng.uniform(0, 0.3), rng.uniform(0.06, 0.25))
     else:
         hsv = (rng.uniform(0, 180), rng.uniform(0.25, 1.0), rng.uniform(0.25, 0.98))
-    px = np.uint8([[[hsv[0], hsv[1] * 255, hsv[2] * 255]]])
+    px = np.array([[[hsv[0], hsv[1] * 255, hsv[2] * 255]]], np.uint8)
     return cv2.cvtColor(px, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
 
 
@@ -196,7 +196,7 @@ def _place(sprite: np.ndarray, tip: np.ndarray, angle: float, size: tuple[int, i
     """Warp a sprite (tip at its left middle) into a frame of `size` (W, H) with the tip at `tip`, along `angle`."""
     h = sprite.shape[0]
     c, s = np.cos(angle), np.sin(angle)
-    m = np.float32([[c, -s, tip[0] + s * h / 2], [s, c, tip[1] - c * h / 2]])
+    m = np.array([[c, -s, tip[0] + s * h / 2], [s, c, tip[1] - c * h / 2]], np.float32)
     return cv2.warpAffine(sprite, m, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
@@ -235,7 +235,7 @@ def paste_tools(rng: np.random.Generator, bgr: np.ndarray, mask: np.ndarray, cla
             continue
         tool = _place(sprite, tip, angle, (W, H), cv2.INTER_LINEAR).astype(np.float32)
         off = rng.uniform(2, 10) * unit * np.array([np.cos(angle + 1.2), np.sin(angle + 1.2)])
-        shadow = cv2.warpAffine(a, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), (W, H))
+        shadow = cv2.warpAffine(a, np.array([[1, 0, off[0]], [0, 1, off[1]]], np.float32), (W, H))
         shadow = cv2.GaussianBlur(shadow, (0, 0), rng.uniform(1.5, 5) * unit) * rng.uniform(0.15, 0.5)
         before, before_lab = out.copy(), lab.copy()
         out = out * (1 - shadow[:, :, None])

@@ -369,7 +369,7 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
 
         # best.pt first (what gets exported); last.pt too when it holds other weights
         ckpts = [out / "best.pt"] + ([out / "last.pt"] if history and best_metrics.get("epoch") != history[-1]["epoch"] else [])
-        run_gate(task, task.holdout, net, start_from, args.from_ckpt, device, [p for p in ckpts if p.is_file()])
+        run_gate(task, getattr(task, "holdout", None), net, start_from, args.from_ckpt, device, [p for p in ckpts if p.is_file()])
     if info.main:
         if start > args.epochs and budget is None:
             print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")

@@ -62,7 +62,7 @@ class SortStage(Stage):
         s = self.sorter.finish()
         model = self.sorter.model
         if hasattr(model, "swaps"):  # a HotModel (camera/hotswap.py)
-            s.update(model_swaps=model.swaps, model_swaps_refused=model.refusals)
+            s.update(model_swaps=model.swaps, model_swaps_refused=getattr(model, "refusals", 0))
         a = self.actuator
         return {**s, "clock": self.clock,
                 "actuator": {"type": a.kind, "connected": a.connected, "sent": a.sent, "reconnects": a.reconnects}}
