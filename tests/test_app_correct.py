@@ -4,7 +4,6 @@ the real page in Chromium: a stroke painted with the mouse in the stirrer colour
 from __future__ import annotations
 
 import json
-import os
 from types import SimpleNamespace
 
 import cv2
@@ -160,7 +159,7 @@ def test_collected_frames_least_sure_first(tmp_path):
         collected_frames(tmp_path / "absent")
 
 
-def test_correct_folders_need_a_segmentation_model(tmp_path):
+def test_correct_folders_need_a_segmentation_model(tmp_path, monkeypatch):
     from foodcam.app.server import correct_folders
     from foodcam.runtime.tasks import FRESHNESS
 
@@ -170,7 +169,7 @@ def test_correct_folders_need_a_segmentation_model(tmp_path):
                                            r"fresh.onnx \(classification\)"):
         correct_folders([fresh], None, "runs/c")
     seg = SimpleNamespace(name="k.onnx", seg_head=HEAD, task=KITCHEN)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # restored after the test: later tests run from the repository
     assert correct_folders([fresh, seg], None, None) == (tmp_path / "labels", None)
     with pytest.raises(FoodcamError, match="--collected nowhere: no such folder"):
         correct_folders([seg], "mine", "nowhere")

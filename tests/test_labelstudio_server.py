@@ -111,7 +111,7 @@ def test_kitchen_round_trip_through_label_studio(server, kitchen_onnx, kitchen_c
 
     # 4. the labelled frames fine-tune the model they started from
     run = tmp_path / "ft"
-    assert foodcam("train", "kitchen", "--from", kitchen_ckpt, "--data", out, "--epochs", 1, "--replay", 8,
+    assert foodcam("train", "kitchen", "--from", kitchen_ckpt, "--data", out, "--epochs", 1, "--replay", 8, "--holdout", 0,
                    "--device", "cpu", "--out", run) == 0
     assert (run / "best.pt").is_file()
 

@@ -38,6 +38,7 @@ def CASES(out: Path, tmp: Path) -> dict[str, list[list[str]]]:
                         ["data", "export", "labelstudio", "--model", str(KITCHEN_ONNX), "--frames", str(tmp),
                          "--out", str(tmp / "tasks.json"), "--config-out", f"{o}/label_config.xml"]],
         "train": [["train", "kitchen", "--data", str(tmp), "--epochs", "1", "--out", o]],
+        "adapt": [["adapt", "--data", str(tmp), "--from", str(KITCHEN_PT), "--out", o]],
         "eval": [["eval", "--weights", str(KITCHEN_ONNX), "--data", str(tmp), "--out", o]],
         "predict": [["predict", "--weights", str(KITCHEN_ONNX), "--source", str(tmp), "--out", o]],
         "export": [["export", "--weights", str(KITCHEN_PT), "--out", f"{o}/model.onnx"]],

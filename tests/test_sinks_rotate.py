@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -157,8 +156,8 @@ def test_foodcam_run_rotates_from_the_command_line(tiny_path, tmp_path, capsys):
     (["--rotate", "1h"], "--rotate needs something to rotate"),
     (["--events", "e.jsonl", "--rotate", "lots"], "--rotate lots: expected a size"),
 ])
-def test_bad_rotation_flags_are_one_line_errors(tiny_path, tmp_path, capsys, extra, message):
-    os.chdir(tmp_path)
+def test_bad_rotation_flags_are_one_line_errors(tiny_path, tmp_path, capsys, monkeypatch, extra, message):
+    monkeypatch.chdir(tmp_path)
     rc = main(["run", "--model", str(tiny_path), "--source", "synth://kitchen?fps=0&size=64x48", "--max-frames", "2",
                *extra])
     err = capsys.readouterr().err.strip()

@@ -12,6 +12,7 @@ import os
 import socket
 import time
 
+import cv2
 import numpy as np
 import pytest
 
@@ -314,7 +315,11 @@ def test_cli_trigger_errors_are_one_line(colour_model, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "detection.trigger.type udp" in err and "wall clock" in err and "Traceback" not in err
     synth = _line_file(tmp_path, {"type": "synth"}, "synth.yaml")
-    assert main(["sort", "--model", str(colour_model), "--source", "synth://kitchen?size=480x200", "--line", synth,
+    frames = tmp_path / "frames"  # a source without the conveyor's ground truth, which the synth trigger reads
+    frames.mkdir()
+    for k in range(3):
+        cv2.imwrite(str(frames / f"{k}.jpg"), np.full((200, 480, 3), 90 + k, np.uint8))
+    assert main(["sort", "--model", str(colour_model), "--source", str(frames), "--line", synth,
                  "--max-frames", "3"]) == 2
     err = capsys.readouterr().err
     assert "detection.trigger.type synth" in err and len(err.strip().splitlines()) == 1
