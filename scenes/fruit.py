@@ -192,13 +192,10 @@ class FruitScene:
         rng = np.random.default_rng([self.seed, int(index), 0xF4017])
         w, h = self.width, self.height
         frame = background(rng, pick(rng, st.backgrounds), w, h)
-        n = int(rng.integers(st.count[0], st.count[1] + 1))
-        for k in range(n):
+        for _ in range(int(rng.integers(st.count[0], st.count[1] + 1))):
             s = int(min(w, h) * rng.uniform(*st.size))  # the sprite has margins
-            # a rotten photo: the fruit on top is rotten, the others may be fresh (one bad fruit spoils the lot)
-            bad = rotten and (k == n - 1 or rng.random() < 0.5)
-            severity = float(rng.uniform(0.15, 1.0)) if bad else 0.0
-            sprite, alpha = render_fruit(rng, fruit, bad, severity, s)
+            severity = float(rng.uniform(0.3, 1.0)) if rotten else 0.0
+            sprite, alpha = render_fruit(rng, fruit, rotten, severity, s)
             reach_x, reach_y = (max(st.spread * (d / 2 - s / 4), 0.12 * s) for d in (w, h))
             x = int(round((w - s) / 2 + rng.uniform(-1, 1) * reach_x))
             y = int(round((h - s) / 2 + rng.uniform(-1, 1) * reach_y))

@@ -120,9 +120,6 @@ def decay(
     """
     h, w = mask.shape
     s = float(np.clip(severity, 0.0, 1.0))
-    # rot's colours vary with the fruit's age and the rot itself: tan, brown, near-black
-    lesion = np.clip(np.asarray(lesion, np.float32) * rng.uniform(0.55, 1.45), 0, 1)
-    core = np.clip(np.asarray(core, np.float32) * rng.uniform(0.4, 1.6), 0, 1)
     base = desaturate(base, (0.25 + 0.45 * s) * dull) * (1.0 - (0.1 + 0.2 * s) * dull)
     n = int(rng.integers(1, 3) + round(4 * s))
     total = np.zeros((h, w), np.float32)
@@ -149,11 +146,6 @@ def decay(
     return base.astype(np.float32), bump.astype(np.float32)
 
 
-# BGR 0..1
-MOULD_COLOURS = ((0.9, 0.92, 0.92), (0.6, 0.62, 0.6), (0.47, 0.51, 0.27), (0.24, 0.51, 0.35), (0.43, 0.55, 0.47),
-                 (0.2, 0.45, 0.45), (0.12, 0.12, 0.13))
-
-
 def mould(
     rng: np.random.Generator, img: np.ndarray, mask: np.ndarray, severity: float, size: float,
     colour=(0.86, 0.9, 0.88), edge=(0.95, 0.97, 0.97),
@@ -161,10 +153,6 @@ def mould(
     """Fuzzy mould colonies (matte, fibrous, ragged edges) over a shaded fruit; fewer at low severity."""
     h, w = mask.shape
     s = float(np.clip(severity, 0.0, 1.0))
-    if rng.random() < 0.6:  # moulds of every colour: white, grey, blue-green, green, olive, near-black
-        k = int(rng.integers(len(MOULD_COLOURS)))
-        colour = tuple(np.clip(np.asarray(MOULD_COLOURS[k]) + rng.normal(0, 0.04, 3), 0, 1))
-        edge = tuple(np.clip(np.asarray(colour) * 0.5 + 0.5, 0, 1))
     n = int(rng.binomial(3, min(1.0, 0.25 + 0.6 * s)))
     if n == 0:
         return img
