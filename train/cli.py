@@ -217,6 +217,9 @@ def register(sub) -> None:
     p.add_argument("--tools", type=fraction, default=None, metavar="P",
                    help="kitchen: share of training frames into which procedural tools (any head, handle, material "
                         "and colour; lit, shadowed, partly buried, sometimes held) are pasted (default 0: off)")
+    p.add_argument("--copy-paste", type=fraction, default=None, metavar="P",
+                   help="kitchen, with --from: share of training frames into which the user's own labelled tools, cut "
+                        "from their frames, are pasted at a random place, scale and angle (default 0.5 with --from)")
     p.add_argument("--repaint", type=fraction, default=None, metavar="P",
                    help="kitchen: share of augmented frames repainted (any hue, shuffled channels or grey) so the "
                         "model finds things by shape (default 0.3; 0: off, to lean on your kitchen's own colours)")

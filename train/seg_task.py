@@ -28,6 +28,7 @@ CLASS_WEIGHT_POWER = 0.0
 CACHE_AUTO_BYTES = 2 * 1024**3  # --cache auto keeps decoded frames in memory up to this size
 KITCHEN_PALETTE_P = 0.3  # share of augmented frames repainted (train/augment.py); only 0.3 was measured
 KITCHEN_TOOLS_P = 0.0  # share of training frames with procedural tools pasted in (scenes/tools.py)
+FINETUNE_COPY_PASTE_P = 0.0  # share of a fine-tune's frames with the user's own tools pasted in (train/copy_paste.py)
 REPLAY_STYLES = "train"  # what `--replay` renders: the styles the shipped model was trained on
 
 
@@ -91,6 +92,7 @@ class SegTask:
             c = self.head.classes
             transform = WithTools(transform, tools, seed=seed, stirrer=c.index("stirrer"), pan=c.index("pan"),
                                   food=c.index("food"))
+        transform = self._copy_paste(args, train_folder, transform, seed)
         train = SegmentationDataset(train_folder, size, mean, std, transform=transform)
         val = SegmentationDataset(val_folder, size, mean, std)
         cache_in_memory(args, train, val)  # replayed frames (below) are rendered in memory already
@@ -102,6 +104,21 @@ class SegTask:
                      REPLAY_STYLES)
             train = Mixed(train, SegmentationDataset(frames, size, mean, std, transform=transform))
         return train, val
+
+    def _copy_paste(self, args: argparse.Namespace, folder, transform, seed: int):
+        """A fine-tune pastes the user's own labelled tools (cut from `folder`, the frames it trains on) into its
+        frames (train/copy_paste.py); --copy-paste P sets the share, 0 turns it off."""
+        p = getattr(args, "copy_paste", None)
+        p = (FINETUNE_COPY_PASTE_P if getattr(args, "from_ckpt", None) else 0.0) if p is None else float(p)
+        if p <= 0 or not len(folder):
+            return transform
+        from foodcam.train.copy_paste import CopyPaste, ObjectBank
+
+        c = self.head.classes
+        plain = SegmentationDataset(folder, self.spec.input_size, self.spec.mean, self.spec.std)
+        bank = ObjectBank.from_frames((plain.sample(i) for i in range(len(plain))), (c.index("stirrer"),))
+        log.info("--copy-paste %.2f: %d tools cut from %d training frames", p, len(bank), len(plain))
+        return CopyPaste(transform, bank, p, anchor_class=c.index("food"), seed=seed)
 
     def criterion(self, train: SegmentationDataset) -> nn.Module:
         freq = class_frequencies(train.folder, self.head.num_classes)
