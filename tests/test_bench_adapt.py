@@ -33,17 +33,17 @@ def test_adaptation_curve_table(kitchen_ckpt, kitchen_data, tmp_path, capsys):
     assert [r["shots"] for r in report["rows"]] == [0, 2, 4] and report["replay"] == 8
     assert read_checkpoint(out / "runs" / "finetune_002" / "last.pt")["config"]["replay"] == 8
     base = report["rows"][0]["base"]
-    assert 0.0 < base["miou"] <= 1.0 and set(base["iou"]) == {"stirrer", "pan", "food"}
+    assert 0.0 < base["score"] <= 1.0 and set(base["parts"]) == {"stirrer", "pan", "food"}
     for r in report["rows"][1:]:
         for kind in ("finetune", "scratch"):
-            assert 0.0 <= r[kind]["miou"] <= 1.0 and r[kind]["train_s"] > 0
+            assert 0.0 <= r[kind]["score"] <= 1.0 and r[kind]["train_s"] > 0
         assert (out / "runs" / f"finetune_{r['shots']:03d}" / "last.pt").is_file()
         assert (out / "runs" / f"scratch_{r['shots']:03d}" / "last.pt").is_file()
     md = (out / "adapt.md").read_text()
     assert "| 0 (base, not fine-tuned) |" in md and md.count("\n| 2 |") + md.count("\n| 4 |") == 2
     assert (out / "adapt.png").read_bytes()[:4] == b"\x89PNG"
     # one epoch from the trained base beats one epoch from random weights on the same two frames
-    ft, sc = report["rows"][1]["finetune"]["miou"], report["rows"][1]["scratch"]["miou"]
+    ft, sc = report["rows"][1]["finetune"]["score"], report["rows"][1]["scratch"]["score"]
     assert ft > sc
     assert main(["--base", str(kitchen_ckpt), "--data", str(kitchen_data), "--shots", "0", "--out", str(out)]) == 2
     assert "--shots and --epochs must be positive" in capsys.readouterr().err
@@ -71,4 +71,44 @@ def test_adapt_takes_data_or_heldout(tmp_path, capsys):
         main(["--base", "x.pt", "--out", str(tmp_path)])
     assert "give --data or --heldout" in capsys.readouterr().err
     assert main(["--base", "x.pt", "--heldout", "nope", "--out", str(tmp_path)]) == 2
-    assert "no such kitchen set" in capsys.readouterr().err
+    assert "no such set" in capsys.readouterr().err
+
+
+def test_fruit_subsets_take_n_photos_per_label_nested(tmp_path):
+    from foodcam.benchmarks.adapt import make_fruit_subset
+
+    src = tmp_path / "src"
+    for label in ("freshapple", "rottenapple"):
+        (src / label).mkdir(parents=True)
+        for i in range(6):
+            (src / label / f"p{i}.jpg").write_bytes(b"x")
+    a = make_fruit_subset(src, 2, tmp_path / "a", seed=1)
+    b = make_fruit_subset(src, 4, tmp_path / "b", seed=1)
+    for label in ("freshapple", "rottenapple"):
+        na = {p.name for p in (a / label).iterdir()}
+        nb = {p.name for p in (b / label).iterdir()}
+        assert len(na) == 2 and len(nb) == 4 and na <= nb
+    with pytest.raises(FoodcamError, match="has only 6 photos"):
+        make_fruit_subset(src, 7, tmp_path / "c")
+
+
+@pytest.mark.slow
+def test_fruit_curve_on_a_blind_set(tmp_path, monkeypatch):
+    import foodcam.benchmarks.heldout as heldout
+    from tests.conftest import foodcam
+
+    data, fruit_ckpt = tmp_path / "fruit", tmp_path / "base" / "best.pt"
+    assert foodcam("synth", "fruit", "--out", data, "--count", 60, "--seed", 0, "--size", "32x32") == 0
+    assert foodcam("train", "freshness", "--data", data, "--out", fruit_ckpt.parent, "--model", "mobilenetv3",
+                   "--imgsz", 32, "--batch", 16, "--device", "cpu", "--epochs", 1) == 0
+    small = heldout.HeldoutSet("fruit_b", "freshness", 16, (64, 64), "all")
+    monkeypatch.setattr(heldout, "SETS", (small,))
+    out = tmp_path / "adapt"
+    assert main(["--base", str(fruit_ckpt), "--heldout", "fruit_b", "--shots", "3", "--epochs", "1",
+                 "--out", str(out)]) == 0
+    report = json.loads((out / "adapt.json").read_text())
+    assert report["task"] == "freshness" and [r["shots"] for r in report["rows"]] == [0, 3]
+    assert set(report["rows"][0]["base"]["parts"]) == {"fruit", "freshness"}
+    assert report["rows"][1]["scratch"] is None and 0.0 <= report["rows"][1]["finetune"]["score"] <= 1.0
+    assert all(len(list(d.iterdir())) == 3 for d in (out / "data" / "shots_003").iterdir())
+    assert "| photos per label |" in (out / "adapt.md").read_text()

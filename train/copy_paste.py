@@ -60,9 +60,8 @@ def _warp(inst: Instance, rng: np.random.Generator, anchor: np.ndarray, size: tu
     centre = (float(xs[k]), float(ys[k]))
     m = cv2.getRotationMatrix2D(centre, float(rng.uniform(0, 360)), float(rng.uniform(0.7, 1.3)))
     m[:, 2] += anchor - np.array(centre, np.float32)
-    rgb = cv2.warpAffine(np.ascontiguousarray(rgb), m, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
-    alpha = cv2.warpAffine(np.ascontiguousarray(alpha), m, size, flags=cv2.INTER_LINEAR, borderValue=0)
-    return rgb, alpha
+    out = cv2.warpAffine(np.ascontiguousarray(rgb), m, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
+    return out, cv2.warpAffine(np.ascontiguousarray(alpha), m, size, flags=cv2.INTER_LINEAR, borderValue=0)
 
 
 def paste(rng: np.random.Generator, bank: ObjectBank, rgb: np.ndarray, mask: np.ndarray, anchor_class: int | None,
