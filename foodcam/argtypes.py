@@ -78,3 +78,35 @@ def int_range(low: int, high: int):
     """A whole number in low..high, e.g. `--opt-level` 0-5."""
     return _bounded(_integer, f"a whole number {low}-{high}", lambda v: low <= v <= high, f"int_{low}_{high}",
                     f"A whole number {low}..{high}.")
+
+
+# The same checks as pydantic field types, for the typed configs of the verbs (foodcam/verbconfig.py): a field
+# declared `max_seconds: PositiveFloat | None = None` takes "2.5" from a flag, 2.5 from YAML or Python, and
+# refuses NaN, infinities and out-of-range values with the flag's own words.
+
+def as_field(check, base: type) -> object:
+    """An argparse validator as a pydantic type: the value (text, or a number from YAML/Python) goes through
+    `check` as text; its "expected ..., got ..." becomes the field's error."""
+    from typing import Annotated
+
+    from pydantic import BeforeValidator
+
+    def validate(value):
+        if isinstance(value, base) and not isinstance(value, bool) and base is not str:
+            value = repr(value) if isinstance(value, float) else str(value)  # repr: all the digits of a float
+        try:
+            return check(value if isinstance(value, str) else str(value))
+        except argparse.ArgumentTypeError as e:
+            raise ValueError(str(e)) from None
+
+    return Annotated[base, BeforeValidator(validate)]
+
+
+FiniteFloat = as_field(finite_float, float)
+PositiveFloat = as_field(positive_float, float)
+NonNegativeFloat = as_field(nonnegative_float, float)
+Fraction = as_field(fraction, float)
+PositiveInt = as_field(positive_int, int)
+NonNegativeInt = as_field(nonnegative_int, int)
+ThreadCount = as_field(thread_count, int)
+Port = as_field(port, int)
