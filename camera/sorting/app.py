@@ -35,8 +35,8 @@ def open_line_source(uri: str, realtime: bool = False, loop: bool = False, fps: 
                      retry_for: float | None = None):
     """Live cameras as they are; synthetic scenes frame by frame (every frame, simulated time) unless
     `realtime`, which paces them on the wall clock like a camera. Videos and image folders are files."""
-    spec = parse_uri(uri)
-    if spec.kind == "synth" and not realtime:
+    if str(uri).startswith("synth://") and not realtime:
+        spec = parse_uri(uri)
         return FileSource(make_grabber(spec, fps=fps, size=size), loop=loop)
     return open_source(uri, loop=loop, realtime=realtime, fps=fps, size=size, retry=retry, retry_for=retry_for)
 
