@@ -29,7 +29,7 @@ class ModelJob(Job):
 
     def sinks(self, scored: bool) -> Sinks:
         c = self.cfg
-        options = {"pan_roi": c.pan_roi} if c.pan_roi else {}
+        options: dict = {"pan_roi": c.pan_roi} if c.pan_roi else {}
         sinks = Sinks(visualize=c.visualize, alpha=c.alpha, analytics=not c.no_analytics, **options)
         if scored:
             sinks.add(ScoreSink())  # scores frames that carry ground truth (synth://), ignores the rest

@@ -1,7 +1,7 @@
 """The one setup of the frame loop: open the source(s), the model and the outputs, run the Pipeline, close it all.
 
     summary = run_job(cfg, ModelJob(cfg))            # foodcam run (one source, or several batched)
-    summary = run_job(cfg, SortJob(cfg, line))       # foodcam sort (camera/sorting/app.py)
+    summary = run_job(cfg, SortJob(cfg))             # foodcam sort (camera/sorting/app.py)
 
 Every verb of the loop takes `LoopOptions` (camera/loopconfig.py); what a verb adds is a `Job`: its per-frame
 stage, the frame sinks that draw and score its results, and what it opens besides (an ejector, an audit log).
@@ -20,6 +20,7 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from foodcam.camera.hotswap import POLL_S, reload_on_sighup, watch
 from foodcam.camera.loopconfig import LoopOptions
@@ -88,7 +89,7 @@ def _open_model(cfg: LoopOptions, path=None):
 
     # spin=False: ONNX Runtime's idle workers sleep instead of spinning, so capture and render threads get
     # the cores (benchmarks/loop_spin.py: +45 % loop FPS on 2 cores)
-    threads = {"threads": cfg.threads} if cfg.threads else {}
+    threads: dict[str, Any] = {"threads": cfg.threads} if cfg.threads else {}
     return open_model(cfg.model if path is None else path, backend=cfg.backend, spin=False, verify=cfg.verify,
                       **threads)
 

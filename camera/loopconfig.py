@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from foodcam.argtypes import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, ThreadCount, as_field
+from foodcam.argtypes import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, ThreadCount, field_check
 from foodcam.pinned import sha256_hex
 from foodcam.verbconfig import VerbConfig, opt
 
@@ -37,7 +37,7 @@ def _roi(value) -> tuple[float, float, float, float]:
 
 Size = Annotated[tuple[int, int], BeforeValidator(_size)]
 PanRegion = Annotated[tuple[float, float, float, float], BeforeValidator(_roi)]
-Sha256 = as_field(sha256_hex, str)
+Sha256 = Annotated[str, field_check(sha256_hex, str)]
 
 
 class LoopOptions(VerbConfig):

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 
 def _number(text: str, what: str) -> float:
@@ -84,12 +87,9 @@ def int_range(low: int, high: int):
 # declared `max_seconds: PositiveFloat | None = None` takes "2.5" from a flag, 2.5 from YAML or Python, and
 # refuses NaN, infinities and out-of-range values with the flag's own words.
 
-def as_field(check, base: type) -> object:
-    """An argparse validator as a pydantic type: the value (text, or a number from YAML/Python) goes through
-    `check` as text; its "expected ..., got ..." becomes the field's error."""
-    from typing import Annotated
-
-    from pydantic import BeforeValidator
+def field_check(check, base: type):
+    """An argparse validator as a pydantic BeforeValidator: the value (text, or a number from YAML/Python) goes
+    through `check` as text; its "expected ..., got ..." becomes the field's error."""
 
     def validate(value):
         if isinstance(value, base) and not isinstance(value, bool) and base is not str:
@@ -99,14 +99,14 @@ def as_field(check, base: type) -> object:
         except argparse.ArgumentTypeError as e:
             raise ValueError(str(e)) from None
 
-    return Annotated[base, BeforeValidator(validate)]
+    return BeforeValidator(validate)
 
 
-FiniteFloat = as_field(finite_float, float)
-PositiveFloat = as_field(positive_float, float)
-NonNegativeFloat = as_field(nonnegative_float, float)
-Fraction = as_field(fraction, float)
-PositiveInt = as_field(positive_int, int)
-NonNegativeInt = as_field(nonnegative_int, int)
-ThreadCount = as_field(thread_count, int)
-Port = as_field(port, int)
+FiniteFloat = Annotated[float, field_check(finite_float, float)]
+PositiveFloat = Annotated[float, field_check(positive_float, float)]
+NonNegativeFloat = Annotated[float, field_check(nonnegative_float, float)]
+Fraction = Annotated[float, field_check(fraction, float)]
+PositiveInt = Annotated[int, field_check(positive_int, int)]
+NonNegativeInt = Annotated[int, field_check(nonnegative_int, int)]
+ThreadCount = Annotated[int, field_check(thread_count, int)]
+Port = Annotated[int, field_check(port, int)]

@@ -214,6 +214,6 @@ def _apply_typed(command: argparse.ArgumentParser, cls, path: str, name: str) ->
         if action.dest in values:
             action.required = False  # the file provides it; the command line may still override
             if isinstance(action, argparse._AppendAction):
-                appended[action.dest] = list(values[action.dest])
+                appended[action.dest] = list(values[action.dest])  # type: ignore[call-overload]
     command.set_defaults(**values)
     return ConfigDefaults(path, values, appended)

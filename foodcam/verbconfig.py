@@ -88,7 +88,8 @@ def opt(default: Any = PydanticUndefined, help: str | None = None, *, metavar: s
     Other keywords go to pydantic's Field (ge=, le=, ...)."""
     cli = {k: v for k, v in (("metavar", metavar), ("flag", flag), ("const", const), ("nargs", nargs),
                              ("deprecated", deprecated)) if v is not None}
-    return Field(default, description=help, json_schema_extra=cli or None, **field)
+    extra: Any = cli or None  # JSON values only (pydantic keeps them in the field's json_schema_extra)
+    return Field(default, description=help, json_schema_extra=extra, **field)
 
 
 def _cli(info: FieldInfo) -> dict:
@@ -157,7 +158,8 @@ def _adapter(cls: type[VerbConfig], name: str, item: bool) -> TypeAdapter:
     key = (cls, name, item)
     if key not in _ADAPTERS:
         info = cls.model_fields[name]
-        t: Any = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        parts = (info.annotation, *info.metadata)
+        t: Any = typing.Annotated[parts] if info.metadata else info.annotation  # type: ignore[valid-type]
         if item:
             t = _item(info.annotation)[0]
         _ADAPTERS[key] = TypeAdapter(t, config=_CONFIG)

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
-from foodcam.camera.actuators import open_actuator
+from foodcam.camera.actuators import Actuator, open_actuator
 from foodcam.camera.actuators.config import DryRunConfig
 from foodcam.camera.app import format_outputs
 from foodcam.camera.hotswap import reload_on_sighup
@@ -89,7 +89,7 @@ class SortJob(Job):
     def __init__(self, cfg: SortConfig) -> None:
         super().__init__(cfg)
         self.line = load_line(cfg.line)
-        self.actuator = None
+        self.actuator: Actuator | None = None
         self.audit: AuditLog | None = None
 
     def open_source(self, uri: str):
