@@ -94,6 +94,8 @@ class LoopOptions(VerbConfig):
 class RunConfig(LoopOptions):
     """`foodcam run`: the model over the whole frame, drawn as an overlay, with the kitchen analytics."""
 
+    verb = "run"
+
     visualize: Literal["overlay", "mask", "side-by-side"] = "overlay"
     alpha: Fraction = opt(0.5, "mask opacity over the frame, 0..1")
     no_analytics: bool = opt(False, "skip kitchen analytics and their events")

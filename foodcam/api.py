@@ -220,7 +220,8 @@ def run(source: str | Sequence[str], model, **flags) -> RunSummary:
     the same loop (camera/app.py's run_loop), its exit summary returned. `model`: a path (opened, and swapped
     when its file is replaced, as the CLI does) or a `foodcam.load` model (used as it is). Keywords: RunConfig's
     fields (camera/loopconfig.py), the flags' names with `_`; save= takes a path or a list; serve=True serves on
-    127.0.0.1:8080; source= a list runs several streams."""
+    127.0.0.1:8080; source= a list runs several streams; config="run.yaml" reads keywords from a file (the
+    keywords given win)."""
     from foodcam.camera.app import report, run_loop
     from foodcam.camera.loopconfig import RunConfig
 

@@ -2,6 +2,7 @@
 and its Python keywords all come from the model's fields.
 
     class RunConfig(VerbConfig):
+        verb = "run"                                                                    # a ClassVar: not a field
         model: str = opt(..., "deployment .onnx, .engine or grpc://HOST:8001/NAME")     # required: --model
         source: list[str] = opt(..., "source URI; repeat it for several streams")      # list: repeatable --source
         max_seconds: PositiveFloat | None = opt(None, "stop after S seconds", metavar="S")   # --max-seconds S
@@ -12,6 +13,7 @@ and its Python keywords all come from the model's fields.
 
     add_verb(sub, "run", RunConfig, handler, help="...")   # the CLI: flags from the fields; handler(cfg) -> exit code
     cfg = RunConfig.make("foodcam.run()", source=["synth://kitchen"], model="m.onnx")  # the Python API
+    cfg = RunConfig.make("foodcam.run()", config="run.yaml", max_frames=10)  # a config file, keywords over it
     values = load_file(RunConfig, "run.yaml", "run")       # --config (foodcam/config.py): the file's keys, checked
 
 Field name -> flag: `max_seconds` -> `--max-seconds` (`opt(flag="--from")` names it otherwise). The flag's help,
@@ -29,12 +31,13 @@ thin faces that build the config and call it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import types
 import typing
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic.fields import FieldInfo
@@ -51,6 +54,7 @@ class VerbConfig(BaseModel):
     """The base of every verb's config: known keys only, finite numbers, immutable once made."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, coerce_numbers_to_str=True)
+    verb: ClassVar[str] = ""  # `foodcam VERB` (messages about config files name it)
 
     @model_validator(mode="before")
     @classmethod
@@ -63,9 +67,12 @@ class VerbConfig(BaseModel):
         return {k: _normalise(fields[k], v) if k in fields else v for k, v in data.items()}
 
     @classmethod
-    def make(cls: type[C], where: str, **values: Any) -> C:
-        """The config from Python keywords (None = the default); one FoodcamError line naming `where` and the
-        keyword for an unknown keyword, a bad value or a missing required one."""
+    def make(cls: type[C], where: str, config: str | os.PathLike | None = None, **values: Any) -> C:
+        """The config from Python keywords (None = the default) over a config file's values (`config`, as
+        --config FILE.yaml); one FoodcamError line naming `where` and the keyword for an unknown keyword, a bad
+        value or a missing required one (the file's errors name file:line:column and the key)."""
+        if config is not None:
+            values = {**load_file(cls, str(config), cls.verb or where), **values}
         unknown = [k for k in values if k not in cls.model_fields]
         if unknown:
             known = sorted(cls.model_fields)

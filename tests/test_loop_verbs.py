@@ -151,3 +151,11 @@ def test_python_sort_builds_the_same_config(colour_model, tmp_path):
         foodcam.sort(URI, fresh, line="l.yaml", lines=1)
     with pytest.raises(FoodcamError, match=r"foodcam.sort\(\): sim_latency: expected less than 60"):
         foodcam.sort(URI, fresh, line="l.yaml", sim_latency=90)
+
+
+def test_python_run_from_a_config_file(tmp_path):
+    cfg = tmp_path / "run.yaml"
+    cfg.write_text(f"model: {seg_onnx(tmp_path / 's.onnx')}\nsource: {SYNTH}\nmax-frames: 2\nno-analytics: true\n")
+    assert RunConfig.verb == "run" and "verb" not in RunConfig.model_fields
+    summary = foodcam.run(SYNTH, str(tmp_path / "s.onnx"), config=cfg, max_frames=3)  # keywords over the file
+    assert summary.frames == 3

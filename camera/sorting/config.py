@@ -11,6 +11,8 @@ from foodcam.verbconfig import opt
 class SortConfig(LoopOptions):
     """A sorting line: track, classify, decide by vote, fire the ejector (camera/sorting/app.py)."""
 
+    verb = "sort"
+
     model: str = opt(..., "freshness model: .onnx, .engine or grpc://HOST:8001/NAME (Triton)")
     source: list[str] = opt(..., "camera URI, video, image folder or synth://conveyor (one)")
     max_seconds: PositiveFloat | None = opt(
