@@ -36,11 +36,12 @@ class ModelJob(Job):
         return sinks
 
 
-def run_loop(cfg: RunConfig, model=None) -> dict:
+def run_loop(cfg: RunConfig, model=None, on_frame=()) -> dict:
     """Run the model over the source(s) until they end, a limit is reached or a signal; the summary.
-    `model`: an already open model to use as it is (else --model is opened, and swapped when its file is)."""
+    `model`: an already open model to use as it is (else --model is opened, and swapped when its file is);
+    `on_frame`: hooks called after every rendered frame (Pipeline.on_frame; one returning True ends the run)."""
     check_loop_outputs(cfg)
-    return run_job(cfg, ModelJob(cfg), model=model)
+    return run_job(cfg, ModelJob(cfg), model=model, on_frame=on_frame)
 
 
 def format_summary(s: dict) -> str:

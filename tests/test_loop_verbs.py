@@ -159,3 +159,31 @@ def test_python_run_from_a_config_file(tmp_path):
     assert RunConfig.verb == "run" and "verb" not in RunConfig.model_fields
     summary = foodcam.run(SYNTH, str(tmp_path / "s.onnx"), config=cfg, max_frames=3)  # keywords over the file
     assert summary.frames == 3
+
+
+def test_several_streams_swap_a_replaced_model_file(tmp_path):
+    """The one loop setup gives every job the hot model: several streams batched through one model too."""
+    import os
+    import time
+
+    from foodcam.camera.app import run_loop
+
+    path = seg_onnx(tmp_path / "model.onnx")
+    events = [tmp_path / "ev_0.jsonl", tmp_path / "ev_1.jsonl"]
+    calls = []
+
+    def hook(_out) -> bool:
+        calls.append(1)
+        if len(calls) == 3:
+            seg_onnx(tmp_path / "new.onnx", constant_class=2)
+            os.replace(tmp_path / "new.onnx", path)
+        if len(calls) > 3:
+            time.sleep(0.05)  # slow the loop down until the watcher has swapped the new file in
+            return any("model_swapped" in p.read_text() for p in events if p.exists())
+        return False
+
+    cfg = RunConfig(model=str(path), source=[SYNTH, SYNTH.replace("seed=1", "seed=2")], no_analytics=True,
+                    events=str(tmp_path / "ev_{stream}.jsonl"), model_poll=0.01, max_frames=1000)
+    summary = run_loop(cfg, on_frame=[hook])
+    assert summary["stopped_by"] == "on_frame" and summary["model_swaps"] == 1
+    assert summary["batching"]["mean_batch"] > 1
