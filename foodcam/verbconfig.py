@@ -88,13 +88,16 @@ class VerbConfig(BaseModel):
 # -------------------------------------------------------------------------------------------- declaring fields
 
 def opt(default: Any = PydanticUndefined, help: str | None = None, *, metavar: str | None = None,
-        flag: str | None = None, const: Any = None, nargs: str | None = None, deprecated: list[str] | None = None,
-        **field: Any) -> Any:
+        flag: str | None = None, aliases: list[str] | None = None, const: Any = None, nargs: str | None = None,
+        deprecated: list[str] | None = None, positional: bool = False, hidden: bool = False, **field: Any) -> Any:
     """A field with its command-line form: help text, metavar, the flag's name when it is not the field's,
-    `const` for a flag that may stand alone, nargs="+" for a list given after one flag, old spellings that warn.
+    other spellings (`aliases=["-j"]`), `const` for a flag that may stand alone, nargs="+" for a list given after
+    one flag, old spellings that warn (`deprecated=["--json"]`). `positional`: an argument without a flag
+    (`foodcam build ONNX`; not a config file key); `hidden`: a Python keyword only (no flag, no file key).
     Other keywords go to pydantic's Field (ge=, le=, ...)."""
-    cli = {k: v for k, v in (("metavar", metavar), ("flag", flag), ("const", const), ("nargs", nargs),
-                             ("deprecated", deprecated)) if v is not None}
+    cli = {k: v for k, v in (("metavar", metavar), ("flag", flag), ("aliases", aliases), ("const", const),
+                             ("nargs", nargs), ("deprecated", deprecated), ("positional", positional or None),
+                             ("hidden", hidden or None)) if v is not None}
     extra: Any = cli or None  # JSON values only (pydantic keeps them in the field's json_schema_extra)
     return Field(default, description=help, json_schema_extra=extra, **field)
 
@@ -252,10 +255,23 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
     values and the field defaults apply underneath what the command line says."""
     for name, info in cls.model_fields.items():
         cli = _cli(info)
+        if cli.get("hidden"):
+            continue
         t, many = _item(info.annotation)
         kw: dict[str, Any] = {"dest": name, "default": None, "help": info.description}
         if info.is_required():
             kw["required"] = True
+        if cli.get("positional"):
+            kw.pop("dest")
+            kw.pop("required", None)
+            kw["metavar"] = cli.get("metavar", name.upper())
+            kw["type"] = _text_type(cls, name, many)
+            if _choices(t) is not None:
+                kw.update(choices=_choices(t), type=None)
+            if many or not info.is_required():
+                kw["nargs"] = ("+" if info.is_required() else "*") if many else "?"
+            parser.add_argument(name, **kw)
+            continue
         if "metavar" in cli:
             kw["metavar"] = cli["metavar"]
         choices = _choices(t)
@@ -271,7 +287,7 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
                 kw["nargs" if "nargs" in cli else "action"] = cli.get("nargs", "append")
             elif "const" in cli:
                 kw.update(nargs="?", const=cli["const"])
-        action = parser.add_argument(flag_name(name, info), **kw)
+        action = parser.add_argument(flag_name(name, info), *cli.get("aliases", []), **kw)
         for old in cli.get("deprecated", []):
             parser.add_argument(old, action=_Deprecated, dest=name, default=None, help=argparse.SUPPRESS,
                                 new=action.option_strings[0], store=action,
@@ -307,7 +323,10 @@ def keys(cls: type[VerbConfig]) -> dict[str, str]:
     deprecated flag names."""
     out: dict[str, str] = {}
     for name, info in cls.model_fields.items():
-        for spelling in (name, flag_name(name, info)[2:], *(d.lstrip("-") for d in _cli(info).get("deprecated", []))):
+        if _cli(info).get("hidden"):
+            continue
+        more = [*_cli(info).get("aliases", []), *_cli(info).get("deprecated", [])]
+        for spelling in (name, flag_name(name, info)[2:], *(m.lstrip("-") for m in more if m.startswith("--"))):
             out[spelling] = out[spelling.replace("-", "_")] = out[spelling.replace("_", "-")] = name
     return out
 
@@ -336,9 +355,12 @@ def load_file(cls: type[VerbConfig], path: str, command: str) -> dict[str, Any]:
             raise FoodcamError(f"{where}: a config file cannot name another config file")
         name = spellings.get(key_s)
         if name is None:
-            known = sorted({flag_name(n, i)[2:] for n, i in cls.model_fields.items()})
+            known = sorted({flag_name(n, i)[2:] for n, i in cls.model_fields.items()
+                            if not _cli(i).get("hidden") and not _cli(i).get("positional")})
             hint = did_you_mean(key_s.replace("_", "-"), known) or f"known keys: {', '.join(known)}"
             raise FoodcamError(f"{where}: not a flag of 'foodcam {command}'; {hint}")
+        if _cli(cls.model_fields[name]).get("positional"):
+            raise FoodcamError(f"{where}: {name} is a positional argument; give it on the command line")
         if name in values:
             raise FoodcamError(f"{where}: {name} is given twice in the file")
         if value is None:  # `key:` with no value = not given

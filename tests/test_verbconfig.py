@@ -137,3 +137,36 @@ def test_python_keywords_over_a_config_file(tmp_path):
     f.write_text("model: m.onnx\nsource: a\n\nmax-seconds: -1\n")
     with pytest.raises(FoodcamError, match=r"toy.yaml:4:1: key 'max-seconds': expected a positive number"):
         Toy.make("toy()", config=f)
+
+
+class Positional(VerbConfig):
+    verb = "pos"
+    task: Literal["kitchen", "freshness"] = opt(..., "the task", positional=True)
+    files: list[str] = opt([], "inputs", positional=True, metavar="FILE")
+    workers: PositiveInt = opt(2, "worker processes", aliases=["-j", "--jobs"])
+    progress: object = opt(None, hidden=True)  # a Python-only keyword (a callback)
+
+
+def test_positionals_aliases_and_python_only_fields(tmp_path, capsys):
+    got = {}
+    root = FoodcamParser(prog="foodcam")
+    add_verb(root.add_subparsers(dest="verb"), "pos", Positional, lambda cfg: got.setdefault("cfg", cfg) and 0)
+    add_config_option(root)
+    args = root.parse_args(["pos", "freshness", "a.jpg", "b.jpg", "-j", "4"])
+    args.func(args)
+    assert got["cfg"] == Positional(task="freshness", files=["a.jpg", "b.jpg"], workers=4)
+    assert "--progress" not in root._subparsers._group_actions[0].choices["pos"].format_help()
+    with pytest.raises(SystemExit):
+        root.parse_args(["pos", "fresh"])
+    assert "did you mean 'freshness'?" in capsys.readouterr().err
+    f = tmp_path / "pos.yaml"
+    f.write_text("jobs: 3\n")
+    assert load_file(Positional, str(f), "pos") == {"workers": 3}
+    f.write_text("jobs: 3\ntask: kitchen\n")
+    with pytest.raises(FoodcamError, match=r"pos.yaml:2:1: key 'task': task is a positional argument"):
+        load_file(Positional, str(f), "pos")
+    f.write_text("progress: x\n")
+    with pytest.raises(FoodcamError, match=r"key 'progress': not a flag of 'foodcam pos'"):
+        load_file(Positional, str(f), "pos")
+    callback = print
+    assert Positional.make("pos()", task="kitchen", progress=callback).progress is callback
