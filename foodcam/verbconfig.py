@@ -72,7 +72,8 @@ class VerbConfig(BaseModel):
         --config FILE.yaml); one FoodcamError line naming `where` and the keyword for an unknown keyword, a bad
         value or a missing required one (the file's errors name file:line:column and the key)."""
         if config is not None:
-            values = {**load_file(cls, str(config), cls.verb or where), **values}
+            given = {k: v for k, v in values.items() if v is not None}
+            values = {**load_file(cls, str(config), cls.verb or where), **given}
         unknown = [k for k in values if k not in cls.model_fields]
         if unknown:
             known = sorted(cls.model_fields)

@@ -132,7 +132,7 @@ def test_bad_config_files_are_one_line_naming_file_line_and_key(tmp_path, text, 
 def test_python_keywords_over_a_config_file(tmp_path):
     f = tmp_path / "toy.yaml"
     f.write_text("model: m.onnx\nsource: [a, b]\nmax-seconds: 2\n")
-    cfg = Toy.make("toy()", config=f, max_seconds=5)
+    cfg = Toy.make("toy()", config=f, max_seconds=5, model=None)  # None: not given, the file stands
     assert (cfg.model, cfg.source, cfg.max_seconds) == ("m.onnx", ["a", "b"], 5.0)
     f.write_text("model: m.onnx\nsource: a\n\nmax-seconds: -1\n")
     with pytest.raises(FoodcamError, match=r"toy.yaml:4:1: key 'max-seconds': expected a positive number"):
