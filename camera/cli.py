@@ -1,10 +1,9 @@
-"""`foodcam run`: a model over a live camera, a stream, a file or the synthetic kitchen. Imports nothing heavy."""
+"""`foodcam run`: a model over a live camera, a stream, a file or the synthetic kitchen. Imports nothing heavy.
+Its flags are RunConfig's fields (camera/loopconfig.py); the loop itself is camera/app.py's run_loop."""
 
 from __future__ import annotations
 
 import argparse
-
-from foodcam.argtypes import fraction, nonnegative_float, positive_float, positive_int, thread_count
 
 SOURCES_HELP = """sources:
   0 | v4l2:///dev/video0     USB camera          csi://0               Jetson CSI camera (GStreamer)
@@ -50,109 +49,20 @@ class RunHelp(argparse.RawDescriptionHelpFormatter):
         super().add_text(text)
 
 
-def _size(text: str) -> tuple[int, int]:
-    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
-    from foodcam.runtime.imageio import parse_size
-
-    try:
-        return parse_size(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _roi(text: str) -> tuple[float, float, float, float]:
-    try:
-        v = tuple(float(x) for x in text.split(","))
-        if len(v) != 4 or not all(0 <= x <= 1 for x in v):
-            raise ValueError
-        return v
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"pan region {text!r}: expected CX,CY,RX,RY in 0..1, e.g. 0.5,0.5,0.4,0.4") from None
-
-
-def check_loop_outputs(args, *extra: tuple[str, object, str]) -> list:
-    """Check every file output of the frame loop (and `extra` (flag, path, kind) ones) for writability before the
-    model loads; returns the paths given, for the closing `wrote` line."""
-    from foodcam.runtime.outdir import check_outputs
-
-    outputs = [("--save", args.save, "file"), ("--events", args.events, "file"),
-               ("--collect", getattr(args, "collect", None), "dir"), *extra]
-    check_outputs(outputs)
-    return [p for _, v, _ in outputs for p in (v if isinstance(v, list) else [v]) if p]
-
-
-def _run(args) -> int:
+def _run(cfg) -> int:
+    """The CLI face: the config parsed from the flags (and --config), the core run, the summary printed."""
+    from foodcam.camera.app import check_loop_outputs, report, run_loop
     from foodcam.runtime.outdir import print_wrote
 
-    written = check_loop_outputs(args, ("--summary", args.summary, "file"))
-    from foodcam.camera.app import main
-
-    rc = main(args)
+    written = check_loop_outputs(cfg)
+    rc = report(run_loop(cfg))
     print_wrote("run", *written)
     return rc
 
 
-def add_output_args(p: argparse.ArgumentParser) -> None:
-    """The outputs of the frame loop, the same for every verb that runs it (run, sort)."""
-    p.add_argument("--save", action="append", metavar="PATH", help="video file (.mp4: H.264), image pattern with %%d, or stream rtsp://HOST:PORT/PATH | "
-                        "rtp://HOST:PORT (repeatable)")
-    p.add_argument("--events", metavar="FILE", help="JSON Lines: per-frame records and events")
-    p.add_argument("--events-interval", type=positive_float, default=None, metavar="S",
-                   help="write a stats record every S seconds instead of one per frame")
-    p.add_argument("--rotate", metavar="SIZE|TIME", default=None,
-                   help="long runs: start a new numbered --save video / --events file at this size or age "
-                        "(100MB, 1h, or 100MB,1h)")
-    p.add_argument("--keep", type=positive_int, default=None, metavar="N",
-                   help="keep only the N newest rotated files (or images of a %%d --save pattern); older ones are deleted")
-    p.add_argument("--serve", nargs="?", const="127.0.0.1:8080", metavar="[HOST:]PORT",
-                   help="HTTP live view: / page, /stream MJPEG, /snapshot.jpg latest frame, /stats JSON; "
-                        "default 127.0.0.1:8080")
-    p.add_argument("--show", nargs="?", const="auto", choices=["auto", "require"],
-                   help="window on the display; without one: warn and go on (auto) or fail (require)")
-    p.add_argument("--collect", metavar="DIR", help="save frames worth labelling into DIR (+ DIR/index.jsonl)")
-    p.add_argument("--collect-every", type=positive_int, default=30, metavar="N", help="one frame per N frames (default 30)")
-    p.add_argument("--collect-by", choices=["every", "uncertain"], default="every",
-                   help="every: the first of each N; uncertain: the least sure of each N (mean per-pixel entropy; "
-                        "model exported with --uncertainty or --logits)")
-    p.add_argument("--collect-max", type=positive_int, default=None, metavar="K", help="stop collecting after K frames")
-
-
-def add_model_poll_arg(p) -> None:
-    p.add_argument("--model-poll", type=nonnegative_float, default=None, metavar="S",
-                   help="check the --model file every S seconds (default 1): a file replaced there (atomic rename) "
-                        "is opened, self-tested and swapped in between two frames; SIGHUP reloads it at once; "
-                        "0: on SIGHUP only")
-
-
 def register(sub) -> None:
-    p = sub.add_parser("run", help="run a model on a camera, stream, file or synthetic source, frame by frame",
-                       epilog=SOURCES_HELP, formatter_class=RunHelp)
-    p.add_argument("--model", required=True, help="deployment .onnx, TensorRT .engine, or grpc://HOST:8001/NAME (Triton)")
-    p.add_argument("--source", required=True, action="append",
-                   help="source URI (see below); repeat it to run several streams through one model, batched")
-    p.add_argument("--batch", type=positive_int, default=None, metavar="N",
-                   help="several --source: at most N frames per inference call (default: one per stream)")
-    p.add_argument("--backend", default=None, help="runtime backend (default: chosen from the file)")
-    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for inference")
-    p.add_argument("--verify", action="store_true",
-                   help="also compare the model file's full sha256 with the one recorded at export/build")
-    add_model_poll_arg(p)
-    add_output_args(p)
-    p.add_argument("--visualize", choices=["overlay", "mask", "side-by-side"], default="overlay")
-    p.add_argument("--alpha", type=fraction, default=0.5, help="mask opacity over the frame, 0..1")
-    p.add_argument("--no-analytics", action="store_true", help="skip kitchen analytics and their events")
-    p.add_argument("--pan-roi", type=_roi, default=None, metavar="CX,CY,RX,RY",
-                   help="pan region for food coverage, fractions of width/height (default 0.5,0.5,0.4,0.4)")
-    p.add_argument("--retry", action=argparse.BooleanOptionalAction, default=None,
-                   help="keep trying a source that is not up yet, with backoff, logging each attempt "
-                        "(default: on for cameras and streams, off for files)")
-    p.add_argument("--retry-for", type=positive_float, default=None, metavar="S",
-                   help="with --retry: give up after S seconds (default: keep trying)")
-    p.add_argument("--loop", action="store_true", help="repeat a file or image sequence")
-    p.add_argument("--realtime", action="store_true", help="play files at their frame rate, dropping frames when behind")
-    p.add_argument("--fps", type=positive_float, default=None, help="camera frame rate to request (files: the rate to assume)")
-    p.add_argument("--size", type=_size, default=None, help="camera resolution to request, WxH")
-    p.add_argument("--max-frames", type=positive_int, default=None)
-    p.add_argument("--max-seconds", type=positive_float, default=None)
-    p.add_argument("--summary", metavar="FILE", help="also write the exit summary as JSON")
-    p.set_defaults(func=_run)
+    from foodcam.camera.loopconfig import RunConfig
+    from foodcam.verbconfig import add_verb
+
+    add_verb(sub, "run", RunConfig, _run, epilog=SOURCES_HELP, formatter_class=RunHelp,
+             help="run a model on a camera, stream, file or synthetic source, frame by frame")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from foodcam.camera.frame import Frame
+from foodcam.camera.hotswap import swap_point
 from foodcam.camera.pipeline import Stage
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sources import Source
@@ -183,8 +184,16 @@ class BatchStage(Stage):
         self.model = model
         self.batches = 0
         self.batched_frames = 0
+        self._records: list[dict] = []
+
+    def events(self) -> list[dict]:
+        out, self._records = self._records, []
+        return out
 
     def process(self, batch: Batch, stats: Stats) -> dict:
+        swapped = swap_point(self.model)  # a replaced model file takes over here, between two batches
+        if swapped:
+            self._records = self._records + swapped  # read by the output thread (events)
         with stats.time("preprocess"):
             images = np.concatenate([self.model.preprocess(f.image) for _, f in batch.items])
         with stats.time("inference"):
@@ -202,7 +211,9 @@ class BatchStage(Stage):
         return {"batching": {"batches": self.batches, "mean_batch": round(mean, 2)}}
 
     def finish(self) -> dict:
-        return self.counters()
+        swaps = getattr(self.model, "swaps", None)  # a HotModel (camera/hotswap.py)
+        hot = {"model_swaps": swaps, "model_swaps_refused": self.model.refusals} if swaps is not None else {}
+        return {**self.counters(), **hot}
 
     def describe(self) -> str:
         return str(getattr(self.model, "path", type(self.model).__name__))

@@ -25,11 +25,11 @@ from foodcam.version import __version__
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.
 _os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-__all__ = ["__version__", "load", "run", "synth", "adapt", "shipped", "shipped_examples", "FoodcamModel",
+__all__ = ["__version__", "load", "run", "sort", "synth", "adapt", "shipped", "shipped_examples", "FoodcamModel",
            "FoodcamError"]
 
 # public name -> module holding it, imported on first access (PEP 562)
-_LAZY = {"load": "foodcam.api", "run": "foodcam.api", "synth": "foodcam.api", "adapt": "foodcam.api",
+_LAZY = {"load": "foodcam.api", "run": "foodcam.api", "sort": "foodcam.api", "synth": "foodcam.api", "adapt": "foodcam.api",
          "FoodcamModel": "foodcam.api",
          "FoodcamError": "foodcam.runtime.errors"}
 

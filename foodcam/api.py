@@ -7,13 +7,16 @@ returning objects instead of printing only. docs/python.md shows every call.
     model.export(precision="fp16", data=...)  # foodcam export -> ExportResult (.path, .reference, .status)
     model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
     foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
+    model.run("synth://kitchen", max_frames=100)  # the same, with this model as it is
+    foodcam.sort("synth://conveyor", fresh, line="line.yaml", max_seconds=10)  # foodcam sort -> RunSummary
     foodcam.synth("kitchen", out="data/kitchen", count=12)  # foodcam synth -> SynthResult
     foodcam.adapt(data="my_kitchen/")         # foodcam adapt  -> AdaptResult (.onnx, .checkpoint, .status, .gate)
 
 A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
 install, as the CLI says it.
 
-eval, export, bench and run go through the verb's own parser and handler (foodcam/verbargs.py), so defaults,
+run and sort build the verb's typed config (foodcam/verbconfig.py) and call the core function the CLI calls;
+eval, export and bench go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults,
 checks and files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
 """
 
@@ -185,6 +188,11 @@ class FoodcamModel:
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras
+    def run(self, source: str | Sequence[str], **flags) -> RunSummary:
+        """`foodcam run` with this model, used as it is (not reopened): foodcam.run(source, self, ...)."""
+        return run(source, self, **flags)
+
+    @_extras
     def bench(self, verbose: bool = False, **flags) -> Outcome:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
         (bench.json/csv/md) written and returned. Quiet but for the progress bar: the tables the CLI prints are
@@ -199,18 +207,42 @@ class FoodcamModel:
         return out
 
 
-@_extras
-def run(source: str, model, **flags) -> RunSummary:
-    """`foodcam run --source SOURCE --model MODEL [--save ... --events ... --serve ... --max-frames N]`:
-    the same loop (camera/app.py), its exit summary returned. `model`: a path or a `foodcam.load` model (its
-    file runs with its backend and threads; the loop opens it itself). save= takes a path or a list;
-    serve=True serves on 127.0.0.1:8080."""
+def _loop_model(model):
+    """(the --model path, the open model to use or None): a `foodcam.load` model runs as it is, not reopened."""
     if isinstance(model, FoodcamModel):
-        flags.setdefault("backend", model._backend_choice)
-        flags.setdefault("threads", model._threads)
-        model = model.path
-    rc, args = call_verb("run", "foodcam.run()", source=source, model=model, **flags)
-    return RunSummary(args.result or {}, rc)
+        return model.path, model.model
+    return model, None
+
+
+@_extras
+def run(source: str | Sequence[str], model, **flags) -> RunSummary:
+    """`foodcam run --source SOURCE --model MODEL [--save ... --events ... --serve ... --max-frames N]`:
+    the same loop (camera/app.py's run_loop), its exit summary returned. `model`: a path (opened, and swapped
+    when its file is replaced, as the CLI does) or a `foodcam.load` model (used as it is). Keywords: RunConfig's
+    fields (camera/loopconfig.py), the flags' names with `_`; save= takes a path or a list; serve=True serves on
+    127.0.0.1:8080; source= a list runs several streams; config="run.yaml" reads keywords from a file (the
+    keywords given win)."""
+    from foodcam.camera.app import report, run_loop
+    from foodcam.camera.loopconfig import RunConfig
+
+    path, loaded = _loop_model(model)
+    cfg = RunConfig.make("foodcam.run()", source=source, model=path, **flags)
+    summary = run_loop(cfg, model=loaded)
+    return RunSummary(summary, report(summary))
+
+
+@_extras
+def sort(source: str, model, line: str | os.PathLike, **flags) -> RunSummary:
+    """`foodcam sort --source SOURCE --model MODEL --line LINE [...]`: the sorting line in the same loop
+    (camera/sorting/app.py's sort_line), its summary returned (items, rejected, fired, vs ground truth...).
+    `model` as for `run`. Keywords: SortConfig's fields (camera/sorting/config.py)."""
+    from foodcam.camera.sorting.app import report, sort_line
+    from foodcam.camera.sorting.config import SortConfig
+
+    path, loaded = _loop_model(model)
+    cfg = SortConfig.make("foodcam.sort()", source=source, model=path, line=line, **flags)
+    summary = sort_line(cfg, model=loaded)
+    return RunSummary(summary, report(summary))
 
 
 @_extras

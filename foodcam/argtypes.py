@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 
 def _number(text: str, what: str) -> float:
@@ -78,3 +81,32 @@ def int_range(low: int, high: int):
     """A whole number in low..high, e.g. `--opt-level` 0-5."""
     return _bounded(_integer, f"a whole number {low}-{high}", lambda v: low <= v <= high, f"int_{low}_{high}",
                     f"A whole number {low}..{high}.")
+
+
+# The same checks as pydantic field types, for the typed configs of the verbs (foodcam/verbconfig.py): a field
+# declared `max_seconds: PositiveFloat | None = None` takes "2.5" from a flag, 2.5 from YAML or Python, and
+# refuses NaN, infinities and out-of-range values with the flag's own words.
+
+def field_check(check, base: type):
+    """An argparse validator as a pydantic BeforeValidator: the value (text, or a number from YAML/Python) goes
+    through `check` as text; its "expected ..., got ..." becomes the field's error."""
+
+    def validate(value):
+        if isinstance(value, base) and not isinstance(value, bool) and base is not str:
+            value = repr(value) if isinstance(value, float) else str(value)  # repr: all the digits of a float
+        try:
+            return check(value if isinstance(value, str) else str(value))
+        except argparse.ArgumentTypeError as e:
+            raise ValueError(str(e)) from None
+
+    return BeforeValidator(validate)
+
+
+FiniteFloat = Annotated[float, field_check(finite_float, float)]
+PositiveFloat = Annotated[float, field_check(positive_float, float)]
+NonNegativeFloat = Annotated[float, field_check(nonnegative_float, float)]
+Fraction = Annotated[float, field_check(fraction, float)]
+PositiveInt = Annotated[int, field_check(positive_int, int)]
+NonNegativeInt = Annotated[int, field_check(nonnegative_int, int)]
+ThreadCount = Annotated[int, field_check(thread_count, int)]
+Port = Annotated[int, field_check(port, int)]

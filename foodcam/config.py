@@ -14,7 +14,9 @@ Relative paths in the file are taken from the working directory, as on the comma
 WorkingDirectory).
 
 It works at the argparse level, for every verb, without the verbs knowing: the file's values become the
-parser's defaults (`set_defaults`) before the command line is parsed.
+parser's defaults (`set_defaults`) before the command line is parsed. A verb with a typed config
+(foodcam/verbconfig.py: run, sort) has its file checked by that config instead, each error naming
+file:line:column and the key.
 """
 
 from __future__ import annotations
@@ -171,6 +173,9 @@ def apply_config(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[str,
     path = _config_path(command, rest)
     if path is None:
         return name, None
+    verb_config = getattr(command, "verb_config", None)  # a verb with a typed config (foodcam/verbconfig.py)
+    if verb_config is not None:
+        return name, _apply_typed(command, verb_config, path, name)
     data = _load(path)
     options = _options(command)
     values: dict[str, object] = {}
@@ -197,3 +202,18 @@ def apply_config(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[str,
         action.required = False  # the file provides it; the command line may still override
     command.set_defaults(**values)
     return name, ConfigDefaults(path, values, appended)
+
+
+def _apply_typed(command: argparse.ArgumentParser, cls, path: str, name: str) -> ConfigDefaults:
+    """The file checked by the verb's config; its values become the parser's defaults (fields = dests)."""
+    from foodcam.verbconfig import load_file
+
+    values = load_file(cls, path, name)
+    appended: dict[str, list] = {}
+    for action in command._actions:
+        if action.dest in values:
+            action.required = False  # the file provides it; the command line may still override
+            if isinstance(action, argparse._AppendAction):
+                appended[action.dest] = list(values[action.dest])  # type: ignore[call-overload]
+    command.set_defaults(**values)
+    return ConfigDefaults(path, values, appended)

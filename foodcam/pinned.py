@@ -45,8 +45,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def check(args: argparse.Namespace) -> None:
-    """FoodcamError naming the file when the verb's model file does not have the pinned sha256."""
+def check(args: object) -> None:
+    """FoodcamError naming the file when the verb's model file does not have the pinned sha256 (`args`: a parsed
+    command line or a verb's config)."""
     want = getattr(args, "model_sha256", None)
     if want is None:
         return

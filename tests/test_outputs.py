@@ -46,7 +46,7 @@ def CASES(out: Path, tmp: Path) -> dict[str, list[list[str]]]:
                   ["build", str(KITCHEN_ONNX), "--out", str(tmp / "k.engine"), "--timing-cache", f"{o}/cache"]],
         "run": [run + ["--save", f"{o}/run.mp4"], run + ["--save", f"{o}/%06d.jpg"], run + ["--events", f"{o}/e.jsonl"],
                 run + ["--summary", f"{o}/s.json"], run + ["--collect", o]],
-        "sort": [sort + ["--audit", f"{o}/audit.jsonl"], sort + ["--json", f"{o}/s.json"],
+        "sort": [sort + ["--audit", f"{o}/audit.jsonl"], sort + ["--summary", f"{o}/s.json"], sort + ["--events", f"{o}/e.jsonl"],
                  sort + ["--save", f"{o}/line.mp4"]],
         "bench": [["bench", "--models", str(KITCHEN_ONNX), "--out", o]],
         "demo": [["demo", "--out", o]],

@@ -9,52 +9,66 @@ visualiser (draw.py); a source with ground truth is scored by LineScoreSink (sco
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Sequence
 
-from foodcam.camera.actuators import open_actuator
+from foodcam.camera.actuators import Actuator, open_actuator
 from foodcam.camera.actuators.config import DryRunConfig
-from foodcam.camera.app import format_outputs, make_outputs, open_hot_model, stop_on_signals
+from foodcam.camera.app import format_outputs
 from foodcam.camera.hotswap import reload_on_sighup
+from foodcam.camera.loop import Job, check_loop_outputs, run_job, stop_on_signals
 from foodcam.camera.pipeline import Pipeline
-from foodcam.camera.scene_fit import check_scene
 from foodcam.camera.sinks import Rendered, Sinks
 from foodcam.camera.sorting.audit import AuditLog
+from foodcam.camera.sorting.config import SortConfig
 from foodcam.camera.sorting.draw import LineVisualizer
 from foodcam.camera.sorting.line import LineConfig, load_line
 from foodcam.camera.sorting.score import LineScoreSink
 from foodcam.camera.sorting.stage import SortStage
 from foodcam.camera.sources import FileSource, describe, make_grabber, open_source, parse_uri
-from foodcam.runtime.errors import FoodcamError
-from foodcam.runtime.imageio import write_text_atomic
 
 log = logging.getLogger("foodcam.sorting")
 
 
-def open_line_source(uri: str, realtime: bool = False):
+def open_line_source(uri: str, realtime: bool = False, loop: bool = False, fps: float | None = None,
+                     size: tuple[int, int] | None = None, retry: bool | None = False,
+                     retry_for: float | None = None):
     """Live cameras as they are; synthetic scenes frame by frame (every frame, simulated time) unless
     `realtime`, which paces them on the wall clock like a camera. Videos and image folders are files."""
-    spec = parse_uri(uri)
-    if spec.kind == "synth" and not realtime:
-        return FileSource(make_grabber(spec))
-    return open_source(uri, realtime=realtime)
+    if str(uri).startswith("synth://") and not realtime:
+        spec = parse_uri(uri)
+        return FileSource(make_grabber(spec, fps=fps, size=size), loop=loop)
+    return open_source(uri, loop=loop, realtime=realtime, fps=fps, size=size, retry=retry, retry_for=retry_for)
+
+
+def line_sinks(line: LineConfig) -> Sinks:
+    """The line drawn by its own visualiser; a source with ground truth scored (LineScoreSink)."""
+    sinks = Sinks(visualizer=LineVisualizer(), analytics=False)
+    sinks.add(LineScoreSink(line))
+    return sinks
+
+
+def line_limits(stage: SortStage, live: bool, max_frames: int | None,
+                max_seconds: float | None) -> tuple[int | None, float | None]:
+    """`max_seconds` counts the source's own time: simulated seconds (as frames) for synthetic and recorded
+    sources, wall-clock seconds for live ones."""
+    if max_seconds is not None and not live:
+        frames = stage.frames_for(max_seconds)
+        return min(frames, max_frames or frames), None
+    return max_frames, max_seconds
 
 
 def sort(model, source, line: LineConfig, actuator, audit: AuditLog | None = None, outputs=(),
          max_frames: int | None = None, max_seconds: float | None = None, sim_latency: float | None = None,
          on_frame: Sequence[Callable[[Rendered], bool | None]] = ()) -> dict:
-    """Run the line over `source` until it ends or a limit is reached; the summary.
+    """Run the line over an open `source` until it ends or a limit is reached; the summary (the loop without
+    its setup, for callers that open source, model and actuator themselves; `foodcam sort` is sort_line).
 
-    `max_seconds` counts the source's own time: simulated seconds for synthetic and recorded sources,
-    wall-clock seconds for live ones. `outputs`: sinks besides the ground-truth score; `on_frame`: hooks
-    called after every rendered frame (Pipeline.on_frame; one returning True ends the run)."""
+    `outputs`: sinks besides the ground-truth score; `on_frame`: hooks called after every rendered frame
+    (Pipeline.on_frame; one returning True ends the run)."""
     stage = SortStage(model, line, actuator, audit, live=source.live, fps=source.fps, sim_latency=sim_latency)
-    if max_seconds is not None and not source.live:
-        frames = stage.frames_for(max_seconds)
-        max_frames, max_seconds = min(frames, max_frames or frames), None
-    with Sinks(visualizer=LineVisualizer(), analytics=False) as sinks:
-        sinks.add(LineScoreSink(line))
+    max_frames, max_seconds = line_limits(stage, source.live, max_frames, max_seconds)
+    with line_sinks(line) as sinks:
         for sink in outputs:
             sinks.add(sink)
         pipeline = Pipeline(source, stage, sinks)
@@ -66,35 +80,57 @@ def sort(model, source, line: LineConfig, actuator, audit: AuditLog | None = Non
     return summary
 
 
-def run(args) -> dict:
-    from foodcam.runtime.open import open_model
+class SortJob(Job):
+    """`foodcam sort`'s part of the loop: the line's stage, its ejector and audit log, its drawing and scoring."""
 
-    if args.max_frames is not None and args.max_frames < 1:
-        raise FoodcamError(f"--max-frames {args.max_frames}: expected a positive number of frames")
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise FoodcamError(f"--max-seconds {args.max_seconds}: expected a positive number of seconds")
-    sim_latency = getattr(args, "sim_latency", None)
-    if sim_latency is not None and not 0 <= sim_latency < 60:
-        raise FoodcamError(f"--sim-latency {sim_latency}: expected seconds in 0..60")
-    line = load_line(args.line)
-    act_cfg = DryRunConfig(pulse_ms=line.pulse_ms) if args.dry_run else line.actuator
-    with contextlib.ExitStack() as stack:
-        model = stack.enter_context(open_hot_model(args, lambda a, path=None: open_model(path or a.model,
-                                                                                       backend=a.backend)))
-        check_scene(args.source, model.task, args.model)
-        actuator = open_actuator(act_cfg, line=line.name, where=str(args.line))
+    name, batches = "sort", False
+    cfg: SortConfig
+
+    def __init__(self, cfg: SortConfig) -> None:
+        super().__init__(cfg)
+        self.line = load_line(cfg.line)
+        self.actuator: Actuator | None = None
+        self.audit: AuditLog | None = None
+
+    def open_source(self, uri: str):
+        c = self.cfg
+        return open_line_source(uri, realtime=c.realtime, loop=c.loop, fps=c.fps, size=c.size, retry=c.retry,
+                                retry_for=c.retry_for)
+
+    def open(self, stack: contextlib.ExitStack, model) -> None:
+        act_cfg = DryRunConfig(pulse_ms=self.line.pulse_ms) if self.cfg.dry_run else self.line.actuator
+        self.actuator = actuator = open_actuator(act_cfg, line=self.line.name, where=str(self.cfg.line))
         stack.callback(actuator.close)
-        audit = stack.enter_context(AuditLog(args.audit))
+        self.audit = stack.enter_context(AuditLog(self.cfg.audit))
         if not actuator.connect():
             log.warning("actuator %s not connected yet; deciding anyway, commands are missed until it is",
                         actuator.kind)
-        source = stack.enter_context(open_line_source(args.source, realtime=args.realtime))
-        outputs = make_outputs(args, source, info={"line_name": line.name}, model=model)
-        log.info("sorting line %s: %s on %s", line.name, model, describe(args.source))
-        summary = sort(model, source, line, actuator, audit, outputs, args.max_frames, args.max_seconds,
-                       sim_latency=sim_latency)
-    summary.update(source=describe(args.source), audit=args.audit, audit_lines=audit.lines)
-    return summary
+
+    def sinks(self, scored: bool) -> Sinks:
+        return line_sinks(self.line)
+
+    def stage(self, model, source):
+        return SortStage(model, self.line, self.actuator, self.audit, live=source.live, fps=source.fps,
+                         sim_latency=self.cfg.sim_latency)
+
+    def limits(self, stage, source) -> tuple[int | None, float | None]:
+        return line_limits(stage, source.live, self.cfg.max_frames, self.cfg.max_seconds)
+
+    def started(self, model, uri: str) -> None:
+        log.info("sorting line %s: %s on %s", self.line.name, model, describe(uri))
+
+    def info(self) -> dict:
+        return {"line_name": self.line.name}
+
+    def finish(self, summary: dict) -> None:
+        summary.update(audit=self.cfg.audit, audit_lines=self.audit.lines if self.audit else 0)
+
+
+def sort_line(cfg: SortConfig, model=None, on_frame=()) -> dict:
+    """Run the sorting line as configured until the source ends, a limit is reached or a signal; the summary.
+    `model`: an already open model to use as it is (else --model is opened, and swapped when its file is)."""
+    check_loop_outputs(cfg, ("--audit", cfg.audit, "file"))
+    return run_job(cfg, SortJob(cfg), model=model, on_frame=on_frame)
 
 
 def format_summary(s: dict) -> str:
@@ -131,9 +167,7 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines + format_outputs(s))
 
 
-def main(args) -> int:
-    summary = run(args)
+def report(summary: dict) -> int:
+    """Print the summary as `foodcam sort` does; the exit code (1 when an output failed)."""
     print(format_summary(summary), flush=True)
-    if args.json:
-        write_text_atomic(args.json, json.dumps(summary, indent=2, default=str))
     return 1 if summary.get("failed_outputs") else 0
