@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 80
 # the training engine, its tasks, and the per-frame loop of every camera job with its sinks
-PATTERNS = ("train/engine.py", "train/*_task.py", "camera/pipeline.py", "camera/app.py", "camera/multistream_app.py",
+PATTERNS = ("train/engine.py", "train/*_task.py", "camera/pipeline.py", "camera/loop.py", "camera/app.py",
             "camera/sorting/app.py", "camera/sorting/stage.py", "camera/sinks/*.py")
 
 
