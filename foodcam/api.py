@@ -181,10 +181,13 @@ class FoodcamModel:
         if Path(self.path).suffix.lower() not in (".pt", ".pth"):
             raise FoodcamError(f"export(): {self.path} is a {Path(self.path).suffix or 'served'} model; export starts from the PyTorch "
                                "checkpoint (.pt) it was made from: foodcam.load('best.pt').export(...)")
-        rc, args = call_verb("export", "export()", weights=self.path, precision=precision, **flags)
-        r = args.result
+        from foodcam.export.config import ExportConfig
+        from foodcam.export.verb import export_model
+
+        rc, r = export_model(ExportConfig.make("export()", weights=self.path, precision=precision, **flags))
         if r and r.get("refused"):  # a fine-tune worse than its base on the held-back frames (force=True exports it)
             raise FoodcamError(r["refused"])
+        assert r is not None  # a checkpoint's export always reports
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras
