@@ -12,6 +12,8 @@ from foodcam.verbconfig import VerbConfig, opt
 class ExportConfig(VerbConfig):
     """A checkpoint export (and/or a Triton model repository); export/verb.py's export_model runs it."""
 
+    verb = "export"
+
     weights: str | None = opt(None, "a foodcam .pt checkpoint")
     onnx: str | None = opt(None, "--triton-repo from an existing deployment ONNX (no export)")
     engine: str | None = opt(None, "--triton-repo from an existing TensorRT engine + sidecar")

@@ -4,6 +4,7 @@ returning objects instead of printing only. docs/python.md shows every call.
     model = foodcam.load("model.onnx")        # .pt, .onnx, .engine: runtime/open.py's open_model
     model.predict(image | [images] | "img.jpg" | "folder/")   -> SegmentationResult / ClassificationResult (list)
     model.eval(data, split="val")             # foodcam eval   -> EvalResult (metrics.json as a mapping)
+    model.predict_files("folder/", out=...)   # foodcam predict -> PredictResult (masks / labels written)
     model.export(precision="fp16", data=...)  # foodcam export -> ExportResult (.path, .reference, .status)
     model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
     foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
@@ -15,9 +16,10 @@ returning objects instead of printing only. docs/python.md shows every call.
 A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
 install, as the CLI says it.
 
-run and sort build the verb's typed config (foodcam/verbconfig.py) and call the core function the CLI calls;
-eval, export and bench go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults,
-checks and files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
+run, sort, eval, export and predict_files build the verb's typed config (foodcam/verbconfig.py: RunConfig,
+SortConfig, EvalConfig, ExportConfig, PredictConfig) from their keywords and call the core function the CLI calls;
+bench and synth go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults, checks and
+files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from foodcam.outcomes import (
     EvalResult,
     ExportResult,
     Outcome,
+    PredictResult,
     RunSummary,
     SynthResult,
 )
@@ -169,9 +172,23 @@ class FoodcamModel:
         written, the metrics returned."""
         if self.device is not None:
             flags.setdefault("device", self.device)
-        rc, args = call_verb("eval", "eval()", weights=self.path, data=data, split=split, **flags)
-        r = args.result
+        from foodcam.train.configs import EvalConfig
+        from foodcam.train.evaluate import eval_model
+
+        rc, r = eval_model(EvalConfig.make("eval()", weights=self.path, data=data, split=split, **flags))
         return EvalResult(r["metrics"], r["json"], r["out"], rc)
+
+    @_extras
+    def predict_files(self, source: str | os.PathLike, **flags) -> PredictResult:
+        """`foodcam predict --weights THIS --source SOURCE [--out ... --overlay --topk K]`: a mask (or the labels)
+        written per image of a file, folder or glob, as the CLI writes them; where they went returned."""
+        if self.device is not None:
+            flags.setdefault("device", self.device)
+        from foodcam.train.configs import PredictConfig
+        from foodcam.train.predict import predict_files
+
+        rc, r = predict_files(PredictConfig.make("predict_files()", weights=self.path, source=source, **flags))
+        return PredictResult(r, rc)
 
     @_extras
     def export(self, precision: str = "fp32", **flags) -> ExportResult:

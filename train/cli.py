@@ -15,6 +15,8 @@ from foodcam.argtypes import (
 )
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
+from foodcam.train.configs import EvalConfig, PredictConfig
+from foodcam.verbconfig import add_verb
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -87,22 +89,16 @@ def _train(args):
     return rc
 
 
-def _eval(args):
-    args.out = str(output_dir(args.out, "eval"))  # default runs/eval/evalN; checked before the model loads
-    from foodcam.train.evaluate import main
+def _eval(cfg: EvalConfig) -> int:
+    from foodcam.train.evaluate import eval_model
 
-    rc = main(args)
-    print_wrote("eval", args.out)
-    return rc
+    return eval_model(cfg)[0]
 
 
-def _predict(args):
-    args.out = str(output_dir(args.out, "predict"))  # default runs/predict/predictN; checked before the model loads
-    from foodcam.train.predict import main
+def _predict(cfg: PredictConfig) -> int:
+    from foodcam.train.predict import predict_files
 
-    rc = main(args)
-    print_wrote("predict", args.out)
-    return rc
+    return predict_files(cfg)[0]
 
 
 def register(sub) -> None:
@@ -231,24 +227,6 @@ def register(sub) -> None:
     p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")
     p.set_defaults(func=_train)
 
-    p = sub.add_parser("eval", help="metrics of a checkpoint, ONNX file or engine on a labelled split")
-    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
-    p.add_argument("--data", required=True, help="dataset folder")
-    p.add_argument("--split", default="val")
-    p.add_argument("--out", default=None,
-                   help="folder for metrics.json and confusion.png (default: a new runs/eval/evalN)")
-    p.add_argument("--device", default=None)
-    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
-    p.set_defaults(func=_eval)
-
-    p = sub.add_parser("predict", help="colour-coded masks (or labels) for an image, folder or glob")
-    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
-    p.add_argument("--source", required=True, help="image file, folder or glob")
-    p.add_argument("--out", default=None, help="output folder (default: a new runs/predict/predictN)")
-    p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
-    p.add_argument("--alpha", type=fraction, default=0.5)
-    p.add_argument("--topk", type=positive_int, default=2, help="classification heads: top-k labels printed per head "
-                   "(multi-label heads print every class over their threshold)")
-    p.add_argument("--device", default=None)
-    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
-    p.set_defaults(func=_predict)
+    add_verb(sub, "eval", EvalConfig, _eval, help="metrics of a checkpoint, ONNX file or engine on a labelled split")
+    add_verb(sub, "predict", PredictConfig, _predict,
+             help="colour-coded masks (or labels) for an image, folder or glob")
