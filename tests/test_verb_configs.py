@@ -113,3 +113,14 @@ def test_predict_files_writes_what_the_cli_writes(seg, tmp_path):
     assert (got.rc, got.written, got.failed, got.out) == (0, 2, [], tmp_path / "api")
     for i in range(2):
         assert (read_image(tmp_path / "api" / f"f{i}.png") == read_image(tmp_path / "cli" / f"f{i}.png")).all()
+
+
+def test_a_pinned_sha256_is_checked_from_python_too(seg, tmp_path):
+    model = foodcam.load(seg)
+    with pytest.raises(FoodcamError, match="not the pinned 0000"):
+        model.eval("d", model_sha256="0" * 64, out=tmp_path / "e")
+    with pytest.raises(FoodcamError, match="not the pinned 0000"):
+        model.predict_files("s", model_sha256="0" * 64, out=tmp_path / "p")
+    with pytest.raises(FoodcamError, match="model_sha256: expected"):
+        model.eval("d", model_sha256="abc")
+    assert not (tmp_path / "e").exists() and not (tmp_path / "p").exists()  # refused before anything is written

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from foodcam.argtypes import Fraction, PositiveInt
+from typing import Annotated
+
+from foodcam.argtypes import Fraction, PositiveInt, field_check
+from foodcam.pinned import sha256_hex
 from foodcam.verbconfig import VerbConfig, opt
+
+Sha256 = Annotated[str, field_check(sha256_hex, str)]  # 64 hex digits
 
 MODEL_FILE = ".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME"
 VERIFY = "also compare the model file's full sha256 with the one recorded at export/build"
+PIN = "refuse a model file whose sha256 is not HEX (pin the validated model)"
 
 
 class EvalConfig(VerbConfig):
@@ -21,6 +27,7 @@ class EvalConfig(VerbConfig):
     out: str | None = opt(None, "folder for metrics.json and confusion.png (default: a new runs/eval/evalN)")
     device: str | None = None
     verify: bool = opt(False, VERIFY)
+    model_sha256: Sha256 | None = opt(None, PIN, metavar="HEX")
 
 
 class PredictConfig(VerbConfig):
@@ -37,3 +44,4 @@ class PredictConfig(VerbConfig):
                             "class over their threshold)")
     device: str | None = None
     verify: bool = opt(False, VERIFY)
+    model_sha256: Sha256 | None = opt(None, PIN, metavar="HEX")

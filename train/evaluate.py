@@ -292,6 +292,9 @@ def describe(model: Model) -> dict:
 def eval_model(cfg: EvalConfig) -> tuple[int, dict]:
     """`foodcam eval` and `model.eval()`: metrics.json (and its plots) in the output folder, a table printed;
     (exit code, {"metrics": the report, "json": its path, "out": the folder})."""
+    from foodcam.pinned import check as check_pinned
+
+    check_pinned(cfg)  # --model-sha256: before anything is written or opened
     out = output_dir(cfg.out, "eval")  # default runs/eval/evalN; checked before the model loads
     result = _evaluate(cfg, out)
     print_wrote("eval", out)

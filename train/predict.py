@@ -138,8 +138,10 @@ def predict_classification(
 def predict_files(cfg: PredictConfig) -> tuple[int, dict]:
     """`foodcam predict` and `model.predict_files()`: a mask (or labels) file per image in the output folder;
     (exit code: 1 when an image failed, {"out", "written", "failed"})."""
+    from foodcam.pinned import check as check_pinned
     from foodcam.runtime.open import open_model
 
+    check_pinned(cfg)  # --model-sha256: before anything is written or opened
     out = output_dir(cfg.out, "predict")  # default runs/predict/predictN; checked before the model loads
     paths = list_images(cfg.source)
     if not paths:
