@@ -11,13 +11,14 @@ returning objects instead of printing only. docs/python.md shows every call.
     model.run("synth://kitchen", max_frames=100)  # the same, with this model as it is
     foodcam.sort("synth://conveyor", fresh, line="line.yaml", max_seconds=10)  # foodcam sort -> RunSummary
     foodcam.synth("kitchen", out="data/kitchen", count=12)  # foodcam synth -> SynthResult
+    foodcam.train_model("kitchen", data="data/kitchen", epochs=2)  # foodcam train -> TrainResult (.out, .best...)
     foodcam.adapt(data="my_kitchen/")         # foodcam adapt  -> AdaptResult (.onnx, .checkpoint, .status, .gate)
 
 A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
 install, as the CLI says it.
 
-run, sort, eval, export and predict_files build the verb's typed config (foodcam/verbconfig.py: RunConfig,
-SortConfig, EvalConfig, ExportConfig, PredictConfig) from their keywords and call the core function the CLI calls;
+run, sort, train, eval, export and predict_files build the verb's typed config (foodcam/verbconfig.py: RunConfig,
+SortConfig, TrainConfig, EvalConfig, ExportConfig, PredictConfig) from their keywords and call the core function the CLI calls;
 bench and synth go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults, checks and
 files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
 """
@@ -43,6 +44,7 @@ from foodcam.outcomes import (
     PredictResult,
     RunSummary,
     SynthResult,
+    TrainResult,
 )
 from foodcam.runtime.errors import FoodcamError, missing_extra
 from foodcam.verbargs import call_verb
@@ -271,6 +273,18 @@ def synth(task: str, out: str | os.PathLike | None = None, **flags) -> SynthResu
     dataset (kitchen, fruit or foodseg) written in the real data's layout; what was written returned."""
     rc, args = call_verb("synth", "foodcam.synth()", task=task, out=out, **flags)
     return SynthResult(args.result or {"task": task, "out": args.out}, rc)
+
+
+@_extras
+def train_model(task: str, data: str | os.PathLike, **flags) -> TrainResult:
+    """`foodcam train TASK --data DATA [--epochs N --out ... --from CKPT ...]`: the same run (train/engine.py),
+    its folder returned. Keywords: TrainConfig's fields (train/configs.py), the flags with `_` for `-`
+    (from_ckpt= for --from, variant= for foodseg's --task). Not `foodcam.train`: that is the training package."""
+    from foodcam.train.configs import TrainConfig
+    from foodcam.train.verb import train_model as run_training
+
+    rc, r = run_training(TrainConfig.make("foodcam.train_model()", task=task, data=data, **flags))
+    return TrainResult(r, rc)
 
 
 @_extras

@@ -91,6 +91,18 @@ class PredictResult(Outcome):
         return f"{self.written} written, {len(self.failed)} failed; wrote {self.out}"
 
 
+class TrainResult(Outcome):
+    """`foodcam train`'s run folder: `out`, and in it `best` (best.pt), `last` (last.pt), `metrics_csv`."""
+
+    def __init__(self, data: dict, rc: int = 0) -> None:
+        super().__init__({k: str(v) for k, v in data.items()}, rc)
+        self.out, self.best, self.last = Path(data["out"]), Path(data["best"]), Path(data["last"])
+        self.metrics_csv = Path(data["metrics_csv"])
+
+    def _line(self) -> str:
+        return f"wrote {self.out}: best.pt, last.pt, metrics.csv"
+
+
 class BenchResult(Outcome):
     """`foodcam bench`'s report (rows per artifact x backend x size x batch, comparisons, system info) and
     its files: `paths` {"json", "csv", "md"[, "png"]}."""

@@ -14,7 +14,7 @@ from foodcam.cli import main as cli
 from foodcam.export.config import ExportConfig
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import read_image, write_image
-from foodcam.train.configs import EvalConfig, PredictConfig
+from foodcam.train.configs import EvalConfig, PredictConfig, TrainConfig
 from tests.test_python_api import frame
 
 
@@ -69,6 +69,21 @@ def test_export_flags_file_and_keywords_give_one_config(tmp_path, monkeypatch):
     assert seen == [want, want]
 
 
+def test_train_flags_file_and_keywords_give_one_config(tmp_path, monkeypatch):
+    seen = capture(monkeypatch, "foodcam.train.verb", "train_model", {"out": tmp_path, "best": tmp_path / "best.pt",
+                                                                      "last": tmp_path / "last.pt",
+                                                                      "metrics_csv": tmp_path / "metrics.csv"})
+    file = tmp_path / "train.yaml"
+    # `task:` in a file is foodcam train's --task flag (foodseg's heads); the task itself is the positional word
+    file.write_text("data: d\ntask: single-seg\nepochs: 3\nlr: find\nfrom: base.pt\nrepaint: 0\ncopy-paste: 0.25\n")
+    assert cli(["train", "foodseg", "--config", str(file), "--epochs", "5", "--mask-evidence"]) == 0
+    foodcam.train_model("foodseg", data="d", variant="single-seg", epochs=5, lr="find", from_ckpt="base.pt",
+                        repaint=0, copy_paste=0.25, mask_evidence=True)
+    want = TrainConfig(task="foodseg", data="d", variant="single-seg", epochs=5, lr="find", from_ckpt="base.pt",
+                       repaint=0.0, copy_paste=0.25, mask_evidence=True)
+    assert seen == [want, want]
+
+
 @pytest.mark.parametrize(("make", "needle"), [
     (lambda: EvalConfig.make("eval()", weights="m.onnx", data="d", splt="val"), r"unexpected keyword splt=.*split="),
     (lambda: PredictConfig.make("predict_files()", weights="m", source="s", alpha=float("nan")),
@@ -78,6 +93,11 @@ def test_export_flags_file_and_keywords_give_one_config(tmp_path, monkeypatch):
     (lambda: ExportConfig.make("export()", weights="w.pt", precision="int4"), r"precision: 'int4' is not one of"),
     (lambda: ExportConfig.make("export()", weights="w.pt", imgsz=[64]), r"imgsz: .*at least 2"),
     (lambda: EvalConfig.make("eval()", weights="m.onnx"), r"eval\(\): missing data="),
+    (lambda: TrainConfig.make("foodcam.train_model()", task="kitchen", data="d", lr=-1), r"lr: expected a positive .*'find'"),
+    (lambda: TrainConfig.make("foodcam.train_model()", task="kitchn", data="d"), r"task: 'kitchn' is not one of kitchen"),
+    (lambda: TrainConfig.make("foodcam.train_model()", task="kitchen", data="d", time_budget=float("inf")),
+     r"time_budget: expected a positive number"),
+    (lambda: TrainConfig.make("foodcam.train_model()", task="kitchen", data="d", epoch=3), r"epoch=.*did you mean epochs="),
 ])
 def test_a_bad_keyword_is_one_line_naming_it(make, needle):
     with pytest.raises(FoodcamError, match=needle) as e:
@@ -89,6 +109,8 @@ def test_a_bad_keyword_is_one_line_naming_it(make, needle):
     (["predict", "--weights", "m", "--source", "s", "--alpha", "nan"], "--alpha: expected a number from 0 to 1"),
     (["export", "--weights", "w.pt", "--max-drop", "inf"], "--max-drop: expected a number"),
     (["eval", "--weights", "m", "--data", "d", "--splt", "val"], "did you mean --split?"),
+    (["train", "kitchen", "--data", "d", "--lr", "nan"], "--lr: expected a positive learning rate"),
+    (["train", "kitchen", "--data", "d", "--time-budget", "inf"], "--time-budget: expected a positive number"),
 ])
 def test_a_bad_flag_is_an_argparse_error(argv, needle, capsys):
     with pytest.raises(SystemExit) as e:
@@ -124,3 +146,22 @@ def test_a_pinned_sha256_is_checked_from_python_too(seg, tmp_path):
     with pytest.raises(FoodcamError, match="model_sha256: expected"):
         model.eval("d", model_sha256="abc")
     assert not (tmp_path / "e").exists() and not (tmp_path / "p").exists()  # refused before anything is written
+
+
+@pytest.mark.slow  # trains twice (a few seconds each)
+def test_foodcam_train_runs_what_the_cli_runs(kitchen_data, tmp_path):
+    import csv
+
+    from foodcam.train.checkpoint import read_checkpoint
+
+    flags = ["--model", "unet", "--width", "4", "--imgsz", "32", "--epochs", "1", "--seed", "3", "--device", "cpu"]
+    assert cli(["train", "kitchen", "--data", str(kitchen_data), *flags, "--out", str(tmp_path / "cli")]) == 0
+    got = foodcam.train_model("kitchen", data=kitchen_data, model="unet", width=4, imgsz=32, epochs=1, seed=3,
+                        device="cpu", out=tmp_path / "api")
+    assert (got.rc, got.out, got.best.is_file(), got.last.is_file()) == (0, tmp_path / "api", True, True)
+    rows = [list(csv.DictReader(open(d / "metrics.csv"))) for d in (tmp_path / "cli", got.out)]
+    assert [[{k: v for k, v in r.items() if k != "seconds"} for r in run] for run in rows[:1]] == \
+        [[{k: v for k, v in r.items() if k != "seconds"} for r in rows[1]]]
+    configs = [read_checkpoint(d / "best.pt")["config"] for d in (tmp_path / "cli", got.out)]
+    assert {k: v for k, v in configs[0].items() if k != "out"} == {k: v for k, v in configs[1].items() if k != "out"}
+    assert set(TrainConfig.model_fields) <= set(configs[1])  # the checkpoint records every option of the run

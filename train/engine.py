@@ -8,7 +8,6 @@ curves.png in the run folder, `--resume` from last.pt, DDP under torchrun.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import importlib
 import io
@@ -32,6 +31,7 @@ from foodcam.runtime.tasks import TaskSpec, get_task
 from foodcam.train import distributed as ddp
 from foodcam.train.budget import TimeBudget
 from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
+from foodcam.train.configs import TrainOptions
 from foodcam.train.datasets import Repeat, seed_worker
 from foodcam.train.models import build_model, model_kwargs
 
@@ -57,7 +57,7 @@ class TrainTask(Protocol):
     best_key: str  # key of Meter.compute() to maximise (e.g. "miou")
     # optional: min_epoch_samples (int) -- a smaller train split is drawn several times per epoch
 
-    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[Dataset, Dataset]: ...
+    def datasets(self, args: TrainOptions, seed: int) -> tuple[Dataset, Dataset]: ...
 
     def criterion(self, train: Dataset) -> nn.Module: ...  # (outputs, targets) -> scalar loss
 
@@ -68,7 +68,7 @@ class TrainTask(Protocol):
     def summary(self, metrics: dict) -> str: ...  # one line for the console
 
 
-def make_train_task(spec: TaskSpec, args: argparse.Namespace) -> TrainTask:
+def make_train_task(spec: TaskSpec, args: TrainOptions) -> TrainTask:
     module = TASK_MODULES.get(spec.name) or TASK_MODULES[spec.kind]
     try:
         mod = importlib.import_module(module)
@@ -177,7 +177,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _resume_state(out: Path, args: argparse.Namespace) -> dict:
+def _resume_state(out: Path, args: TrainOptions) -> dict:
     last = out / "last.pt"
     if not last.is_file():
         raise FoodcamError(f"--resume: {last} not found (train without --resume first)")
@@ -200,7 +200,7 @@ BUDGET_MAX_EPOCHS = 1000
 DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
 
 
-def main(args: argparse.Namespace) -> int:
+def main(args: TrainOptions) -> int:
     from foodcam.train.finetune import resolve_defaults
     from foodcam.train.torch_model import resolve_device
 
@@ -225,7 +225,7 @@ def main(args: argparse.Namespace) -> int:
 class _Context:
     """What every step of one training run reads: the options, where it runs and where it writes."""
 
-    args: argparse.Namespace
+    args: TrainOptions
     device: torch.device
     info: ddp.DistInfo
     out: Path
@@ -266,7 +266,7 @@ class _Progress:
     best_metrics: dict = field(default_factory=dict)
 
 
-def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
+def _run(args: TrainOptions, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
     budget = _check_options(args, info)
@@ -298,7 +298,7 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
     return 0
 
 
-def _check_options(args: argparse.Namespace, info: ddp.DistInfo) -> TimeBudget | None:
+def _check_options(args: TrainOptions, info: ddp.DistInfo) -> TimeBudget | None:
     """Refuse impossible options; the run's time budget when --time-budget is given."""
     if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
         raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
@@ -312,7 +312,7 @@ def _check_options(args: argparse.Namespace, info: ddp.DistInfo) -> TimeBudget |
     return TimeBudget(args.time_budget)
 
 
-def _make_task(args: argparse.Namespace, start_from: dict | None) -> TrainTask:
+def _make_task(args: TrainOptions, start_from: dict | None) -> TrainTask:
     from foodcam.train.finetune import finetune_spec
 
     if start_from is not None:
@@ -343,7 +343,7 @@ def _make_data(ctx: _Context, task: TrainTask) -> _Data:
     return _Data(train_ds, val_ds, repeat, sampler, train_loader, val_loader)
 
 
-def _make_model(args: argparse.Namespace, spec: TaskSpec, start_from: dict | None,
+def _make_model(args: TrainOptions, spec: TaskSpec, start_from: dict | None,
                 resume: dict | None) -> tuple[nn.Module, dict]:
     """The network and its architecture options: fresh, from --init / --pretrained, or from --from's weights."""
     from foodcam.train.finetune import freeze_encoder, load_weights
@@ -494,7 +494,7 @@ def _report_end(ctx: _Context, task: TrainTask, progress: _Progress) -> None:
     print(f"outputs in {out}: best.pt, last.pt, metrics.csv, curves.png", flush=True)
 
 
-def config_dict(args: argparse.Namespace) -> dict:
+def config_dict(args: TrainOptions) -> dict:
     """The train arguments as JSON-able values (paths as strings, no callables)."""
 
     def jsonable(v: Any) -> Any:
