@@ -93,7 +93,11 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, cfg: ExportCon
         from foodcam.export.parity import GraphModel
 
         # default: the training frames (segmentation keeps them in DATA/train; classifiers draw splits from DATA)
-        calib = Path(cfg.calib) if cfg.calib else default_calibration_folder(task, cfg.data)
+        if cfg.calib:
+            calib = Path(cfg.calib)
+        else:
+            assert cfg.data is not None  # export_checkpoint refuses int8 without --calib or --data
+            calib = default_calibration_folder(task, cfg.data)
         paths = calibration_images(calib, cfg.calib_count)
         print(f"INT8: calibrating on {len(paths)} frames below {calib} ({cfg.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
