@@ -77,8 +77,8 @@ LearningRate = Annotated[float | Literal["find"], BeforeValidator(_learning_rate
 
 
 class TrainConfig(VerbConfig):
-    """`foodcam train` / `foodcam.train(...)`: train/verb.py's train_model runs it. Options that only some tasks read
-    say so in their help; the others ignore them, as the command line always did."""
+    """`foodcam train` / `foodcam.train_model(...)`: train/verb.py's train_model runs it. Options that only some
+    tasks read say so in their help; the others ignore them, as the command line always did."""
 
     verb = "train"
 
