@@ -19,6 +19,7 @@ from pathlib import Path
 
 import onnx
 
+from foodcam.export.config import ExportConfig
 from foodcam.export.graph_rules import enforce_trt_graph
 from foodcam.export.onnx_export import (
     EXPORTER,
@@ -78,7 +79,7 @@ def _stamp(proto: onnx.ModelProto, task: TaskSpec, precision: str, source: dict,
     set_metadata(proto, json_safe(meta))
 
 
-def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: list, frames_from: str):
+def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, cfg: ExportConfig, frames: list, frames_from: str):
     """FP16 or INT8 graph from the FP32 reference, checked; (graph, what to record in its metadata)."""
     if precision == "fp16":
         from foodcam.export.fp16 import check_fp16, to_fp16
@@ -92,25 +93,29 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
         from foodcam.export.parity import GraphModel
 
         # default: the training frames (segmentation keeps them in DATA/train; classifiers draw splits from DATA)
-        calib = Path(args.calib) if args.calib else default_calibration_folder(task, args.data)
-        paths = calibration_images(calib, args.calib_count)
-        print(f"INT8: calibrating on {len(paths)} frames below {calib} ({args.calib_method})")
+        if cfg.calib:
+            calib = Path(cfg.calib)
+        else:
+            assert cfg.data is not None  # export_checkpoint refuses int8 without --calib or --data
+            calib = default_calibration_folder(task, cfg.data)
+        paths = calibration_images(calib, cfg.calib_count)
+        print(f"INT8: calibrating on {len(paths)} frames below {calib} ({cfg.calib_method})")
         reader = FrameReader(paths, GraphModel(fp32, task).preprocess, fp32.graph.input[0].name, progress=True)
-        calibration = {"frames": len(paths), "method": args.calib_method, "folder": str(calib)}
-        if getattr(args, "target", "tensorrt") == "cpu":
+        calibration = {"frames": len(paths), "method": cfg.calib_method, "folder": str(calib)}
+        if cfg.target == "cpu":
             from foodcam.export.gate import open_split
             from foodcam.export.int8_select import choose_cpu_form
 
-            dataset = open_split(task, args.data, args.split) if args.data and task.kind == "segmentation" else None
+            dataset = open_split(task, cfg.data, cfg.split) if cfg.data and task.kind == "segmentation" else None
             print("INT8 (cpu): making, gating and timing every CPU form (export/int8_cpu.py)")
-            graph, record = choose_cpu_form(fp32, task, reader, args.calib_method, frames, frames_from, dataset,
-                                            args.max_drop)
+            graph, record = choose_cpu_form(fp32, task, reader, cfg.calib_method, frames, frames_from, dataset,
+                                            cfg.max_drop)
             info = {"int8_cpu": record, "quantization": record["quantization"], "calibration": calibration}
         else:
-            graph = quantize_int8(fp32, reader, args.calib_method)
+            graph = quantize_int8(fp32, reader, cfg.calib_method)
             check_graph(graph, "INT8 graph")
             info = {"int8": check_qdq(graph), "quantization": QUANTIZATION, "calibration": calibration}
-    if not (precision == "int8" and getattr(args, "target", "tensorrt") == "cpu"):  # CPU forms are not for TensorRT
+    if not (precision == "int8" and cfg.target == "cpu"):  # CPU forms are not for TensorRT
         enforce_trt_graph(graph, f"{precision.upper()} graph")
     smoke_run(graph, f"{precision.upper()} graph")
     if "int8_cpu" in info:  # compared (masks) while choosing the form
@@ -121,16 +126,16 @@ def _lower(precision: str, fp32: onnx.ModelProto, task: TaskSpec, args, frames: 
     return graph, info
 
 
-def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
+def _export_fp32(model, task: TaskSpec, cfg: ExportConfig, frames: list, frames_from: str):
     """The FP32 deployment graph, checked against PyTorch on `frames`; (graph, export record)."""
     import torch
 
-    uncertainty = bool(getattr(args, "uncertainty", False)) and task.has_segmentation
-    graph = export_graph(model, task, opset=args.opset, logits=args.logits, dynamic_batch=args.dynamic_batch,
+    uncertainty = bool(cfg.uncertainty) and task.has_segmentation
+    graph = export_graph(model, task, opset=cfg.opset, logits=cfg.logits, dynamic_batch=cfg.dynamic_batch,
                          uncertainty=uncertainty)
     check_graph(graph)
     simplified = False
-    if not args.no_simplify:
+    if not cfg.no_simplify:
         graph, simplified = simplify(graph)
     enforce_trt_graph(graph, "FP32 graph")  # what TensorRT's ONNX parser would refuse, before anything is written
     parity = {**torch_vs_graph(model, task, graph, frames), "source": frames_from}
@@ -141,9 +146,9 @@ def _export_fp32(model, task: TaskSpec, args, frames: list, frames_from: str):
             f"export parity check failed: ONNX agrees with PyTorch on {100 * parity['agreement']:.2f}% of {unit} "
             f"(< {100 * PARITY_MIN_AGREEMENT:.0f}%) on {frames_from}; nothing written"
         )
-    export = {"opset": args.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
+    export = {"opset": cfg.opset, "torch": torch.__version__, "onnx": onnx.__version__, "exporter": EXPORTER,
               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "dynamic_batch": bool(args.dynamic_batch), "logits": bool(args.logits), "uncertainty": uncertainty,
+              "dynamic_batch": bool(cfg.dynamic_batch), "logits": bool(cfg.logits), "uncertainty": uncertainty,
               "simplified": simplified,
               "parity": parity}
     return graph, export
@@ -161,65 +166,66 @@ def _verdict(report: dict) -> dict:
     return verdict
 
 
-def main(args) -> int:
+def export_checkpoint(cfg: ExportConfig) -> tuple[int, dict]:
+    """The export of cfg.weights (module doc); (exit code, the paths and the report, or {"refused": why})."""
     from foodcam.export.gate import not_gated, open_labelled, run_gate
     from foodcam.train.checkpoint import file_sha256, load_checkpoint
     from foodcam.train.finetune_gate import refusal
 
-    weights = Path(args.weights)
-    precision = args.precision
-    if precision == "int8" and not args.calib and not args.data:
+    assert cfg.weights is not None  # export/verb.py checked it
+    weights = Path(cfg.weights)
+    precision = cfg.precision
+    if precision == "int8" and not cfg.calib and not cfg.data:
         raise FoodcamError("--precision int8 needs --calib DIR (real frames to calibrate on) or --data DIR (uses its train split)")
-    if args.calib_count < 1:
-        raise FoodcamError(f"--calib-count {args.calib_count}: expected at least 1")
-    artifact, reference = output_paths(weights, args.out, precision)
+    if cfg.calib_count < 1:
+        raise FoodcamError(f"--calib-count {cfg.calib_count}: expected at least 1")
+    artifact, reference = output_paths(weights, cfg.out, precision)
     for existing in [p for p in dict.fromkeys((reference, artifact)) if p.exists()]:
         print(f"foodcam export: warning: {existing} exists and will be overwritten", file=sys.stderr, flush=True)
     model, ckpt = load_checkpoint(weights)
     refused = refusal(ckpt, weights)  # a fine-tune that scored below its base on the user's held-back frames
-    if refused and not getattr(args, "force", False):
+    if refused and not cfg.force:
         print(f"foodcam export: {refused}", file=sys.stderr, flush=True)
-        args.result = {"refused": refused}  # foodcam/api.py; nothing written
-        return 1
+        return 1, {"refused": refused}  # nothing written
     if refused:
         print(f"foodcam export: warning: --force: {refused.split(': refused: ', 1)[-1]}", file=sys.stderr, flush=True)
     task: TaskSpec = ckpt["task"]
-    if args.imgsz:
-        h, w = args.imgsz
+    if cfg.imgsz:
+        h, w = cfg.imgsz
         if h < 8 or w < 8:
             raise FoodcamError(f"--imgsz {h} {w}: expected a height and width of at least 8 pixels")
         task = task.with_input_size(h, w)
-    if args.mask_size:
-        h, w = args.mask_size
+    if cfg.mask_size:
+        h, w = cfg.mask_size
         if (h, w) != (0, 0) and (h < 8 or w < 8):
             raise FoodcamError(f"--mask-size {h} {w}: expected a height and width of at least 8 pixels, or 0 0")
         if not task.has_segmentation:
             raise FoodcamError(f"--mask-size: task {task.name!r} has no segmentation head")
         task = task.with_mask_size(None if (h, w) == (0, 0) else (h, w))
-    opened = open_labelled(task, args.data, args.split) if args.data else None  # a bad --data fails here, first
-    frames, frames_from = check_frames(task, args.data, args.split, opened=opened)
+    opened = open_labelled(task, cfg.data, cfg.split) if cfg.data else None  # a bad --data fails here, first
+    frames, frames_from = check_frames(task, cfg.data, cfg.split, opened=opened)
 
     # 1. the FP32 deployment graph: checked against PyTorch, then written as the reference
-    graph, export = _export_fp32(model, task, args, frames, frames_from)
+    graph, export = _export_fp32(model, task, cfg, frames, frames_from)
     source = {"checkpoint": weights.name, "sha256": file_sha256(weights), "arch": ckpt.get("arch", {}),
               "epoch": ckpt.get("epoch"), "config": _config(ckpt.get("config"))}
     metrics = _summary(ckpt.get("metrics"))
     _stamp(graph, task, "fp32", source, metrics, export)
     save_onnx(graph, reference)
     masks = f", mask {task.mask_size[0]}x{task.mask_size[1]}" if task.mask_size else ""
-    print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}{masks}, opset {args.opset})")
+    print(f"wrote {reference} (fp32, {task.input_size[0]}x{task.input_size[1]}{masks}, opset {cfg.opset})")
 
     # 2. the precision ladder, from the reference
     if precision != "fp32":
-        graph, info = _lower(precision, graph, task, args, frames, frames_from)
+        graph, info = _lower(precision, graph, task, cfg, frames, frames_from)
         export = {**export, **info, "reference": {"file": reference.name, "sha256": file_sha256(reference)}}
         _stamp(graph, task, precision, source, metrics, export)
         save_onnx(graph, artifact)
         print(f"wrote {artifact} ({precision})")
 
     # 3. the accuracy gate; the artifact's metadata and its report say how it went
-    if args.data:
-        report = run_gate(task, reference, artifact, precision, args.data, args.split, args.max_drop, opened)
+    if cfg.data:
+        report = run_gate(task, reference, artifact, precision, cfg.data, cfg.split, cfg.max_drop, opened)
     else:
         report = not_gated(artifact, precision)
     report["parity"] = export["parity"]
@@ -228,15 +234,15 @@ def main(args) -> int:
     _stamp(graph, task, precision, source, metrics, {**export, "gate": _verdict(report)})
     save_onnx(graph, artifact)
     md = write_report(artifact, report)[1]
-    args.result = {"onnx": artifact, "reference": reference, "report": report, "report_md": md}  # foodcam/api.py
+    result = {"onnx": artifact, "reference": reference, "report": report, "report_md": md}
     gate = report["gate"]
     if not gate["ran"]:
         print(f"no accuracy gate ran ({gate['why']}); status: exported; report {md}")
-        return 0
+        return 0, result
     print(report["summary"])
     if report["status"] == "failed":
         print(f"foodcam export: accuracy gate failed: {artifact.name} {report['reason']} vs FP32 on "
               f"{gate['split']} (status failed; see {md})", file=sys.stderr)
-        return 1
+        return 1, result
     print(f"accuracy gate passed: {artifact.name} validated; report {md}")
-    return 0
+    return 0, result

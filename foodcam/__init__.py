@@ -7,6 +7,7 @@ the Python API mirrors them (docs/python.md):
     overlay = result.plot()                                       # BGR uint8 image with the mask drawn
     summary = foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)
     data = foodcam.synth("kitchen", out="data/kitchen", count=12)  # a labelled procedural dataset
+    run = foodcam.train_model("kitchen", data="data/kitchen", epochs=2)  # foodcam train: best.pt, metrics.csv...
 
 `import foodcam` stays cheap: the API (and with it OpenCV, ONNX Runtime or PyTorch) loads on first use.
 """
@@ -25,11 +26,12 @@ from foodcam.version import __version__
 # No network at run time: albumentations asks PyPI for its latest version when imported unless told not to.
 _os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-__all__ = ["__version__", "load", "run", "sort", "synth", "adapt", "shipped", "shipped_examples", "FoodcamModel",
+__all__ = ["__version__", "load", "run", "sort", "synth", "train_model", "adapt", "shipped", "shipped_examples", "FoodcamModel",
            "FoodcamError"]
 
 # public name -> module holding it, imported on first access (PEP 562)
 _LAZY = {"load": "foodcam.api", "run": "foodcam.api", "sort": "foodcam.api", "synth": "foodcam.api", "adapt": "foodcam.api",
+         "train_model": "foodcam.api",
          "FoodcamModel": "foodcam.api",
          "FoodcamError": "foodcam.runtime.errors"}
 

@@ -4,20 +4,23 @@ returning objects instead of printing only. docs/python.md shows every call.
     model = foodcam.load("model.onnx")        # .pt, .onnx, .engine: runtime/open.py's open_model
     model.predict(image | [images] | "img.jpg" | "folder/")   -> SegmentationResult / ClassificationResult (list)
     model.eval(data, split="val")             # foodcam eval   -> EvalResult (metrics.json as a mapping)
+    model.predict_files("folder/", out=...)   # foodcam predict -> PredictResult (masks / labels written)
     model.export(precision="fp16", data=...)  # foodcam export -> ExportResult (.path, .reference, .status)
     model.bench(backends=["cpu"], ...)        # foodcam bench  -> BenchResult (report + files)
     foodcam.run("synth://kitchen", model, save="out.mp4", max_frames=100)  # foodcam run -> RunSummary
     model.run("synth://kitchen", max_frames=100)  # the same, with this model as it is
     foodcam.sort("synth://conveyor", fresh, line="line.yaml", max_seconds=10)  # foodcam sort -> RunSummary
     foodcam.synth("kitchen", out="data/kitchen", count=12)  # foodcam synth -> SynthResult
+    foodcam.train_model("kitchen", data="data/kitchen", epochs=2)  # foodcam train -> TrainResult (.out, .best...)
     foodcam.adapt(data="my_kitchen/")         # foodcam adapt  -> AdaptResult (.onnx, .checkpoint, .status, .gate)
 
 A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a FoodcamError) saying what to
 install, as the CLI says it.
 
-run and sort build the verb's typed config (foodcam/verbconfig.py) and call the core function the CLI calls;
-eval, export and bench go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults,
-checks and files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
+run, sort, train, eval, export and predict_files build the verb's typed config (foodcam/verbconfig.py: RunConfig,
+SortConfig, TrainConfig, EvalConfig, ExportConfig, PredictConfig) from their keywords and call the core function the CLI calls;
+bench and synth go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults, checks and
+files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ from foodcam.outcomes import (
     EvalResult,
     ExportResult,
     Outcome,
+    PredictResult,
     RunSummary,
     SynthResult,
+    TrainResult,
 )
 from foodcam.runtime.errors import FoodcamError, missing_extra
 from foodcam.verbargs import call_verb
@@ -169,9 +174,23 @@ class FoodcamModel:
         written, the metrics returned."""
         if self.device is not None:
             flags.setdefault("device", self.device)
-        rc, args = call_verb("eval", "eval()", weights=self.path, data=data, split=split, **flags)
-        r = args.result
+        from foodcam.train.configs import EvalConfig
+        from foodcam.train.evaluate import eval_model
+
+        rc, r = eval_model(EvalConfig.make("eval()", weights=self.path, data=data, split=split, **flags))
         return EvalResult(r["metrics"], r["json"], r["out"], rc)
+
+    @_extras
+    def predict_files(self, source: str | os.PathLike, **flags) -> PredictResult:
+        """`foodcam predict --weights THIS --source SOURCE [--out ... --overlay --topk K]`: a mask (or the labels)
+        written per image of a file, folder or glob, as the CLI writes them; where they went returned."""
+        if self.device is not None:
+            flags.setdefault("device", self.device)
+        from foodcam.train.configs import PredictConfig
+        from foodcam.train.predict import predict_files
+
+        rc, r = predict_files(PredictConfig.make("predict_files()", weights=self.path, source=source, **flags))
+        return PredictResult(r, rc)
 
     @_extras
     def export(self, precision: str = "fp32", **flags) -> ExportResult:
@@ -181,10 +200,13 @@ class FoodcamModel:
         if Path(self.path).suffix.lower() not in (".pt", ".pth"):
             raise FoodcamError(f"export(): {self.path} is a {Path(self.path).suffix or 'served'} model; export starts from the PyTorch "
                                "checkpoint (.pt) it was made from: foodcam.load('best.pt').export(...)")
-        rc, args = call_verb("export", "export()", weights=self.path, precision=precision, **flags)
-        r = args.result
+        from foodcam.export.config import ExportConfig
+        from foodcam.export.verb import export_model
+
+        rc, r = export_model(ExportConfig.make("export()", weights=self.path, precision=precision, **flags))
         if r and r.get("refused"):  # a fine-tune worse than its base on the held-back frames (force=True exports it)
             raise FoodcamError(r["refused"])
+        assert r is not None  # a checkpoint's export always reports
         return ExportResult(r["report"], r["onnx"], r["reference"], r["report_md"], rc)
 
     @_extras
@@ -251,6 +273,18 @@ def synth(task: str, out: str | os.PathLike | None = None, **flags) -> SynthResu
     dataset (kitchen, fruit or foodseg) written in the real data's layout; what was written returned."""
     rc, args = call_verb("synth", "foodcam.synth()", task=task, out=out, **flags)
     return SynthResult(args.result or {"task": task, "out": args.out}, rc)
+
+
+@_extras
+def train_model(task: str, data: str | os.PathLike, **flags) -> TrainResult:
+    """`foodcam train TASK --data DATA [--epochs N --out ... --from CKPT ...]`: the same run (train/engine.py),
+    its folder returned. Keywords: TrainConfig's fields (train/configs.py), the flags with `_` for `-`
+    (from_ckpt= for --from, variant= for foodseg's --task). Not `foodcam.train`: that is the training package."""
+    from foodcam.train.configs import TrainConfig
+    from foodcam.train.verb import train_model as run_training
+
+    rc, r = run_training(TrainConfig.make("foodcam.train_model()", task=task, data=data, **flags))
+    return TrainResult(r, rc)
 
 
 @_extras

@@ -15,8 +15,8 @@ WorkingDirectory).
 
 It works at the argparse level, for every verb, without the verbs knowing: the file's values become the
 parser's defaults (`set_defaults`) before the command line is parsed. A verb with a typed config
-(foodcam/verbconfig.py: run, sort) has its file checked by that config instead, each error naming
-file:line:column and the key.
+(foodcam/verbconfig.py: run, sort, train, eval, predict, export) has its file checked by that config instead, each
+error naming file:line:column and the key.
 """
 
 from __future__ import annotations

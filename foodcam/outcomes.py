@@ -71,6 +71,38 @@ class ExportResult(Outcome):
         return f"{self.data.get('precision', '?')} {self.status}: {self.path}{extra}"
 
 
+class PredictResult(Outcome):
+    """`foodcam predict`'s files: `out` the folder, `written` how many images, `failed` (path, why) of the rest."""
+
+    def __init__(self, data: dict, rc: int = 0) -> None:
+        super().__init__({"out": str(data["out"]), "written": data["written"],
+                          "failed": [(str(p), why) for p, why in data["failed"]]}, rc)
+        self.out = Path(data["out"])
+
+    @property
+    def written(self) -> int:
+        return int(self.data["written"])
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        return list(self.data["failed"])
+
+    def _line(self) -> str:
+        return f"{self.written} written, {len(self.failed)} failed; wrote {self.out}"
+
+
+class TrainResult(Outcome):
+    """`foodcam train`'s run folder: `out`, and in it `best` (best.pt), `last` (last.pt), `metrics_csv`."""
+
+    def __init__(self, data: dict, rc: int = 0) -> None:
+        super().__init__({k: str(v) for k, v in data.items()}, rc)
+        self.out, self.best, self.last = Path(data["out"]), Path(data["best"]), Path(data["last"])
+        self.metrics_csv = Path(data["metrics_csv"])
+
+    def _line(self) -> str:
+        return f"wrote {self.out}: best.pt, last.pt, metrics.csv"
+
+
 class BenchResult(Outcome):
     """`foodcam bench`'s report (rows per artifact x backend x size x batch, comparisons, system info) and
     its files: `paths` {"json", "csv", "md"[, "png"]}."""

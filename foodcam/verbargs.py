@@ -1,10 +1,13 @@
 """Keyword arguments -> the argparse namespace a CLI verb gets, so the Python API calls each verb's own code.
 
-`call_verb("eval", weights="m.onnx", data="data/kitchen")` does what `foodcam eval --weights m.onnx --data
-data/kitchen` does: the verb's parser supplies every default, each keyword is converted and checked exactly as
-its flag (foodcam/config.py's conversion, the one `--config FILE.yaml` uses), and the verb's handler runs. A
-keyword is the flag's name with `_` for `-` (`--max-frames` -> max_frames, `--out` -> out); a repeatable or
-multi-value flag takes a list, a switch takes True/False. The handler leaves what it produced in `args.result`.
+`call_verb("synth", task="kitchen", out="data/kitchen")` does what `foodcam synth kitchen --out data/kitchen`
+does: the verb's parser supplies every default, each keyword is converted and checked exactly as its flag
+(foodcam/config.py's conversion, the one `--config FILE.yaml` uses), and the verb's handler runs. A keyword is the
+flag's name with `_` for `-` (`--max-frames` -> max_frames, `--out` -> out); a repeatable or multi-value flag takes
+a list, a switch takes True/False. The handler leaves what it produced in `args.result`.
+
+For the verbs not yet on a typed config (bench, synth): run, sort, train, eval, predict and export build theirs
+(foodcam/verbconfig.py) and call their core function directly.
 """
 
 from __future__ import annotations

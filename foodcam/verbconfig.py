@@ -88,8 +88,8 @@ class VerbConfig(BaseModel):
 
 # -------------------------------------------------------------------------------------------- declaring fields
 
-def opt(default: Any = PydanticUndefined, help: str | None = None, *, metavar: str | None = None,
-        flag: str | None = None, aliases: list[str] | None = None, const: Any = None, nargs: str | None = None,
+def opt(default: Any = PydanticUndefined, help: str | None = None, *, metavar: str | tuple[str, ...] | None = None,
+        flag: str | None = None, aliases: list[str] | None = None, const: Any = None, nargs: str | int | None = None,
         deprecated: list[str] | None = None, positional: bool = False, hidden: bool = False, **field: Any) -> Any:
     """A field with its command-line form: help text, metavar, the flag's name when it is not the field's,
     other spellings (`aliases=["-j"]`), `const` for a flag that may stand alone, nargs="+" for a list given after

@@ -338,7 +338,7 @@ def test_exporting_a_shipped_model_writes_a_run_not_into_the_package(tmp_path, m
     from foodcam.cli import main
 
     seen = []
-    monkeypatch.setattr(export_main, "main", lambda args: seen.append(args.out) or 0)
+    monkeypatch.setattr(export_main, "export_checkpoint", lambda cfg: (seen.append(cfg.out) or 0, None))
     monkeypatch.chdir(tmp_path)
     assert main(["export", "--weights", str(KITCHEN_PT), "--precision", "fp16"]) == 0
     assert main(["export", "--weights", str(KITCHEN_PT)]) == 0

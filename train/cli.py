@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from foodcam.argtypes import (
-    finite_float,
-    fraction,
-    nonnegative_float,
-    nonnegative_int,
-    positive_float,
-    positive_int,
-    thread_count,
-)
-from foodcam.runtime.errors import FoodcamError
+from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_int
 from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
+from foodcam.train.configs import EvalConfig, PredictConfig, TrainConfig
+from foodcam.verbconfig import add_verb
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -42,16 +35,6 @@ def _data(args):
     return main(args)
 
 
-def _lr(text: str):
-    """--lr: a positive rate or "find" (the learning-rate finder)."""
-    if str(text).strip().lower() == "find":
-        return "find"
-    try:
-        return positive_float(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"expected a positive learning rate (e.g. 2e-3) or 'find', got {text!r}") from None
-
-
 def _data_import(args):
     check_writable(args.out, "--out", kind="dir")
     from foodcam.train.data.imports import main
@@ -76,33 +59,22 @@ def _data_export(args):
     return 0
 
 
-def _train(args):
-    if args.resume and not args.out:
-        raise FoodcamError("--resume continues OUT/last.pt: give the run folder with --out")
-    args.out = str(output_dir(args.out, "train"))  # default runs/train/trainN; checked before torch loads
-    from foodcam.train.engine import main
+def _train(cfg: TrainConfig) -> int:
+    from foodcam.train.verb import train_model
 
-    rc = main(args)
-    print_wrote("train", args.out)
-    return rc
+    return train_model(cfg)[0]
 
 
-def _eval(args):
-    args.out = str(output_dir(args.out, "eval"))  # default runs/eval/evalN; checked before the model loads
-    from foodcam.train.evaluate import main
+def _eval(cfg: EvalConfig) -> int:
+    from foodcam.train.evaluate import eval_model
 
-    rc = main(args)
-    print_wrote("eval", args.out)
-    return rc
+    return eval_model(cfg)[0]
 
 
-def _predict(args):
-    args.out = str(output_dir(args.out, "predict"))  # default runs/predict/predictN; checked before the model loads
-    from foodcam.train.predict import main
+def _predict(cfg: PredictConfig) -> int:
+    from foodcam.train.predict import predict_files
 
-    rc = main(args)
-    print_wrote("predict", args.out)
-    return rc
+    return predict_files(cfg)[0]
 
 
 def register(sub) -> None:
@@ -163,92 +135,7 @@ def register(sub) -> None:
     c.add_argument("--device", default=None, help="cpu | cuda | cuda:N")
     c.set_defaults(func=_data_export)
 
-    p = sub.add_parser("train", help="train a model for a task")
-    p.add_argument("task", choices=["kitchen", "freshness", "foodseg", "foodrec"])
-    p.add_argument("--data", required=True, help="dataset folder (foodseg/foodrec: FoodSeg103 or COCO layout)")
-    p.add_argument("--model", default=None,
-                   help="kitchen: thinseg (default) | unet | lraspp | deeplabv3; freshness, foodrec: mobilenetv3 "
-                        "(default) | resnet18 | resnet50; foodseg: foodseg-edge (default) | foodseg-edge-small | "
-                        "foodseg-r50; with --from: the checkpoint's")
-    p.add_argument("--task", dest="variant", default="multi", choices=["single-seg", "single-labels", "multi"],
-                   help="foodseg: train the mask head, the ingredient-label head, or both on one encoder")
-    p.add_argument("--mask-evidence", action="store_true", help="foodseg --task multi: the ingredient head also "
-                   "reads each food's peak probability in the mask head's output")
-    p.add_argument("--init-from", default=None, help="foodseg: initialise the encoder from a foodcam checkpoint "
-                   "(e.g. a single-seg run's best.pt)")
-    p.add_argument("--imgsz", type=positive_int, default=None, help="square input size (default 256; with --from: the checkpoint's)")
-    p.add_argument("--epochs", type=positive_int, default=None, help="default 30; with --from: 12; with --time-budget: "
-                   "a ceiling (default 1000)")
-    p.add_argument("--time-budget", type=positive_float, default=None, metavar="MIN",
-                   help="end the run within MIN minutes of wall-clock time: the LR schedule follows the clock "
-                        "and the last epoch is cut short so its validation still fits")
-    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for torch (default: torch's own choice)")
-    p.add_argument("--batch", type=positive_int, default=8)
-    p.add_argument("--lr", type=_lr, default=None, help="learning rate (default 2e-3; with --from: 0.2x the "
-                   "checkpoint's), or 'find' for a short LR sweep (lr_find.png) whose suggestion is used")
-    p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
-                   help="fine-tune this checkpoint: its weights, task and architecture, a short schedule")
-    p.add_argument("--holdout", default=None, metavar="SHARE|DIR",
-                   help="with --from (kitchen, freshness): the user's frames held back from training to compare the "
-                        "base and the fine-tuned model on at the end: a share of the train frames (default 0.2, at "
-                        "least 2; seeded by --seed), a labelled folder of their own, or 0 for no comparison")
-    p.add_argument("--freeze-encoder", action="store_true", help="with --from: keep the backbone fixed, train the rest")
-    p.add_argument("--replay", type=nonnegative_int, default=None, metavar="N",
-                   help="kitchen: mix N synthetic frames of the training styles into every epoch, so a fine-tune on a "
-                        "few frames keeps what the base knew (default: 64 with --from, else 0)")
-    p.add_argument("--weight-decay", type=nonnegative_float, default=1e-4)
-    p.add_argument("--width", type=positive_float, default=None, help="unet: base channels (default 32); thinseg: channel multiplier (default 1.0)")
-    p.add_argument("--init", default=None, help="local backbone state dict (weights only); nothing is downloaded")
-    p.add_argument("--pretrained", action="store_true",
-                   help="ImageNet backbone weights through torchvision's weights API: read from torch's cache "
-                        "($TORCH_HOME/hub/checkpoints), downloaded there only when absent (mobilenetv3, resnet18/50, "
-                        "lraspp, deeplabv3, foodseg-*)")
-    p.add_argument("--out", default=None,
-                   help="run folder (best.pt, last.pt, metrics.csv, curves.png; default: a new runs/train/trainN)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    p.add_argument("--seed", type=nonnegative_int, default=0)
-    p.add_argument("--workers", type=nonnegative_int, default=0, help="data loader worker processes")
-    p.add_argument("--cache", default=None, choices=["auto", "ram", "off"],
-                   help="kitchen: decode every frame once, into memory (default auto: when they fit in 2 GiB)")
-    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N (default: cuda when present)")
-    p.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
-    p.add_argument("--boundary-weight", type=nonnegative_float, default=2.0,
-                   help="segmentation: extra cross-entropy weight on pixels within 2 px of a class edge (0: off)")
-    p.add_argument("--tools", type=fraction, default=None, metavar="P",
-                   help="kitchen: share of training frames into which procedural tools (any head, handle, material "
-                        "and colour; lit, shadowed, partly buried, sometimes held) are pasted (default 0: off)")
-    p.add_argument("--copy-paste", type=fraction, default=None, metavar="P",
-                   help="kitchen, with --from: share of training frames into which the user's own labelled tools, cut "
-                        "from their frames, are pasted at a random place, scale and angle (default 0.5 with --from)")
-    p.add_argument("--repaint", type=fraction, default=None, metavar="P",
-                   help="kitchen: share of augmented frames repainted (any hue, shuffled channels or grey) so the "
-                        "model finds things by shape (default 0.3; 0: off, to lean on your kitchen's own colours)")
-    p.add_argument("--class-weight-power", type=finite_float, default=None,
-                   help="segmentation: cross-entropy class weights ~ pixel share^-P (default 0: unweighted; 0.5: 1/sqrt)")
-    p.add_argument("--loss-weights", default=None, help="per-head loss weights, e.g. fruit=1,freshness=2 or "
-                   "mask=1,ingredients=0.5 (foodseg: CE on the mask + BCE on the labels)")
-    p.add_argument("--freeze", action="store_true", help="classifiers: freeze the backbone's stem and early stages")
-    p.add_argument("--finetune-last", action="store_true", help="classifiers: train only the last stage and the heads")
-    p.set_defaults(func=_train)
-
-    p = sub.add_parser("eval", help="metrics of a checkpoint, ONNX file or engine on a labelled split")
-    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
-    p.add_argument("--data", required=True, help="dataset folder")
-    p.add_argument("--split", default="val")
-    p.add_argument("--out", default=None,
-                   help="folder for metrics.json and confusion.png (default: a new runs/eval/evalN)")
-    p.add_argument("--device", default=None)
-    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
-    p.set_defaults(func=_eval)
-
-    p = sub.add_parser("predict", help="colour-coded masks (or labels) for an image, folder or glob")
-    p.add_argument("--weights", required=True, help=".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME")
-    p.add_argument("--source", required=True, help="image file, folder or glob")
-    p.add_argument("--out", default=None, help="output folder (default: a new runs/predict/predictN)")
-    p.add_argument("--overlay", action="store_true", help="also write the mask blended over the image")
-    p.add_argument("--alpha", type=fraction, default=0.5)
-    p.add_argument("--topk", type=positive_int, default=2, help="classification heads: top-k labels printed per head "
-                   "(multi-label heads print every class over their threshold)")
-    p.add_argument("--device", default=None)
-    p.add_argument("--verify", action="store_true", help="also compare the model file's full sha256 with the one recorded at export/build")
-    p.set_defaults(func=_predict)
+    add_verb(sub, "train", TrainConfig, _train, help="train a model for a task")
+    add_verb(sub, "eval", EvalConfig, _eval, help="metrics of a checkpoint, ONNX file or engine on a labelled split")
+    add_verb(sub, "predict", PredictConfig, _predict,
+             help="colour-coded masks (or labels) for an image, folder or glob")

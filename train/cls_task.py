@@ -10,7 +10,6 @@ confusion_<head>.png.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import logging
 from pathlib import Path
@@ -27,6 +26,7 @@ from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import camera_faults, normalise, resize_frame
 from foodcam.train.cls_metrics import ClsMeter, plot_head_confusions
+from foodcam.train.configs import TrainOptions
 
 log = logging.getLogger("foodcam.train")
 
@@ -134,7 +134,7 @@ class ClsTask:
 
     best_key = "mean_acc"
 
-    def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
+    def __init__(self, spec: TaskSpec, args: TrainOptions) -> None:
         if spec.name != "freshness":
             raise FoodcamError(f"no dataset reader for classification task {spec.name!r}")
         from foodcam.train.data.fruit import load_freshness
@@ -154,7 +154,7 @@ class ClsTask:
         self.rows, self.best = self._previous_rows() if getattr(args, "resume", False) else ([], None)
         self.loss: MultiHeadLoss | None = None
 
-    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[ClassificationDataset, ClassificationDataset]:
+    def datasets(self, args: TrainOptions, seed: int) -> tuple[ClassificationDataset, ClassificationDataset]:
         from foodcam.train.finetune_gate import split_holdout
 
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
@@ -224,5 +224,5 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def make_task(spec: TaskSpec, args: argparse.Namespace) -> ClsTask:
+def make_task(spec: TaskSpec, args: TrainOptions) -> ClsTask:
     return ClsTask(spec, args)

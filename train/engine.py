@@ -8,7 +8,6 @@ curves.png in the run folder, `--resume` from last.pt, DDP under torchrun.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import importlib
 import io
@@ -16,6 +15,7 @@ import logging
 import math
 import random
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ from foodcam.runtime.tasks import TaskSpec, get_task
 from foodcam.train import distributed as ddp
 from foodcam.train.budget import TimeBudget
 from foodcam.train.checkpoint import read_checkpoint, save_checkpoint
+from foodcam.train.configs import TrainOptions
 from foodcam.train.datasets import Repeat, seed_worker
 from foodcam.train.models import build_model, model_kwargs
 
@@ -56,7 +57,7 @@ class TrainTask(Protocol):
     best_key: str  # key of Meter.compute() to maximise (e.g. "miou")
     # optional: min_epoch_samples (int) -- a smaller train split is drawn several times per epoch
 
-    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[Dataset, Dataset]: ...
+    def datasets(self, args: TrainOptions, seed: int) -> tuple[Dataset, Dataset]: ...
 
     def criterion(self, train: Dataset) -> nn.Module: ...  # (outputs, targets) -> scalar loss
 
@@ -67,7 +68,7 @@ class TrainTask(Protocol):
     def summary(self, metrics: dict) -> str: ...  # one line for the console
 
 
-def make_train_task(spec: TaskSpec, args: argparse.Namespace) -> TrainTask:
+def make_train_task(spec: TaskSpec, args: TrainOptions) -> TrainTask:
     module = TASK_MODULES.get(spec.name) or TASK_MODULES[spec.kind]
     try:
         mod = importlib.import_module(module)
@@ -176,7 +177,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _resume_state(out: Path, args: argparse.Namespace) -> dict:
+def _resume_state(out: Path, args: TrainOptions) -> dict:
     last = out / "last.pt"
     if not last.is_file():
         raise FoodcamError(f"--resume: {last} not found (train without --resume first)")
@@ -199,7 +200,7 @@ BUDGET_MAX_EPOCHS = 1000
 DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
 
 
-def main(args: argparse.Namespace) -> int:
+def main(args: TrainOptions) -> int:
     from foodcam.train.finetune import resolve_defaults
     from foodcam.train.torch_model import resolve_device
 
@@ -220,37 +221,110 @@ def main(args: argparse.Namespace) -> int:
         ddp.cleanup()
 
 
-def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
+@dataclass
+class _Context:
+    """What every step of one training run reads: the options, where it runs and where it writes."""
+
+    args: TrainOptions
+    device: torch.device
+    info: ddp.DistInfo
+    out: Path
+    amp: bool  # mixed precision (on CUDA)
+    budget: TimeBudget | None
+
+
+@dataclass
+class _Data:
+    train: Dataset
+    val: Dataset
+    repeat: int  # how many times a small train split is drawn per epoch
+    sampler: DistributedSampler | None
+    train_loader: DataLoader
+    val_loader: DataLoader
+
+
+@dataclass
+class _Fit:
+    """The model being trained and what steps it."""
+
+    model: nn.Module  # what the training step calls (wrapped in DDP under several processes)
+    net: nn.Module  # the plain model: validated and saved
+    arch_kwargs: dict
+    criterion: nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    scaler: torch.amp.GradScaler
+
+
+@dataclass
+class _Progress:
+    """Epochs done so far: the rows of metrics.csv and the best validation."""
+
+    start: int = 1
+    history: list[dict] = field(default_factory=list)
+    best: float | None = None
+    best_metrics: dict = field(default_factory=dict)
+
+
+def _run(args: TrainOptions, device: torch.device, info: ddp.DistInfo, start_from: dict | None = None) -> int:
     if info.enabled and device.type == "cuda":
         device = torch.device("cuda", info.local_rank)
-    from foodcam.train.finetune import finetune_spec, freeze_encoder, load_weights
-
-    if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
-        raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
-    budget = None
-    if getattr(args, "time_budget", None) is not None:
-        if args.time_budget <= 0:
-            raise FoodcamError(f"--time-budget {args.time_budget}: expected a positive number of minutes")
-        if args.resume or info.enabled:
-            raise FoodcamError("--time-budget: a single-process run from the start (not with --resume or "
-                               "several processes)")
-        budget = TimeBudget(args.time_budget)
+    budget = _check_options(args, info)
     if not info.main:  # one voice: only rank 0 logs and prints
         logging.getLogger("foodcam").setLevel(logging.WARNING)
-    out = Path(args.out)
-    amp = device.type == "cuda"
-    if amp:
+    ctx = _Context(args, device, info, Path(args.out), amp=device.type == "cuda", budget=budget)
+    if ctx.amp:
         torch.backends.cudnn.benchmark = True
     seed_everything(args.seed + info.rank)
+
+    task = _make_task(args, start_from)
+    spec = task.spec  # a task may take its class list from the data (freshness: the fruit found)
+    resume = _resume_state(ctx.out, args) if args.resume else None
+    data = _make_data(ctx, task)
+    fit = _make_fit(ctx, task, spec, data, start_from, resume)
+    progress = _restore(fit, resume, task.best_key) if resume is not None else _Progress()
+    _distribute(ctx, fit)
+
+    base = {"task": spec.to_dict(), "arch": {"name": args.model, "kwargs": fit.arch_kwargs},
+            "config": config_dict(args)}
+    if info.main:
+        ctx.out.mkdir(parents=True, exist_ok=True)
+        _announce(ctx, data, fit, progress, start_from, resuming=resume is not None)
+    _train_epochs(ctx, task, data, fit, progress, base)
+    if info.main and start_from is not None and getattr(task, "holdout", None) is not None:
+        _gate(ctx, task, fit, progress, start_from)
+    if info.main:
+        _report_end(ctx, task, progress)
+    return 0
+
+
+def _check_options(args: TrainOptions, info: ddp.DistInfo) -> TimeBudget | None:
+    """Refuse impossible options; the run's time budget when --time-budget is given."""
+    if args.imgsz < 32 or args.epochs < 1 or args.batch < 1 or (args.lr != "find" and args.lr <= 0):
+        raise FoodcamError("--imgsz must be >= 32 and --epochs, --batch, --lr positive (or --lr find)")
+    if getattr(args, "time_budget", None) is None:
+        return None
+    if args.time_budget <= 0:
+        raise FoodcamError(f"--time-budget {args.time_budget}: expected a positive number of minutes")
+    if args.resume or info.enabled:
+        raise FoodcamError("--time-budget: a single-process run from the start (not with --resume or "
+                           "several processes)")
+    return TimeBudget(args.time_budget)
+
+
+def _make_task(args: TrainOptions, start_from: dict | None) -> TrainTask:
+    from foodcam.train.finetune import finetune_spec
 
     if start_from is not None:
         spec = finetune_spec(start_from, args.imgsz)
     else:
         spec = get_task(args.task).with_input_size(args.imgsz, args.imgsz)
-    task = make_train_task(spec, args)
-    spec = task.spec  # a task may take its class list from the data (freshness: the fruit found)
-    resume = _resume_state(out, args) if args.resume else None
+    return make_train_task(spec, args)
 
+
+def _make_data(ctx: _Context, task: TrainTask) -> _Data:
+    """The train and val splits and their loaders (per-process batches and a sampler under DDP)."""
+    args, info = ctx.args, ctx.info
     train_ds, val_ds = task.datasets(args, seed=args.seed + info.rank)
     if len(train_ds) == 0 or len(val_ds) == 0:
         raise FoodcamError(f"{args.data}: needs images in both train and val (found {len(train_ds)} / {len(val_ds)})")
@@ -259,13 +333,20 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
     epoch_ds = Repeat(train_ds, repeat) if repeat > 1 else train_ds
     sampler = DistributedSampler(epoch_ds, info.world, info.rank, shuffle=True, seed=args.seed) if info.enabled else None
     gen = torch.Generator().manual_seed(args.seed)
-    loader_kw = dict(num_workers=args.workers, pin_memory=device.type == "cuda", worker_init_fn=seed_worker,
-                     persistent_workers=args.workers > 0)
+    loader_kw: dict[str, Any] = dict(num_workers=args.workers, pin_memory=ctx.device.type == "cuda",
+                                     worker_init_fn=seed_worker, persistent_workers=args.workers > 0)
     n_rank = len(sampler) if sampler is not None else len(epoch_ds)
     train_loader = DataLoader(epoch_ds, batch_size=per_rank, shuffle=sampler is None, sampler=sampler,
                               drop_last=n_rank > per_rank and n_rank % per_rank == 1,  # BatchNorm needs 2+ samples
                               generator=gen, **loader_kw)
     val_loader = DataLoader(val_ds, batch_size=per_rank, shuffle=False, **loader_kw)
+    return _Data(train_ds, val_ds, repeat, sampler, train_loader, val_loader)
+
+
+def _make_model(args: TrainOptions, spec: TaskSpec, start_from: dict | None,
+                resume: dict | None) -> tuple[nn.Module, dict]:
+    """The network and its architecture options: fresh, from --init / --pretrained, or from --from's weights."""
+    from foodcam.train.finetune import freeze_encoder, load_weights
 
     if start_from is not None:
         arch_kwargs = dict(start_from["arch"].get("kwargs", {}))
@@ -285,101 +366,135 @@ def _run(args: argparse.Namespace, device: torch.device, info: ddp.DistInfo, sta
         init_from_checkpoint(model, args.init_from)
     if getattr(args, "freeze_encoder", False):
         freeze_encoder(model)
+    return model, arch_kwargs
+
+
+def _make_fit(ctx: _Context, task: TrainTask, spec: TaskSpec, data: _Data, start_from: dict | None,
+              resume: dict | None) -> _Fit:
+    """Model, loss, AdamW and the warm-up + cosine schedule (or the time budget's), with `--lr find` resolved."""
+    args, device = ctx.args, ctx.device
+    model, arch_kwargs = _make_model(args, spec, start_from, resume)
     model = model.to(device, memory_format=torch.channels_last)
-    criterion = task.criterion(train_ds).to(device)
+    criterion = task.criterion(data.train).to(device)
     if args.lr == "find":
         if resume is not None:
             raise FoodcamError("--lr find starts a run; --resume continues one with its own rate")
         from foodcam.train.lr_find import lr_find
 
-        args.lr = lr_find(model, criterion, train_loader, device, args.weight_decay, out, info.main,
+        args.lr = lr_find(model, criterion, data.train_loader, device, args.weight_decay, ctx.out, ctx.info.main,
                           to_input=to_input, to_device=to_device)
     optimizer = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
-    steps = args.epochs * len(train_loader)
-    warmup = max(1, min(len(train_loader), steps // 10, 500))
+    steps = args.epochs * len(data.train_loader)
+    warmup = max(1, min(len(data.train_loader), steps // 10, 500))
+    budget = ctx.budget
     if budget is not None:
-        budget.warmup_steps, budget.val_samples = warmup, len(val_ds)
+        budget.warmup_steps, budget.val_samples = warmup, len(data.val)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, budget.factor if budget is not None
                                                   else warmup_cosine(steps, warmup))
-    scaler = torch.amp.GradScaler(device.type, enabled=amp)
+    scaler = torch.amp.GradScaler(device.type, enabled=ctx.amp)
+    return _Fit(model, model, arch_kwargs, criterion, optimizer, scheduler, scaler)
 
-    start, history, best, best_metrics = 1, [], None, {}
-    if resume is not None:
-        model.load_state_dict(resume["state_dict"])
-        optimizer.load_state_dict(resume["optimizer"])
-        scheduler.load_state_dict(resume["scheduler"])
-        scaler.load_state_dict(resume["scaler"])
-        start, history = int(resume["epoch"]) + 1, list(resume.get("history", []))
-        best_metrics = dict(resume.get("metrics", {}))
-        best = best_metrics.get(task.best_key)
-    net = model
-    if info.enabled:
-        if device.type == "cuda":
-            model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-            net = model
-        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
 
-    config = config_dict(args)
-    base = {"task": spec.to_dict(), "arch": {"name": args.model, "kwargs": arch_kwargs}, "config": config}
-    if info.main:
-        out.mkdir(parents=True, exist_ok=True)
-        what = (f"resuming at epoch {start}" if resume is not None
-                else f"fine-tuning {args.from_ckpt} (lr {args.lr:.2g})" if start_from is not None else "training")
-        print(f"{what}: {describe_arch(args.model, arch_kwargs)} on {args.task} at {args.imgsz}x{args.imgsz}, "
-              f"{len(train_ds)} train / {len(val_ds)} val images, device {device}"
-              f"{f' x{info.world} processes' if info.enabled else ''}"
-              f"{f'; the small train split is drawn {repeat}x per epoch' if repeat > 1 else ''}", flush=True)
-    for epoch in range(start, args.epochs + 1):
+def _restore(fit: _Fit, resume: dict, best_key: str) -> _Progress:
+    """Load last.pt's weights and optimiser state; the epochs it has done."""
+    fit.model.load_state_dict(resume["state_dict"])
+    fit.optimizer.load_state_dict(resume["optimizer"])
+    fit.scheduler.load_state_dict(resume["scheduler"])
+    fit.scaler.load_state_dict(resume["scaler"])
+    best_metrics = dict(resume.get("metrics", {}))
+    return _Progress(int(resume["epoch"]) + 1, list(resume.get("history", [])), best_metrics.get(best_key), best_metrics)
+
+
+def _distribute(ctx: _Context, fit: _Fit) -> None:
+    """Under several processes: SyncBatchNorm on CUDA, and the training step through DDP."""
+    if not ctx.info.enabled:
+        return
+    device = ctx.device
+    if device.type == "cuda":
+        fit.model = nn.SyncBatchNorm.convert_sync_batchnorm(fit.model)
+        fit.net = fit.model
+    fit.model = nn.parallel.DistributedDataParallel(fit.model, device_ids=[device.index] if device.type == "cuda" else None)
+
+
+def _announce(ctx: _Context, data: _Data, fit: _Fit, progress: _Progress, start_from: dict | None,
+              resuming: bool) -> None:
+    args, info = ctx.args, ctx.info
+    what = (f"resuming at epoch {progress.start}" if resuming
+            else f"fine-tuning {args.from_ckpt} (lr {args.lr:.2g})" if start_from is not None else "training")
+    print(f"{what}: {describe_arch(args.model, fit.arch_kwargs)} on {args.task} at {args.imgsz}x{args.imgsz}, "
+          f"{len(data.train)} train / {len(data.val)} val images, device {ctx.device}"
+          f"{f' x{info.world} processes' if info.enabled else ''}"
+          f"{f'; the small train split is drawn {data.repeat}x per epoch' if data.repeat > 1 else ''}", flush=True)
+
+
+def _train_epochs(ctx: _Context, task: TrainTask, data: _Data, fit: _Fit, progress: _Progress, base: dict) -> None:
+    """Train, validate and save each epoch until --epochs (or the time budget) is reached."""
+    args, info, budget = ctx.args, ctx.info, ctx.budget
+    for epoch in range(progress.start, args.epochs + 1):
         t0 = time.time()
-        if sampler is not None:
-            sampler.set_epoch(epoch)
-        loss = train_one_epoch(model, criterion, optimizer, scheduler, scaler, train_loader, device, epoch,
-                               args.epochs, amp=amp, progress=info.main, budget=budget)
-        loss = ddp.all_mean(loss, len(train_loader), info, device)
+        if data.sampler is not None:
+            data.sampler.set_epoch(epoch)
+        loss = train_one_epoch(fit.model, fit.criterion, fit.optimizer, fit.scheduler, fit.scaler, data.train_loader,
+                               ctx.device, epoch, args.epochs, amp=ctx.amp, progress=info.main, budget=budget)
+        loss = ddp.all_mean(loss, len(data.train_loader), info, ctx.device)
         if info.main:  # validation on the whole val split, unwrapped model, rank 0 only: exact metrics
-            t_val = time.monotonic()
-            val_loss, metrics = evaluate(net, criterion, val_loader, task.meter(), device, amp=amp)
-            if budget is not None:
-                budget.note_val(time.monotonic() - t_val)
-            row = {"epoch": epoch, "lr": optimizer.param_groups[0]["lr"], "train_loss": loss, "val_loss": val_loss,
-                   **task.row(metrics), "seconds": round(time.time() - t0, 2)}
-            history.append(row)
-            score = float(metrics[task.best_key])
-            improved = _is_better(score, best)
-            if improved:
-                best, best_metrics = score, {**metrics, "val_loss": val_loss, "epoch": epoch}
-            # the task as of this validation (a task may record what it chose on val, e.g. a label threshold)
-            ckpt = {**base, "task": task.spec.to_dict(), "state_dict": net.state_dict(), "metrics": best_metrics,
-                    "epoch": epoch, "history": history}
-            if improved:
-                save_checkpoint(out / "best.pt", ckpt)
-            save_checkpoint(out / "last.pt", {**ckpt, "optimizer": optimizer.state_dict(),
-                                              "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict()})
-            write_metrics_csv(out / "metrics.csv", history)
-            _plot(history, out / "curves.png", f"{args.task} {args.model}", task.spec)
-            print(f"epoch {epoch}/{args.epochs}  train loss {loss:.4f}  val loss {val_loss:.4f}  "
-                  f"{task.summary(metrics)}{'  *best*' if improved else ''}  {row['seconds']:.1f}s", flush=True)
+            _validate_and_save(ctx, task, data, fit, progress, base, epoch, loss, t0)
         ddp.barrier(info)
         if budget is not None and budget.spent():
             print(f"time budget of {args.time_budget:g} min reached after epoch {epoch} "
                   f"({budget.elapsed() / 60:.1f} min)", flush=True)
             break
-    if info.main and start_from is not None and getattr(task, "holdout", None) is not None:
-        from foodcam.train.finetune_gate import run_gate
-
-        # best.pt first (what gets exported); last.pt too when it holds other weights
-        ckpts = [out / "best.pt"] + ([out / "last.pt"] if history and best_metrics.get("epoch") != history[-1]["epoch"] else [])
-        run_gate(task, getattr(task, "holdout", None), net, start_from, args.from_ckpt, device, [p for p in ckpts if p.is_file()])
-    if info.main:
-        if start > args.epochs and budget is None:
-            print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")
-        if best_metrics:
-            print(f"best val {task.best_key} {best_metrics[task.best_key]:.4f} at epoch {best_metrics['epoch']}")
-        print(f"outputs in {out}: best.pt, last.pt, metrics.csv, curves.png", flush=True)
-    return 0
 
 
-def config_dict(args: argparse.Namespace) -> dict:
+def _validate_and_save(ctx: _Context, task: TrainTask, data: _Data, fit: _Fit, progress: _Progress, base: dict,
+                       epoch: int, loss: float, t0: float) -> None:
+    """Validate one epoch; write best.pt (when better), last.pt, metrics.csv and curves.png; print its line."""
+    args, out = ctx.args, ctx.out
+    t_val = time.monotonic()
+    val_loss, metrics = evaluate(fit.net, fit.criterion, data.val_loader, task.meter(), ctx.device, amp=ctx.amp)
+    if ctx.budget is not None:
+        ctx.budget.note_val(time.monotonic() - t_val)
+    row = {"epoch": epoch, "lr": fit.optimizer.param_groups[0]["lr"], "train_loss": loss, "val_loss": val_loss,
+           **task.row(metrics), "seconds": round(time.time() - t0, 2)}
+    progress.history.append(row)
+    score = float(metrics[task.best_key])
+    improved = _is_better(score, progress.best)
+    if improved:
+        progress.best, progress.best_metrics = score, {**metrics, "val_loss": val_loss, "epoch": epoch}
+    # the task as of this validation (a task may record what it chose on val, e.g. a label threshold)
+    ckpt = {**base, "task": task.spec.to_dict(), "state_dict": fit.net.state_dict(), "metrics": progress.best_metrics,
+            "epoch": epoch, "history": progress.history}
+    if improved:
+        save_checkpoint(out / "best.pt", ckpt)
+    save_checkpoint(out / "last.pt", {**ckpt, "optimizer": fit.optimizer.state_dict(),
+                                      "scheduler": fit.scheduler.state_dict(), "scaler": fit.scaler.state_dict()})
+    write_metrics_csv(out / "metrics.csv", progress.history)
+    _plot(progress.history, out / "curves.png", f"{args.task} {args.model}", task.spec)
+    print(f"epoch {epoch}/{args.epochs}  train loss {loss:.4f}  val loss {val_loss:.4f}  "
+          f"{task.summary(metrics)}{'  *best*' if improved else ''}  {row['seconds']:.1f}s", flush=True)
+
+
+def _gate(ctx: _Context, task: TrainTask, fit: _Fit, progress: _Progress, start_from: dict) -> None:
+    """After a fine-tune: compare the saved weights with the starting model on the task's held-back frames."""
+    from foodcam.train.finetune_gate import run_gate
+
+    out, history = ctx.out, progress.history
+    # best.pt first (what gets exported); last.pt too when it holds other weights
+    ckpts = [out / "best.pt"] + ([out / "last.pt"] if history and progress.best_metrics.get("epoch") != history[-1]["epoch"] else [])
+    run_gate(task, getattr(task, "holdout", None), fit.net, start_from, ctx.args.from_ckpt, ctx.device,
+             [p for p in ckpts if p.is_file()])
+
+
+def _report_end(ctx: _Context, task: TrainTask, progress: _Progress) -> None:
+    args, out, start, best_metrics = ctx.args, ctx.out, progress.start, progress.best_metrics
+    if start > args.epochs and ctx.budget is None:
+        print(f"{out / 'last.pt'} already has {start - 1} epochs (--epochs {args.epochs}): nothing to do")
+    if best_metrics:
+        print(f"best val {task.best_key} {best_metrics[task.best_key]:.4f} at epoch {best_metrics['epoch']}")
+    print(f"outputs in {out}: best.pt, last.pt, metrics.csv, curves.png", flush=True)
+
+
+def config_dict(args: TrainOptions) -> dict:
     """The train arguments as JSON-able values (paths as strings, no callables)."""
 
     def jsonable(v: Any) -> Any:

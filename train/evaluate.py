@@ -19,9 +19,10 @@ from foodcam.runtime.fmt import missing, pct
 from foodcam.runtime.imageio import write_json_atomic
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
-from foodcam.runtime.outdir import output_dir
+from foodcam.runtime.outdir import output_dir, print_wrote
 from foodcam.runtime.plotting import can_plot
 from foodcam.runtime.tasks import IGNORE_INDEX
+from foodcam.train.configs import EvalConfig
 
 
 class LabelledFrames(Protocol):
@@ -288,42 +289,52 @@ def describe(model: Model) -> dict:
     return {"weights": str(model.path), "backend": model.backend, "precision": model.precision, "task": model.task.name}
 
 
-def main(args) -> int:
+def eval_model(cfg: EvalConfig) -> tuple[int, dict]:
+    """`foodcam eval` and `model.eval()`: metrics.json (and its plots) in the output folder, a table printed;
+    (exit code, {"metrics": the report, "json": its path, "out": the folder})."""
+    from foodcam.pinned import check as check_pinned
+
+    check_pinned(cfg)  # --model-sha256: before anything is written or opened
+    out = output_dir(cfg.out, "eval")  # default runs/eval/evalN; checked before the model loads
+    result = _evaluate(cfg, out)
+    print_wrote("eval", out)
+    return 0, result
+
+
+def _evaluate(cfg: EvalConfig, out: Path) -> dict:
     from foodcam.runtime.open import model_label, open_model
 
-    weights = args.weights if isinstance(args.weights, str) else Path(args.weights)  # a served model's URL stays a str
-    label = model_label(weights)
-    model = open_model(weights, device=getattr(args, "device", None), verify=getattr(args, "verify", False))
+    label = model_label(cfg.weights)  # a path, or a served model's URL
+    model = open_model(cfg.weights, device=cfg.device, verify=cfg.verify)
     with model:
-        metrics = evaluate_model(model, args.data, args.split)
-        report = {**describe(model), "data": str(args.data), "split": args.split, **metrics}
-    out = Path(args.out) if args.out else output_dir(None, "eval")  # the CLI resolved and checked it already
+        metrics = evaluate_model(model, cfg.data, cfg.split)
+        report = {**describe(model), "data": str(cfg.data), "split": cfg.split, **metrics}
     write_json_atomic(out / "metrics.json", report)
-    args.result = {"metrics": report, "json": out / "metrics.json", "out": out}  # foodcam/api.py
+    result = {"metrics": report, "json": out / "metrics.json", "out": out}
     if model.task.name in NAMED_EVALUATORS:
         from foodcam.train.foodrec_task import format_recognition
         from foodcam.train.foodseg_eval import format_food
 
-        print(f"{label} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        print(f"{label} [{model.backend}, {model.precision}] on {cfg.data} (split {cfg.split})")
         print(format_food(metrics) if model.task.name == "foodseg" else format_recognition(metrics))
         print(f"wrote {out / 'metrics.json'}")
-        return 0
+        return result
     if "heads" in metrics:  # classification: a table and a confusion matrix per head
         from foodcam.train.cls_metrics import format_classification, plot_head_confusions
 
-        pngs = plot_head_confusions(metrics, out, f"{label} on {args.split}")
-        print(f"{label} [{model.backend}, {model.precision}] on {args.data} (split {args.split})")
+        pngs = plot_head_confusions(metrics, out, f"{label} on {cfg.split}")
+        print(f"{label} [{model.backend}, {model.precision}] on {cfg.data} (split {cfg.split})")
         print(format_classification(metrics))
         print(f"wrote {out / 'metrics.json'}" + (f" and {', '.join(p.name for p in pngs)}" if pngs else ""))
-        return 0
-    plotted = "confusion" in metrics and _plot(metrics, out / "confusion.png", f"{label} on {args.split}")
-    print(f"{label} [{model.backend}, {model.precision}] on {Path(args.data) / args.split}")
+        return result
+    plotted = "confusion" in metrics and _plot(metrics, out / "confusion.png", f"{label} on {cfg.split}")
+    print(f"{label} [{model.backend}, {model.precision}] on {Path(cfg.data) / cfg.split}")
     print(format_table(metrics))
     for name, g in (metrics.get("per_group") or {}).items():
         ious = " ".join(f"{c} {pct(v)}" for c, v in g["iou"].items())
         print(f"  style {name:<8} mIoU {pct(g['miou'])}  ({ious}; {g['images']} images)")
     print(f"wrote {out / 'metrics.json'}" + (f" and {out / 'confusion.png'}" if plotted else ""))
-    return 0
+    return result
 
 
 def _plot(metrics: dict, path: Path, title: str) -> bool:

@@ -13,7 +13,6 @@ defaults, so an explicit `--epochs 30` is always honoured.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import types
 from pathlib import Path
@@ -22,6 +21,7 @@ from torch import nn
 
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.configs import TrainOptions
 
 log = logging.getLogger("foodcam.train")
 
@@ -33,7 +33,7 @@ FINETUNE_LR_FACTOR = 0.2
 FINETUNE_REPLAY = {"kitchen": 64}
 
 
-def resolve_defaults(args: argparse.Namespace) -> dict | None:
+def resolve_defaults(args: TrainOptions) -> dict | None:
     """Fill unset --imgsz/--epochs/--lr (and --model with --from) from scratch or fine-tune defaults. Returns the
     checkpoint dict (task as a TaskSpec) when fine-tuning, else None."""
     src = getattr(args, "from_ckpt", None)

@@ -15,7 +15,6 @@ recorded in the checkpoint as plain types (checkpoints load with torch weights_o
 
 from __future__ import annotations
 
-import argparse
 import copy
 import logging
 import math
@@ -27,6 +26,7 @@ import torch
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import json_safe
 from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.configs import TrainOptions
 
 log = logging.getLogger("foodcam.train")
 
@@ -58,7 +58,7 @@ def _with_items(folder, items: list):
     return part
 
 
-def split_holdout(folder, args: argparse.Namespace, describe: str):
+def split_holdout(folder, args: TrainOptions, describe: str):
     """(train part, held-back part or None) of a labelled folder with `.items`, per `args.holdout` when
     fine-tuning (args.from_ckpt); the held-back part carries `.described` (where it came from)."""
     if not getattr(args, "from_ckpt", None) or args.task not in GATED_TASKS:

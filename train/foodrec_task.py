@@ -8,7 +8,6 @@ list is the data's categories; the model is any classifier (mobilenetv3, resnet5
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.cls_task import ClassificationDataset, MultiHeadLoss, cls_train_transform
+from foodcam.train.configs import TrainOptions
 from foodcam.train.food_data import SkippingSplit
 
 log = logging.getLogger("foodcam.train")
@@ -105,7 +105,7 @@ class FoodRecTask:
     best_key = "top1"
     min_epoch_samples = 128
 
-    def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
+    def __init__(self, spec: TaskSpec, args: TrainOptions) -> None:
         self.args = args
         self.train_split, classes = recognition_split(args.data, "train")
         self.val_split, _ = recognition_split(args.data, "val")
@@ -114,7 +114,7 @@ class FoodRecTask:
             if s.unlabelled:
                 log.info("%s: %d images without a food annotation left out", s.name, s.unlabelled)
 
-    def datasets(self, args: argparse.Namespace, seed: int):
+    def datasets(self, args: TrainOptions, seed: int):
         size, mean, std = self.spec.input_size, self.spec.mean, self.spec.std
         train = ClassificationDataset(SkippingSplit(self.train_split), (HEAD,), size, mean, std,
                                       transform=cls_train_transform(seed))
@@ -133,7 +133,7 @@ class FoodRecTask:
         return f"top-1 {metrics['top1']:.4f} top-5 {metrics['top5']:.4f} macro-F1 {metrics['macro_f1']:.4f}"
 
 
-def make_task(spec: TaskSpec, args: argparse.Namespace) -> FoodRecTask:
+def make_task(spec: TaskSpec, args: TrainOptions) -> FoodRecTask:
     return FoodRecTask(spec, args)
 
 

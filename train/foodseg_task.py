@@ -9,7 +9,6 @@ threshold with the best micro-F1 is chosen and written into the task description
 
 from __future__ import annotations
 
-import argparse
 import logging
 
 import torch
@@ -19,6 +18,7 @@ from torch import nn
 from foodcam.runtime.tasks import TaskSpec, food_segmentation_task
 from foodcam.train.augment import seg_train_transform
 from foodcam.train.cls_task import parse_loss_weights
+from foodcam.train.configs import TrainOptions
 from foodcam.train.data.food import open_food_data
 from foodcam.train.datasets import class_frequencies
 from foodcam.train.food_data import FoodDataset
@@ -76,7 +76,7 @@ class FoodSegTask:
     best_key = "score"
     min_epoch_samples = 128
 
-    def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
+    def __init__(self, spec: TaskSpec, args: TrainOptions) -> None:
         self.args = args
         self.data = open_food_data(args.data)
         for p in self.data.all_problems():
@@ -89,7 +89,7 @@ class FoodSegTask:
                  ", ".join(h.name for h in self.spec.heads))
         self.weights = parse_loss_weights(getattr(args, "loss_weights", None), tuple(h.name for h in self.spec.heads))
 
-    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[FoodDataset, FoodDataset]:
+    def datasets(self, args: TrainOptions, seed: int) -> tuple[FoodDataset, FoodDataset]:
         size = self.spec.input_size
         train = FoodDataset(self.train_split, self.spec, transform=seg_train_transform(size, seed=seed))
         return train, FoodDataset(self.val_split, self.spec)
@@ -122,5 +122,5 @@ class FoodSegTask:
         return summary_line(metrics)
 
 
-def make_task(spec: TaskSpec, args: argparse.Namespace) -> FoodSegTask:
+def make_task(spec: TaskSpec, args: TrainOptions) -> FoodSegTask:
     return FoodSegTask(spec, args)

@@ -30,6 +30,8 @@ from foodcam.runtime.imageio import (
     write_text_atomic,
 )
 from foodcam.runtime.model import Model
+from foodcam.runtime.outdir import output_dir, print_wrote
+from foodcam.train.configs import PredictConfig
 
 Failure = tuple[Path, str]
 
@@ -133,24 +135,23 @@ def predict_classification(
     return len(rows), failed
 
 
-def main(args) -> int:
+def predict_files(cfg: PredictConfig) -> tuple[int, dict]:
+    """`foodcam predict` and `model.predict_files()`: a mask (or labels) file per image in the output folder;
+    (exit code: 1 when an image failed, {"out", "written", "failed"})."""
+    from foodcam.pinned import check as check_pinned
     from foodcam.runtime.open import open_model
 
-    if not 0.0 <= float(args.alpha) <= 1.0:
-        raise FoodcamError(f"--alpha {args.alpha}: expected a value between 0 and 1")
-    if int(args.topk) < 1:
-        raise FoodcamError(f"--topk {args.topk}: expected at least 1")
-    paths = list_images(args.source)
+    check_pinned(cfg)  # --model-sha256: before anything is written or opened
+    out = output_dir(cfg.out, "predict")  # default runs/predict/predictN; checked before the model loads
+    paths = list_images(cfg.source)
     if not paths:
-        raise FoodcamError(f"{args.source}: no images found (looked for {', '.join(IMAGE_EXTS)})")
-    out = Path(args.out)
-    with open_model(args.weights, device=getattr(args, "device", None),
-                    verify=getattr(args, "verify", False)) as model:
+        raise FoodcamError(f"{cfg.source}: no images found (looked for {', '.join(IMAGE_EXTS)})")
+    with open_model(cfg.weights, device=cfg.device, verify=cfg.verify) as model:
         out.mkdir(parents=True, exist_ok=True)
         if model.task.has_segmentation:
-            written, failed = predict_segmentation(model, paths, out, args.overlay, float(args.alpha),
-                                                   topk=int(args.topk))
+            written, failed = predict_segmentation(model, paths, out, cfg.overlay, cfg.alpha, topk=cfg.topk)
         else:
-            written, failed = predict_classification(model, paths, out, int(args.topk))
+            written, failed = predict_classification(model, paths, out, cfg.topk)
     print(f"{written} written, {len(failed)} failed → {out}")
-    return 1 if failed else 0
+    print_wrote("predict", out)
+    return (1 if failed else 0), {"out": out, "written": written, "failed": failed}

@@ -5,7 +5,6 @@ Implements the `train.engine.TrainTask` protocol for segmentation tasks (kitchen
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from torch import nn
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.tasks import TaskSpec
 from foodcam.train.augment import WithTools, seg_train_transform
+from foodcam.train.configs import TrainOptions
 from foodcam.train.datasets import Mixed, RenderedFrames, SegmentationDataset, class_frequencies, frame_size
 from foodcam.train.losses import SegLoss, class_weights
 
@@ -58,7 +58,7 @@ class SegTask:
     # would otherwise give an epoch only a handful of optimiser steps between validations
     min_epoch_samples = 128
 
-    def __init__(self, spec: TaskSpec, args: argparse.Namespace) -> None:
+    def __init__(self, spec: TaskSpec, args: TrainOptions) -> None:
         self.args = args
         self.spec = spec
         # evaluation and deployment score the mask at the camera's resolution: the training frames' size
@@ -67,7 +67,7 @@ class SegTask:
         self.spec = spec.with_mask_size(size)
         self.head = spec.seg_head
 
-    def folders(self, args: argparse.Namespace):
+    def folders(self, args: TrainOptions):
         if self.spec.name != "kitchen":
             raise NotImplementedError(f"no dataset reader for segmentation task {self.spec.name!r}")
         from foodcam.train.data.kitchen import KitchenFolder
@@ -75,7 +75,7 @@ class SegTask:
         max_dist = getattr(args, "max_dist", 100.0)
         return KitchenFolder(args.data, "train", max_dist=max_dist), KitchenFolder(args.data, "val", max_dist=max_dist)
 
-    def datasets(self, args: argparse.Namespace, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
+    def datasets(self, args: TrainOptions, seed: int) -> tuple[SegmentationDataset, SegmentationDataset]:
         from foodcam.train.finetune_gate import split_holdout
 
         train_folder, val_folder = self.folders(args)
@@ -105,7 +105,7 @@ class SegTask:
             train = Mixed(train, SegmentationDataset(frames, size, mean, std, transform=transform))
         return train, val
 
-    def _copy_paste(self, args: argparse.Namespace, folder, transform, seed: int):
+    def _copy_paste(self, args: TrainOptions, folder, transform, seed: int):
         """A fine-tune pastes the user's own labelled tools (cut from `folder`, the frames it trains on) into its
         frames (train/copy_paste.py); --copy-paste P sets the share, 0 turns it off."""
         p = getattr(args, "copy_paste", None)
@@ -143,7 +143,7 @@ class SegTask:
         return f"mIoU {metrics['miou']:.4f} (pixel acc {metrics['pixel_accuracy']:.4f}; {per_class})"
 
 
-def cache_in_memory(args: argparse.Namespace, *datasets: SegmentationDataset) -> None:
+def cache_in_memory(args: TrainOptions, *datasets: SegmentationDataset) -> None:
     """`--cache ram` decodes every frame once, into memory; `auto` (the default) does so when they fit in
     CACHE_AUTO_BYTES."""
     mode = getattr(args, "cache", "auto") or "auto"
@@ -161,5 +161,5 @@ def _fmt(names, values) -> str:
     return ", ".join(f"{n} {float(v):.3f}" for n, v in zip(names, np.asarray(values)))
 
 
-def make_task(spec: TaskSpec, args: argparse.Namespace) -> SegTask:
+def make_task(spec: TaskSpec, args: TrainOptions) -> SegTask:
     return SegTask(spec, args)
