@@ -52,13 +52,15 @@ class KitchenAnalytics:
         """One class mask (any resolution) -> (the current state, events raised by this frame)."""
         events: list[dict] = []
         n = len(self.names)
-        counts = np.bincount(mask.ravel(), minlength=n)[:n].astype(np.float64)
+        mask = np.asarray(mask)
+        per_class = _class_pixels(mask, n)  # (class -> bool image) for the few classes of a kitchen head
+        counts = _counts(mask, n, per_class).astype(np.float64)
         raw_shares = counts / max(1, mask.size)
         self.shares = dict(zip(self.names, self._ema_vec(self.shares, raw_shares)))
 
         roi = self._roi_mask(mask.shape)
-        food = int(np.count_nonzero((mask == self.idx["food"]) & roi))
-        pan = int(np.count_nonzero((mask == self.idx["pan"]) & roi))
+        food = int(np.count_nonzero(self._is(mask, per_class, "food") & roi))
+        pan = int(np.count_nonzero(self._is(mask, per_class, "pan") & roi))
         if food + pan:
             raw_cov = food / (food + pan)
             self.coverage = raw_cov if self.coverage is None else self._ema(self.coverage, raw_cov)
@@ -70,10 +72,10 @@ class KitchenAnalytics:
                                           **{"from": round(self._reported, 4), "to": round(self.coverage, 4)}))
                 self._reported = self.coverage
 
-        stirrer = (mask == self.idx["stirrer"]).view(np.uint8)
         raw_share = float(raw_shares[self.idx["stirrer"]])
         seen = raw_share > self.presence_share
-        centroid, bbox = _geometry(stirrer, mask.shape) if seen else (None, None)
+        stirrer = self._is(mask, per_class, "stirrer").view(np.uint8) if seen else None
+        centroid, bbox = _geometry(stirrer, mask.shape) if stirrer is not None else (None, None)
         self._streak = self._streak + 1 if seen != self.present else 0
         if seen != self.present and self._streak >= (self.on_frames if seen else self.off_frames):
             self.present, self._streak = seen, 0
@@ -90,6 +92,10 @@ class KitchenAnalytics:
             "stirrer": {"present": self.present, "share": round(raw_share, 4), "centroid": centroid, "bbox": bbox},
         }
         return self.state, events
+
+    def _is(self, mask: np.ndarray, per_class: list[np.ndarray] | None, name: str) -> np.ndarray:
+        k = self.idx[name]
+        return per_class[k] if per_class is not None else mask == k
 
     def _ema(self, old: float, new: float) -> float:
         return (1.0 - self.smoothing) * old + self.smoothing * new
@@ -114,11 +120,31 @@ class KitchenAnalytics:
         return {"event": name, "frame": frame, "time": round(timestamp, 3), **fields}
 
 
+MAX_PER_CLASS = 8  # heads with more classes count them with one bincount instead of one comparison each
+
+
+def _class_pixels(mask: np.ndarray, n: int) -> list[np.ndarray] | None:
+    """`mask == k` for every class k (reused for the counts, the pan region and the stirrer), or None when the
+    head has too many classes for that to pay."""
+    return [mask == k for k in range(n)] if n <= MAX_PER_CLASS else None
+
+
+def _counts(mask: np.ndarray, n: int, per_class: list[np.ndarray] | None) -> np.ndarray:
+    """Pixels of each class 0..n-1 (other values are not counted)."""
+    if per_class is not None:
+        return np.array([np.count_nonzero(m) for m in per_class], np.int64)
+    return np.bincount(mask.ravel(), minlength=n)[:n]
+
+
 def _geometry(binary: np.ndarray, shape: tuple[int, int]) -> tuple[list[float], list[float]]:
-    """Centroid (x, y) and bounding box (x0, y0, x1, y1) of the non-zero pixels, as fractions of the frame."""
+    """Centroid (x, y) and bounding box (x0, y0, x1, y1) of the non-zero pixels of a 0/1 image, as fractions of
+    the frame: from its row and column sums (exact integers, so the values of cv2.moments and cv2.boundingRect)."""
     h, w = shape
-    m = cv2.moments(binary, binaryImage=True)
-    cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
-    x, y, bw, bh = cv2.boundingRect(binary)
-    return [round(cx / w, 4), round(cy / h, 4)], [round(x / w, 4), round(y / h, 4), round((x + bw) / w, 4),
-                                                  round((y + bh) / h, 4)]
+    rows = cv2.reduce(binary, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.int64)
+    cols = cv2.reduce(binary, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.int64)
+    m00 = int(rows.sum())
+    cx, cy = int(cols @ np.arange(w)) / m00, int(rows @ np.arange(h)) / m00
+    ys, xs = np.flatnonzero(rows), np.flatnonzero(cols)
+    x0, y0, x1, y1 = int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1
+    return [round(cx / w, 4), round(cy / h, 4)], [round(x0 / w, 4), round(y0 / h, 4), round(x1 / w, 4),
+                                                  round(y1 / h, 4)]
