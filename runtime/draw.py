@@ -1,22 +1,20 @@
 """Draw a result on its frame: colour-coded mask (overlay | mask | side-by-side), class legend, HUD.
 
-Fast by construction: the class mask is coloured at model resolution with a uint8 lookup table,
-upsampled (nearest) and blended with cv2.addWeighted; the legend is drawn once and pasted. The upsampling is
-cv2.resize INTER_NEAREST's picture in two steps: across, at the mask's height, then whole rows repeated (a copy
-per row), which from a 320x240 mask to 1080p takes less than half the CPU of one three-channel resize.
+Fast by construction: the class mask is coloured at model resolution with a uint8 lookup table, upsampled (nearest)
+in two steps into buffers reused every frame and blended with cv2.addWeighted (runtime/maskblend.py); the legend is
+drawn once and pasted.
 A task with many classes (foodseg: 104) gets a per-frame legend instead: only the classes present, largest
 first, each with its area share of the frame, then the per-image heads' decisions (the ingredient list).
 """
 
 from __future__ import annotations
 
-import functools
-
 import cv2
 import numpy as np
 
 from foodcam.runtime.colour import palette_bgr
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.maskblend import MaskPainter, nearest_rows  # noqa: F401 - nearest_rows re-exported
 from foodcam.runtime.results import ClassificationResult, SegmentationResult
 from foodcam.runtime.tasks import TaskSpec
 
@@ -35,37 +33,26 @@ class Visualizer:
         self.task, self.mode, self.alpha = task, mode, float(alpha)
         self.show_legend, self.show_hud = legend, hud
         self._lut = palette_bgr(task.seg_head).reshape(256, 1, 3) if task.kind == "segmentation" else None
+        self._painter = MaskPainter(self._lut) if self._lut is not None else None
         self._legend: dict[float, np.ndarray] = {}  # per text scale
 
     def colour_mask(self, result: SegmentationResult) -> np.ndarray:
         """The colour-coded mask at the frame's resolution (a new array)."""
-        mask = np.ascontiguousarray(result.mask, dtype=np.uint8)
-        colour = cv2.LUT(cv2.cvtColor(mask, cv2.COLOR_GRAY2BGR), self._lut)
-        h, w = result.frame_shape
-        mh, mw = colour.shape[:2]
-        if mw != w:
-            colour = cv2.resize(colour, (w, mh), interpolation=cv2.INTER_NEAREST)
-        if mh != h:
-            colour = colour[nearest_rows(mh, h)]
-        return colour
+        return self._painter.colour(result.mask, result.frame_shape)
 
     def draw(self, image: np.ndarray, result, info: dict | None = None) -> np.ndarray:
         """A new annotated BGR image; `image` is left untouched. info: fps, latency_ms, frame for the HUD."""
         scale = _text_scale(image.shape[0])
         if isinstance(result, SegmentationResult):
-            colour = self.colour_mask(result)
             if self.mode == "mask":
-                out = view = colour
+                out = view = self.colour_mask(result)
             elif self.mode == "overlay":
-                out = view = cv2.addWeighted(image, 1.0 - self.alpha, colour, self.alpha, 0.0)
+                out = view = self._painter.blend(image, result.mask, self.alpha, np.empty((*image.shape[:2], 3), np.uint8))
             else:  # side-by-side: the frame on the left, the overlay blended straight into the right half
                 h, w = image.shape[:2]
                 out = np.empty((h, 2 * w, 3), np.uint8)
                 out[:, :w] = image
-                view = cv2.addWeighted(image, 1.0 - self.alpha, colour, self.alpha, 0.0, dst=out[:, w:])
-                if not np.shares_memory(view, out):  # OpenCV chose to allocate after all
-                    out[:, w:] = view
-                    view = out[:, w:]
+                view = self._painter.blend(image, result.mask, self.alpha, out[:, w:])
             if self.show_legend and self.dynamic_legend:
                 patch = self.present_legend(result, scale)
                 h, w = min(patch.shape[0], view.shape[0]), min(patch.shape[1], view.shape[1])
@@ -138,14 +125,6 @@ class Visualizer:
             cv2.rectangle(patch, (pad, y), (pad + lh, y + lh), tuple(int(c) for c in lut[i]), -1)
             cv2.putText(patch, name, (2 * pad + lh, y + lh - 2), FONT, scale, (255, 255, 255), 1, cv2.LINE_AA)
         return patch
-
-
-@functools.lru_cache(maxsize=32)
-def nearest_rows(src_h: int, dst_h: int) -> np.ndarray:
-    """The source row of each of `dst_h` rows as cv2.resize INTER_NEAREST picks it (asked of OpenCV itself, so the
-    two-step upsampling draws its picture exactly)."""
-    index = np.repeat(np.arange(src_h, dtype=np.uint16)[:, None], 2, axis=1)
-    return cv2.resize(index, (2, dst_h), interpolation=cv2.INTER_NEAREST)[:, 0].astype(np.intp)
 
 
 def hud_text(info: dict) -> str:
