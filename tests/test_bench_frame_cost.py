@@ -15,6 +15,14 @@ def test_frame_cost_reports_every_stage(tmp_path, capsys):
     assert set(res["stages"]) == set(STAGES)
     assert all(v["median_ms"] >= 0 and v["p90_ms"] >= v["median_ms"] for v in res["stages"].values())
     assert "total" in capsys.readouterr().out
+    assert res["spin"] is False  # opened as `foodcam run` opens it
+
+
+def test_frame_cost_spin_is_recorded(tmp_path, capsys):
+    model = seg_onnx(tmp_path / "seg.onnx")
+    assert main(["--model", str(model), "--size", "64x48", "--frames", "2", "--spin", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "frame_cost.json").read_text())["spin"] is True
+    assert "workers spin" in capsys.readouterr().out
 
 
 def test_frame_cost_bad_size_is_one_line(tmp_path, capsys):
