@@ -38,7 +38,12 @@ class Visualizer:
 
     def colour_mask(self, result: SegmentationResult) -> np.ndarray:
         """The colour-coded mask at the frame's resolution (a new array)."""
-        return self._painter.colour(result.mask, result.frame_shape)
+        return self._mask_painter().colour(result.mask, result.frame_shape)
+
+    def _mask_painter(self) -> MaskPainter:
+        if self._painter is None:
+            raise TypeError(f"task {self.task.name!r} has no class mask to colour")
+        return self._painter
 
     def draw(self, image: np.ndarray, result, info: dict | None = None) -> np.ndarray:
         """A new annotated BGR image; `image` is left untouched. info: fps, latency_ms, frame for the HUD."""
@@ -47,12 +52,13 @@ class Visualizer:
             if self.mode == "mask":
                 out = view = self.colour_mask(result)
             elif self.mode == "overlay":
-                out = view = self._painter.blend(image, result.mask, self.alpha, np.empty((*image.shape[:2], 3), np.uint8))
+                out = view = self._mask_painter().blend(image, result.mask, self.alpha,
+                                                       np.empty((*image.shape[:2], 3), np.uint8))
             else:  # side-by-side: the frame on the left, the overlay blended straight into the right half
                 h, w = image.shape[:2]
                 out = np.empty((h, 2 * w, 3), np.uint8)
                 out[:, :w] = image
-                view = self._painter.blend(image, result.mask, self.alpha, out[:, w:])
+                view = self._mask_painter().blend(image, result.mask, self.alpha, out[:, w:])
             if self.show_legend and self.dynamic_legend:
                 patch = self.present_legend(result, scale)
                 h, w = min(patch.shape[0], view.shape[0]), min(patch.shape[1], view.shape[1])
