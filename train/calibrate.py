@@ -89,8 +89,8 @@ class _OnnxOutputs:
         self.model, self.task = model, task
 
     def __call__(self, images: np.ndarray) -> tuple[dict[str, np.ndarray], None]:
-        out = self.model.infer(images)
-        return {h.name: cal.log_probs(out[h.name]) for h in self.task.image_heads}, None
+        outs = [self.model.infer(images[i:i + 1]) for i in range(len(images))]  # fixed-batch exports take one
+        return {h.name: cal.log_probs(np.concatenate([o[h.name] for o in outs])) for h in self.task.image_heads}, None
 
 
 def _run(runner, dataset, idx, size, desc: str):
