@@ -126,7 +126,7 @@ class ServedModel:
             res.overlay_bgr = self._vis.draw(shown, view)
             res.areas = {k: 100.0 * v for k, v in seg.shares.items()}
             res.colours = {c: hex_colour(rgb) for c, rgb in zip(self.seg_head.classes, self.seg_head.colours or ())}
-        post = self.model.postprocess(outputs, frame.shape[:2]) if self.label_heads else None
+        post = self.model.postprocess(outputs, frame.shape[:2])
         for head in self.label_heads:
             p = np.asarray(post.probs[head.name], dtype=np.float64)  # calibrated when the head is
             if head.name in post.unsure:

@@ -29,11 +29,34 @@ FEED_SEED = 11
 
 
 def _folder_frames(root: str | Path, split: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """(photos, labels (N, 2): fruit index in the folder's own fruit list, freshness index)."""
+    frames, labels, _ = _labelled(root, split)
+    return frames, labels
+
+
+def _labelled(root: str | Path, split: str) -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, str]]]:
+    """Photos, label indices and label names (fruit, freshness) of a <Fruit>/<Fresh|Rotten> folder's split."""
     from foodcam.train.data.fruit import FreshnessFolder
 
     folder = FreshnessFolder.open(root, split, progress=False)
     rows = [folder.load(i) for i in range(len(folder))]
-    return [r[0] for r in rows], np.asarray([r[1:] for r in rows], np.int64)
+    names = [(folder.fruits[r[1]], folder.freshness[r[2]]) for r in rows]
+    return [r[0] for r in rows], np.asarray([r[1:] for r in rows], np.int64), names
+
+
+def accuracy_split(model, frames: list[np.ndarray], names: list[tuple[str, str]]) -> dict[str, dict]:
+    """Per calibrated head: accuracy on the photos it is sure about and on those it flags (does "unsure" catch
+    the mistakes?)."""
+    results = [model.predict(f) for f in frames]
+    out = {}
+    for j, head in enumerate(("fruit", "freshness")):
+        if head not in results[0].unsure:
+            continue
+        right = np.array([r.label(head) == n[j] for r, n in zip(results, names)])
+        flag = np.array([r.unsure[head] for r in results])
+        out[head] = {"sure": int((~flag).sum()), "acc_sure": float(right[~flag].mean()) if (~flag).any() else None,
+                     "unsure": int(flag.sum()), "acc_unsure": float(right[flag].mean()) if flag.any() else None}
+    return out
 
 
 def _feed_frames(name: str, count: int, seed: int = FEED_SEED) -> list[np.ndarray]:
@@ -124,10 +147,12 @@ def main(argv: list[str] | None = None) -> int:
 
         val, val_labels = _folder_frames(a.data, "val")
         sets = {"val": val}
+        named = {}
         for d in a.other:
-            sets[f"other:{Path(d).name}"] = _folder_frames(d, "all")[0]
+            sets[f"other:{Path(d).name}"], _, named[f"other:{Path(d).name}"] = _labelled(d, "all")
         for d in a.blind:
-            sets[f"blind:{Path(d).name.split('-')[0]}"] = _folder_frames(d, "all")[0]
+            key = f"blind:{Path(d).name.split('-')[0]}"
+            sets[key], _, named[key] = _labelled(d, "all")
         sets["kitchen"] = _feed_frames("kitchen", a.count)
         sets["foodseg"] = _feed_frames("foodseg", a.count)
         sizes = {n: len(f) for n, f in sets.items()}
@@ -137,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 for h, share in flagged_by_model(model, frames).items():
                     own.setdefault(h, {})[name] = share
             kind = next(hd.calibration.score for hd in model.task.heads if hd.calibration is not None)
+            accuracy = {name: accuracy_split(model, sets[name], names) for name, names in named.items()}
         rows = {f"model ({kind})": own}
         if a.compare:
             train = _folder_frames(a.data, "train")
@@ -148,7 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     table = markdown(rows, sizes)
-    write_json_atomic(out / "unsure.json", {"model": a.model, "data": a.data, "sizes": sizes, "flagged": rows})
+    acc_lines = ["| set | head | sure: photos, accuracy | unsure: photos, accuracy |", "|---|---|---|---|"]
+    for name, heads in accuracy.items():
+        for head, r in heads.items():
+            pct = {k: "-" if r[k] is None else f"{100 * r[k]:.1f} %" for k in ("acc_sure", "acc_unsure")}
+            acc_lines.append(f"| {name} | {head} | {r['sure']}, {pct['acc_sure']} | {r['unsure']}, {pct['acc_unsure']} |")
+    table = table + "\n\n" + "\n".join(acc_lines)
+    write_json_atomic(out / "unsure.json", {"model": a.model, "data": a.data, "sizes": sizes, "flagged": rows,
+                                            "accuracy_sure_vs_unsure": accuracy})
     write_text_atomic(out / "unsure.md", table + "\n")
     print(table)
     return 0

@@ -28,8 +28,9 @@ class ImageLabels:
     def head_text(self, head: str, k: int = 1, digits: int = 2) -> str:
         """What `head` says in words: "orange 0.65" (top-k / present classes), or "unsure (score 3.1 > 2.0)"."""
         if self.unsure.get(head):
-            h = self.task.head(head)
-            return f"unsure (score {self.unsure_scores[head]:.3g} > {h.calibration.threshold:.3g})"
+            cal = self.task.head(head).calibration
+            limit = f" > {cal.threshold:.3g}" if cal is not None else ""
+            return f"unsure (score {self.unsure_scores[head]:.3g}{limit})"
         said = self.decisions(head, k)
         return (", ".join(f"{c} {p:.{digits}f}" for c, p in said[:3]) or "-") + (" ..." if len(said) > 3 else "")
 

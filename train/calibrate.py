@@ -56,7 +56,7 @@ def _frames(dataset, idx, size: tuple[int, int]):
     return np.stack(imgs), np.asarray(labels, np.int64)
 
 
-class _TorchOutputs:
+class TorchOutputs:
     """Raw logits per head and pooled features of a checkpoint's network."""
 
     def __init__(self, net, task: TaskSpec) -> None:
@@ -80,7 +80,7 @@ class _TorchOutputs:
             return {k: v.double().numpy() for k, v in out.items()}, None
 
 
-class _OnnxOutputs:
+class OnnxOutputs:
     """log probabilities per head of a deployment model (logits up to a per-photo constant)."""
 
     features = False
@@ -96,7 +96,8 @@ class _OnnxOutputs:
 def _run(runner, dataset, idx, size, desc: str):
     from tqdm import tqdm
 
-    logits, feats, labels = {}, [], []
+    logits: dict[str, list[np.ndarray]] = {}
+    feats, labels = [], []
     for k in tqdm(range(0, len(idx), BATCH), desc=desc, unit="batch", leave=False):
         images, lab = _frames(dataset, idx[k:k + BATCH], size)
         lo, z = runner(images)
@@ -155,13 +156,13 @@ def calibrate(weights: str | Path, data: str | Path, out: str | Path, score: str
 
         net, ckpt = load_checkpoint(weights)
         task: TaskSpec = ckpt["task"]
-        runner = _TorchOutputs(net, task)
+        runner: TorchOutputs | OnnxOutputs = TorchOutputs(net, task)
     else:
         from foodcam.runtime import open_model
 
         model = open_model(weights)
         task = model.task
-        runner = _OnnxOutputs(model, task)
+        runner = OnnxOutputs(model, task)
     heads = [h for h in task.heads if h.kind == "classification"]
     if not heads:
         raise FoodcamError(f"{weights}: task {task.name!r} has no classification head to calibrate")

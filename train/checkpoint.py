@@ -141,7 +141,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tup
     except RuntimeError as e:  # dtype surprises that the shape check cannot see
         raise FoodcamError(f"{path}: state_dict does not load ({' '.join(str(e).split())[:120]})") from None
     if ckpt.get("unsure_stats") is not None:
-        model.unsure_stats = check_unsure_stats(ckpt["unsure_stats"], task, path)
+        vars(model)["unsure_stats"] = check_unsure_stats(ckpt["unsure_stats"], task, path)  # read by DeployWrapper
     model.to(device).eval()
     ckpt["task"] = task
     return model, ckpt
@@ -151,12 +151,13 @@ def check_unsure_stats(stats: object, task: TaskSpec, path: str | Path) -> dict:
     """{head: {"means": (K, D), "whiten": (D, D)}} feature statistics (train/calibrate.py), checked."""
     if not isinstance(stats, dict):
         raise FoodcamError(f"{path}: checkpoint 'unsure_stats' is not a mapping of head names")
+    classes = {h.name: h.num_classes for h in task.heads}
     for head, st in stats.items():
-        h = task.head(head) if head in {x.name for x in task.heads} else None
-        ok = (h is not None and isinstance(st, dict) and all(isinstance(st.get(k), torch.Tensor) for k in ("means", "whiten")))
+        ok = (head in classes and isinstance(st, dict)
+              and all(isinstance(st.get(k), torch.Tensor) for k in ("means", "whiten")))
         if ok:
             m, w = st["means"], st["whiten"]
-            ok = (m.ndim == 2 and m.shape[0] == h.num_classes and w.shape == (m.shape[1], m.shape[1])
+            ok = (m.ndim == 2 and m.shape[0] == classes[head] and w.shape == (m.shape[1], m.shape[1])
                   and bool(torch.isfinite(m).all()) and bool(torch.isfinite(w).all()))
         if not ok:
             raise FoodcamError(f"{path}: checkpoint 'unsure_stats' of head {head!r} is not finite class means "

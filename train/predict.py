@@ -135,7 +135,7 @@ def predict_classification(
             row[h], row[f"{h}_prob"] = tops[h][0][0], f"{tops[h][0][1]:.6f}"
             row[f"{h}_top{k}"] = ";".join(f"{name}:{p:.6f}" for name, p in tops[h])
             if h in res.unsure:
-                row[f"{h}_unsure"], row[f"{h}_unsure_score"] = int(res.unsure[h]), f"{res.unsure_scores[h]:.6f}"
+                row[f"{h}_unsure"], row[f"{h}_unsure_score"] = str(int(res.unsure[h])), f"{res.unsure_scores[h]:.6f}"
         rows.append(row)
     if rows:
         buf = io.StringIO()

@@ -52,8 +52,8 @@ class DeployWrapper(nn.Module):
     def _distance(self, z: torch.Tensor, head: str) -> torch.Tensor:
         """(N,) squared Mahalanobis distance of L2-normalised features `z` to the nearest class mean."""
         z = z / z.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        y = z @ getattr(self, f"whiten_{head}")
-        m = getattr(self, f"means_{head}")
+        y = z @ self.get_buffer(f"whiten_{head}")
+        m = self.get_buffer(f"means_{head}")
         d2 = (y * y).sum(1, keepdim=True) - 2.0 * (y @ m.t()) + (m * m).sum(1)[None]
         return d2.amin(1).clamp_min(0.0)
 
