@@ -248,3 +248,12 @@ def test_sort_counts_unsure_items_in_audit_and_summary(action, tmp_path):
     assert decided and all(r["unsure"] and r["decision"] == action for r in decided)
     assert s["unsure"] == len(decided) == s["items"]
     assert s[{"reject": "rejected", "pass": "passed", "divert": "diverted"}[action]] == len(decided)
+
+
+def test_engine_config_lists_the_distance_outputs():
+    from foodcam.export.triton_repo import _engine_io
+    from foodcam.runtime.backends.onnx_meta import make_metadata
+
+    _, outputs, _ = _engine_io(make_metadata(calibrated(FRESHNESS, "mahalanobis", 300.0), "fp16"))
+    assert outputs == [("fruit", "TYPE_FP32", [-1, 4]), ("fruit_distance", "TYPE_FP32", [-1]),
+                       ("freshness", "TYPE_FP32", [-1, 2]), ("freshness_distance", "TYPE_FP32", [-1])]
