@@ -257,3 +257,21 @@ def test_engine_config_lists_the_distance_outputs():
     _, outputs, _ = _engine_io(make_metadata(calibrated(FRESHNESS, "mahalanobis", 300.0), "fp16"))
     assert outputs == [("fruit", "TYPE_FP32", [-1, 4]), ("fruit_distance", "TYPE_FP32", [-1]),
                        ("freshness", "TYPE_FP32", [-1, 2]), ("freshness_distance", "TYPE_FP32", [-1])]
+
+
+def test_a_single_topk_head_of_many_classes_says_unsure(tmp_path, capsys):
+    """foodrec's one top-k head: the same calibration path (no foodrec model ships)."""
+    import cv2
+
+    from foodcam.runtime.tasks import FOODREC
+
+    task = FOODREC.with_head_classes("food", [f"dish{i}" for i in range(7)]).with_input_size(12, 12)
+    plain = cls_onnx(tmp_path / "rec.onnx", task)
+    model = stamp(plain, tmp_path / "rec.cal.onnx", calibrated(task, threshold=0.0, temperature=0.5).to_dict())
+    cv2.imwrite(str(tmp_path / "soup.png"), random_frames(1, 20, 20, seed=9)[0])
+    assert foodcam("predict", "--weights", model, "--source", tmp_path / "soup.png", "--out", tmp_path / "p",
+                   "--topk", "3") == 0
+    assert "soup.png: food unsure (score" in capsys.readouterr().out
+    with open_model(model) as m:
+        r = m.predict(random_frames(1, 12, 12, seed=9)[0])
+    assert len(r.top("food", 3)) == 3 and r.is_unsure("food")

@@ -133,8 +133,7 @@ def mahalanobis(z: np.ndarray, means: np.ndarray, whiten: np.ndarray) -> np.ndar
     """(N,) squared Mahalanobis distance of L2-normalised `z` to the nearest of `means` (as the graph computes)."""
     y = _normalised(np.asarray(z, np.float64)) @ whiten
     m = means @ whiten
-    d2 = (y * y).sum(1, keepdims=True) - 2.0 * y @ m.T + (m * m).sum(1)[None]
-    return np.maximum(d2.min(1), 0.0)
+    return np.min([((y - mk) ** 2).sum(1) for mk in m], axis=0)
 
 
 def calibrate(weights: str | Path, data: str | Path, out: str | Path, score: str = "auto",

@@ -54,8 +54,8 @@ class DeployWrapper(nn.Module):
         z = z / z.norm(dim=1, keepdim=True).clamp_min(1e-12)
         y = z @ self.get_buffer(f"whiten_{head}")
         m = self.get_buffer(f"means_{head}")
-        d2 = (y * y).sum(1, keepdim=True) - 2.0 * (y @ m.t()) + (m * m).sum(1)[None]
-        return d2.amin(1).clamp_min(0.0)
+        d = y[:, None, :] - m[None]  # (N, K, D): differences, not |y|^2 - 2 y.m + |m|^2 (cancels in FP16)
+        return (d * d).sum(2).amin(1)
 
     def forward(self, images: torch.Tensor):
         """Outputs in `export.onnx_export.output_names` order: per head, segmentation -> mask [+ logits]
