@@ -98,3 +98,12 @@ def test_calibrate_onnx_uses_msp_and_keeps_the_graph(ckpt, tmp_path, capsys):
                    "--score", "mahalanobis") == 2
     assert "needs a checkpoint" in capsys.readouterr().err
     assert foodcam("calibrate", "--weights", path, "--data", data, "--out", tmp_path / "x.onnx") == 2
+
+
+def test_python_twin(ckpt, tmp_path):
+    import foodcam as fc
+
+    path, data = ckpt
+    record = fc.load(path).calibrate(data, tmp_path / "api.pt", score="msp", max_flagged=0.1)
+    assert record["score"] == "msp" and set(record["heads"]) == {"fruit", "freshness"}
+    assert fc.load(tmp_path / "api.pt").task.head("fruit").calibration.score == "msp"

@@ -232,7 +232,12 @@ def _write(weights: Path, out: Path, task: TaskSpec, stats: dict) -> None:
     save_onnx(proto, out)
 
 
+def calibrate_config(cfg) -> dict:
+    """The record of `calibrate` from its typed config (train/configs.py CalibrateConfig)."""
+    return calibrate(cfg.weights, cfg.data, cfg.out, cfg.score, cfg.max_flagged, cfg.split)
+
+
 def run_config(cfg) -> int:
-    """`foodcam calibrate` from its typed config (train/configs.py CalibrateConfig)."""
-    calibrate(cfg.weights, cfg.data, cfg.out, cfg.score, cfg.max_flagged, cfg.split)
+    """`foodcam calibrate`: exit code 0 (errors are FoodcamError)."""
+    calibrate_config(cfg)
     return 0
