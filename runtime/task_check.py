@@ -99,10 +99,11 @@ def _check_head(c: _Checker, at: str, h: object) -> None:
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
                                   or not 0.0 < threshold < 1.0):
         c.fail(f"{at}.threshold", threshold, "null or a number inside 0..1")
-    if h.get("calibration") is not None:
-        if h["kind"] != "classification":
-            c.fail(f"{at}.calibration", h["calibration"], "null (only classification heads are calibrated)")
-        check_calibration(h["calibration"], f"{c.where}task description: {at}.calibration")
+    calibration = h.get("calibration") if isinstance(h, dict) else None
+    if calibration is not None:
+        if isinstance(h, dict) and h.get("kind") != "classification":
+            c.fail(f"{at}.calibration", calibration, "null (only classification heads are calibrated)")
+        check_calibration(calibration, f"{c.where}task description: {at}.calibration")
     colours = h.get("colours")
     if colours is None or colours == []:
         return

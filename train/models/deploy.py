@@ -7,6 +7,7 @@ an engine see frames through one preprocessing definition and can't disagree abo
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 from torch import nn
@@ -65,8 +66,9 @@ class DeployWrapper(nn.Module):
         x = images.float().permute(0, 3, 1, 2).flip(1)  # NHWC BGR uint8 -> NCHW RGB float
         x = x * self.scale + self.shift
         if self.distance_heads:
-            z = self.model.embed(x)
-            out = self.model.classify(z)
+            net: Any = self.model  # a network with embed/classify (checked in _whitened)
+            z = net.embed(x)
+            out = net.classify(z)
         else:
             out = self.model(x)
         if not isinstance(out, dict):
