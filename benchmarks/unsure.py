@@ -1,7 +1,7 @@
 """`python -m foodcam.benchmarks.unsure`: how often a calibrated classifier says "unsure", in task and out of it.
 
     python -m foodcam.benchmarks.unsure --model freshness.onnx --data fr18b --other fr_s7 \
-        --blind runs/heldout/fruit_a-seed1000-n400-128x128 --blind runs/heldout/fruit_b-seed1000-n400-128x128 \
+        --blind runs/heldout/sets/fruit_a-seed1000-n400-128x128 --blind runs/heldout/sets/fruit_b-seed1000-n400-128x128 \
         --compare freshness.pt --out runs/unsure
 
 Sets: the val split of --data (the split the thresholds were chosen on), photos of another seed's render
