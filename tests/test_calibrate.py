@@ -107,3 +107,24 @@ def test_python_twin(ckpt, tmp_path):
     record = fc.load(path).calibrate(data, tmp_path / "api.pt", score="msp", max_flagged=0.1)
     assert record["score"] == "msp" and set(record["heads"]) == {"fruit", "freshness"}
     assert fc.load(tmp_path / "api.pt").task.head("fruit").calibration.score == "msp"
+
+
+def test_calibrate_a_foodrec_checkpoint(tmp_path, ckpt, capsys):
+    """foodrec: one top-k head over the data's foods, calibrated on the COCO val split (ckpt: registers the arch)."""
+    from foodcam.runtime.tasks import FOODREC
+    from foodcam.train.foodrec_task import recognition_split
+
+    data = tmp_path / "coco"
+    assert foodcam("synth", "foodseg", "--out", data, "--count", 24, "--classes", 6, "--size", "48x48",
+                   "--format", "coco") == 0
+    _, classes = recognition_split(data, "val")
+    task = FOODREC.with_head_classes("food", classes["food"]).with_input_size(32, 32)
+    path = tmp_path / "rec.pt"
+    save_checkpoint(path, {"task": task.to_dict(), "arch": {"name": ARCH, "kwargs": {}},
+                           "state_dict": _TinyEmbed(task).state_dict(), "config": {}, "metrics": {}, "epoch": 0})
+    assert foodcam("calibrate", "--weights", path, "--data", data, "--out", tmp_path / "rec.cal.pt") == 0
+    record = json.loads((tmp_path / "rec.cal.pt.calibration.json").read_text())
+    assert set(record["heads"]) == {"food"} and record["score"] == "mahalanobis"
+    with open_model(tmp_path / "rec.cal.pt") as m:
+        r = m.predict(np.zeros((40, 40, 3), np.uint8))
+    assert "food" in r.unsure and len(r.top("food", 3)) == 3

@@ -115,14 +115,15 @@ def _normalised(z: np.ndarray) -> np.ndarray:
 
 
 def feature_stats(z: np.ndarray, labels: np.ndarray, num_classes: int, shrink: float = SHRINK):
-    """(class means (K, D), whitening W (D, D) with W W^T = inverse shared covariance) of L2-normalised
-    features `z` (N, D) with class `labels`."""
+    """(class means (M, D), whitening W (D, D) with W W^T = inverse shared covariance) of L2-normalised
+    features `z` (N, D) with class `labels`. M: the classes with photos (all K, or fewer when some class has no
+    photo among them, e.g. foodrec's rarer foods): the score is the distance to the nearest of them."""
     zn = _normalised(np.asarray(z, np.float64))
-    missing = [k for k in range(num_classes) if not (labels == k).any()]
-    if missing:
-        raise FoodcamError(f"feature statistics: no photo of class index {missing[0]} in the train split")
-    means = np.stack([zn[labels == k].mean(0) for k in range(num_classes)])
-    centred = zn - means[labels]
+    present = [k for k in range(num_classes) if (labels == k).any()]
+    if not present:
+        raise FoodcamError("feature statistics: no labelled photo in the train split")
+    means = np.stack([zn[labels == k].mean(0) for k in present])
+    centred = zn - means[np.searchsorted(present, labels)]
     cov = centred.T @ centred / len(zn)
     cov += shrink * np.trace(cov) / len(cov) * np.eye(len(cov))
     whiten = np.linalg.cholesky(np.linalg.inv(cov))

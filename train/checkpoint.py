@@ -148,7 +148,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tup
 
 
 def check_unsure_stats(stats: object, task: TaskSpec, path: str | Path) -> dict:
-    """{head: {"means": (K, D), "whiten": (D, D)}} feature statistics (train/calibrate.py), checked."""
+    """{head: {"means": (M <= K, D), "whiten": (D, D)}} feature statistics (train/calibrate.py), checked."""
     if not isinstance(stats, dict):
         raise FoodcamError(f"{path}: checkpoint 'unsure_stats' is not a mapping of head names")
     classes = {h.name: h.num_classes for h in task.heads}
@@ -157,9 +157,9 @@ def check_unsure_stats(stats: object, task: TaskSpec, path: str | Path) -> dict:
               and all(isinstance(st.get(k), torch.Tensor) for k in ("means", "whiten")))
         if ok:
             m, w = st["means"], st["whiten"]
-            ok = (m.ndim == 2 and m.shape[0] == classes[head] and w.shape == (m.shape[1], m.shape[1])
+            ok = (m.ndim == 2 and 1 <= m.shape[0] <= classes[head] and w.shape == (m.shape[1], m.shape[1])
                   and bool(torch.isfinite(m).all()) and bool(torch.isfinite(w).all()))
         if not ok:
             raise FoodcamError(f"{path}: checkpoint 'unsure_stats' of head {head!r} is not finite class means "
-                               "(K, D) and a whitening matrix (D, D) for a head of the task")
+                               "(at most K, D) and a whitening matrix (D, D) for a head of the task")
     return stats
