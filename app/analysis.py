@@ -47,6 +47,13 @@ class Analysis:
     areas: dict[str, float] = field(default_factory=dict)  # class -> % of the pixels
     colours: dict[str, str] = field(default_factory=dict)  # class -> "#rrggbb"
     labels: dict[str, dict[str, float]] = field(default_factory=dict)  # head -> {class: probability}, highest first
+    # calibrated heads (runtime/calibration.py) -> {"unsure": bool, "score": float, "text": what the head says}
+    unsure: dict[str, dict] = field(default_factory=dict)
+
+    def unsure_lines(self) -> list[str]:
+        """One line per head unsure about the photo (the page shows them above the labels)."""
+        return [f"{h}: {u['text']} - not like the photos this model was made for"
+                for h, u in self.unsure.items() if u["unsure"]]
 
     def summary(self) -> dict:
         """The numbers, JSON-ready (what the page's API returns for scripts)."""
@@ -57,6 +64,8 @@ class Analysis:
             out["colours"] = self.colours
         if self.labels:
             out["labels"] = self.labels
+        if self.unsure:
+            out["unsure"] = {h: {"unsure": u["unsure"], "score": round(u["score"], 6)} for h, u in self.unsure.items()}
         return out
 
 
@@ -117,8 +126,12 @@ class ServedModel:
             res.overlay_bgr = self._vis.draw(shown, view)
             res.areas = {k: 100.0 * v for k, v in seg.shares.items()}
             res.colours = {c: hex_colour(rgb) for c, rgb in zip(self.seg_head.classes, self.seg_head.colours or ())}
+        post = self.model.postprocess(outputs, frame.shape[:2])
         for head in self.label_heads:
-            p = np.asarray(outputs[head.name][0], dtype=np.float64)
+            p = np.asarray(post.probs[head.name], dtype=np.float64)  # calibrated when the head is
+            if head.name in post.unsure:
+                res.unsure[head.name] = {"unsure": post.unsure[head.name], "score": post.unsure_scores[head.name],
+                                         "text": post.head_text(head.name)}
             order = np.argsort(-p, kind="stable")[: self.shown(head)]
             res.labels[head.name] = {head.classes[i]: float(p[i]) for i in order}
         res.total_ms = (time.perf_counter() - t0) * 1000.0

@@ -88,6 +88,7 @@ class Panel:
     def values(self, a: Analysis, stem: str) -> list:
         status = (f"{self.title}\n\n**{a.latency_ms:.1f} ms** inference ({a.total_ms:.1f} ms with resize, decoding "
                   f"and drawing) · backend `{a.backend}` · {a.precision}")
+        status += "".join(f"\n\n**{line}**" for line in a.unsure_lines())
         seg = []
         if self.overlay is not None:
             path = self.masks_dir / uuid.uuid4().hex / f"{stem}_mask.png"

@@ -25,6 +25,8 @@ from foodcam.runtime.model import (
     METADATA_KEY,
     UNCERTAINTY_OUTPUT,
     deployment_outputs,
+    distance_output,
+    needs_distance,
 )
 
 PARAM_KEY = METADATA_KEY  # config.parameters key holding the foodcam description (JSON)
@@ -79,6 +81,7 @@ def _engine_io(meta: dict) -> tuple[list, list, int]:
     names = deployment_outputs(task, bool(export.get("logits")), bool(export.get("uncertainty")))
     heads = {hd.name: hd for hd in task.heads}
     seg = next((hd for hd in task.heads if hd.kind == "segmentation"), None)
+    distances = {distance_output(hd.name) for hd in task.heads if needs_distance(hd)}
     outputs = []
     for n in names:
         if n == LOGITS_OUTPUT:
@@ -87,6 +90,8 @@ def _engine_io(meta: dict) -> tuple[list, list, int]:
             outputs.append((n, "TYPE_FP32", [-1, oh, ow]))
         elif n in heads and heads[n].kind != "segmentation":
             outputs.append((n, "TYPE_FP32", [-1, len(heads[n].classes)]))
+        elif n in distances:  # the mahalanobis unsure score of a calibrated head (runtime/calibration.py)
+            outputs.append((n, "TYPE_FP32", [-1]))
         else:
             outputs.append((n, "TYPE_UINT8", [-1, oh, ow]))
     profile = meta.get("build", {}).get("batch_profile") or {}

@@ -193,6 +193,15 @@ class FoodcamModel:
         return PredictResult(r, rc)
 
     @_extras
+    def calibrate(self, data: str | os.PathLike, out: str | os.PathLike, **flags) -> dict:
+        """`foodcam calibrate --weights THIS --data DATA --out OUT [--score ... --max-flagged ...]`: each
+        classification head's temperature and unsure threshold fitted on DATA's val split (docs/unsure.md); the
+        calibrated model written to OUT (same kind of file), the numbers returned."""
+        from foodcam.train.calibrate import calibrate_config
+        from foodcam.train.configs import CalibrateConfig
+
+        return calibrate_config(CalibrateConfig.make("calibrate()", weights=self.path, data=data, out=out, **flags))
+
     def export(self, precision: str = "fp32", **flags) -> ExportResult:
         """`foodcam export --weights THIS --precision P [--data ... --out ... --calib ...]` from a checkpoint;
         the deployment ONNX written (and gated with data=), its report returned (`status` failed when the

@@ -67,8 +67,7 @@ class Visualizer:
                 self._paste_legend(view, scale)
         elif isinstance(result, ClassificationResult):
             out = image.copy()
-            lines = [f"{head}: " + (", ".join(f"{name} {p:.2f}" for name, p in result.decisions(head, 1)) or "-")
-                     for head in result.probs]
+            lines = [f"{head}: {result.head_text(head)}" for head in result.probs]  # "unsure (score ...)" too
             _text_block(out, lines, (8, 8), scale)
         else:
             raise TypeError(f"cannot draw a {type(result).__name__}")
@@ -96,7 +95,9 @@ class Visualizer:
         if not rows:
             lines.append((None, "no food"))
         for h in self.task.image_heads:
-            if h.name in result.probs:
+            if h.name in result.probs and result.is_unsure(h.name):
+                lines.append((None, f"{h.name}: unsure"))
+            elif h.name in result.probs:
                 names = [n for n, _ in result.decisions(h.name, 1)]
                 lines.append((None, f"{h.name}: {', '.join(names[:4]) or '-'}" + (" ..." if len(names) > 4 else "")))
         lh, pad = _line_height(scale), 6

@@ -6,7 +6,8 @@ layout and colour swap happen inside the model. Outputs are already decoded:
                 [+ "uncertainty" float (N, H, W): per-pixel entropy of the class probabilities / log(C), in
                    0..1, when exported with --uncertainty]
   classifiers:  one float (N, K) probability output per head, named after the head (softmax; sigmoid
-                for a multilabel head).
+                for a multilabel head) [+ "<head>_distance" float (N,) for a head calibrated with the
+                mahalanobis unsure score (runtime/calibration.py)].
 A multi-task model (foodseg) has both: "mask" and one probability output per per-image head.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from foodcam.runtime.calibration import decide_unsure
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.results import ClassificationResult, SegmentationResult
 from foodcam.runtime.tasks import TaskSpec
@@ -27,6 +29,16 @@ MASK_OUTPUT = "mask"
 LOGITS_OUTPUT = "logits"
 UNCERTAINTY_OUTPUT = "uncertainty"
 METADATA_KEY = "foodcam"  # ONNX metadata_props key holding the versioned JSON description
+DISTANCE_SUFFIX = "_distance"
+
+
+def distance_output(head: str) -> str:
+    """Name of the feature-distance output of a head calibrated with the mahalanobis score."""
+    return f"{head}{DISTANCE_SUFFIX}"
+
+
+def needs_distance(head) -> bool:
+    return head.calibration is not None and head.calibration.score == "mahalanobis"
 
 
 def deployment_outputs(task: TaskSpec, logits: bool = False, uncertainty: bool = False) -> list[str]:
@@ -39,6 +51,8 @@ def deployment_outputs(task: TaskSpec, logits: bool = False, uncertainty: bool =
                       *([UNCERTAINTY_OUTPUT] if uncertainty else [])]
         else:
             names.append(h.name)
+            if needs_distance(h):
+                names.append(distance_output(h.name))
     return names
 
 
@@ -122,6 +136,11 @@ class Model(abc.ABC):
     def postprocess(self, outputs: dict[str, np.ndarray], frame_shape: tuple[int, int], index: int = 0):
         """Named outputs of one batch item -> a result object for a frame of `frame_shape` (H, W)."""
         probs = {h.name: outputs[h.name][index] for h in self.task.image_heads}
+        unsure, scores = {}, {}
+        for h in self.task.image_heads:
+            if h.calibration is not None:
+                dist = outputs[distance_output(h.name)][index] if needs_distance(h) else None
+                probs[h.name], scores[h.name], unsure[h.name] = decide_unsure(h.calibration, probs[h.name], dist)
         if self.task.has_segmentation:
             logits, unc = outputs.get(LOGITS_OUTPUT), outputs.get(UNCERTAINTY_OUTPUT)
             return SegmentationResult(
@@ -131,8 +150,11 @@ class Model(abc.ABC):
                 logits=None if logits is None else logits[index],
                 probs=probs,
                 uncertainty=None if unc is None else unc[index],
+                unsure=unsure,
+                unsure_scores=scores,
             )
-        return ClassificationResult(task=self.task, probs=probs, frame_shape=tuple(frame_shape[:2]))
+        return ClassificationResult(task=self.task, probs=probs, frame_shape=tuple(frame_shape[:2]), unsure=unsure,
+                                    unsure_scores=scores)
 
     def predict(self, frame_bgr: np.ndarray):
         """Resize, run, decode: one frame in, one result out."""

@@ -12,10 +12,27 @@ from foodcam.runtime.tasks import TaskSpec
 
 
 class ImageLabels:
-    """Decisions of per-image heads from `probs` (head name -> (K,) probabilities)."""
+    """Decisions of per-image heads from `probs` (head name -> (K,) probabilities). A calibrated head
+    (runtime/calibration.py) has calibrated probabilities, its unsure score in `unsure_scores` and in `unsure`
+    whether the photo is unlike what the head was made for (score above the head's threshold)."""
 
     task: TaskSpec
     probs: dict[str, np.ndarray]
+    unsure: dict[str, bool]
+    unsure_scores: dict[str, float]
+
+    def is_unsure(self, head: str | None = None) -> bool:
+        """Whether `head` (default: any calibrated head) says it is unsure about this photo."""
+        return bool(self.unsure.get(head)) if head is not None else any(self.unsure.values())
+
+    def head_text(self, head: str, k: int = 1, digits: int = 2) -> str:
+        """What `head` says in words: "orange 0.65" (top-k / present classes), or "unsure (score 3.1 > 2.0)"."""
+        if self.unsure.get(head):
+            cal = self.task.head(head).calibration
+            limit = f" > {cal.threshold:.3g}" if cal is not None else ""
+            return f"unsure (score {self.unsure_scores[head]:.3g}{limit})"
+        said = self.decisions(head, k)
+        return (", ".join(f"{c} {p:.{digits}f}" for c, p in said[:3]) or "-") + (" ..." if len(said) > 3 else "")
 
     def top(self, head: str, k: int = 1) -> list[tuple[str, float]]:
         """The k most probable classes of `head`, most probable first."""
@@ -41,9 +58,7 @@ class ImageLabels:
         parts = []
         for h in self.task.image_heads:
             if h.name in self.probs:
-                said = self.decisions(h.name, 1)
-                parts.append(f"{h.name}: " + (", ".join(f"{c} {p:.2f}" for c, p in said[:3]) or "-")
-                             + (" ..." if len(said) > 3 else ""))
+                parts.append(f"{h.name}: {self.head_text(h.name)}")
         return parts
 
     def _repr(self, parts: list[str]) -> str:
@@ -91,6 +106,8 @@ class SegmentationResult(ImageLabels):
     logits: np.ndarray | None = None  # (C, h, w) raw scores when the model exports them
     probs: dict[str, np.ndarray] = field(default_factory=dict)  # per-image head -> (K,) probabilities
     uncertainty: np.ndarray | None = None  # (h, w) entropy / log(C) in 0..1 when the model exports it
+    unsure: dict[str, bool] = field(default_factory=dict)  # calibrated per-image head -> unsure about this frame
+    unsure_scores: dict[str, float] = field(default_factory=dict)  # calibrated per-image head -> its unsure score
     _full: np.ndarray | None = field(default=None, repr=False)
     # set by the Python API's predict (foodcam/api.py): the frame (for plot()), where it came from, its latency
     image: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -140,6 +157,8 @@ class ClassificationResult(ImageLabels):
     task: TaskSpec
     probs: dict[str, np.ndarray]  # head name -> (K,) probabilities
     frame_shape: tuple[int, int]
+    unsure: dict[str, bool] = field(default_factory=dict)  # calibrated head -> unsure about this photo
+    unsure_scores: dict[str, float] = field(default_factory=dict)  # calibrated head -> its unsure score
     image: np.ndarray | None = field(default=None, repr=False, compare=False)
     source: str | None = field(default=None, compare=False)
     latency_ms: float | None = field(default=None, compare=False)

@@ -8,6 +8,7 @@ IndexError or cv2.error later in the runtime.
 
 from __future__ import annotations
 
+from foodcam.runtime.calibration import check_calibration
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.jsonsafe import finite_number
 
@@ -98,6 +99,11 @@ def _check_head(c: _Checker, at: str, h: object) -> None:
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
                                   or not 0.0 < threshold < 1.0):
         c.fail(f"{at}.threshold", threshold, "null or a number inside 0..1")
+    calibration = h.get("calibration") if isinstance(h, dict) else None
+    if calibration is not None:
+        if isinstance(h, dict) and h.get("kind") != "classification":
+            c.fail(f"{at}.calibration", calibration, "null (only classification heads are calibrated)")
+        check_calibration(calibration, f"{c.where}task description: {at}.calibration")
     colours = h.get("colours")
     if colours is None or colours == []:
         return

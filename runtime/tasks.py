@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
+from foodcam.runtime.calibration import Calibration
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.palette import distinct_colours
 
@@ -46,6 +47,9 @@ class Head:
     classes: tuple[str, ...]
     colours: tuple[tuple[int, int, int], ...] | None = None  # RGB per class, segmentation only
     threshold: float | None = None  # multilabel: a class is present when its probability >= this (chosen on val)
+    # classification: temperature + "unsure" score and threshold, fitted on val (runtime/calibration.py); None:
+    # probabilities as the graph gives them, never unsure
+    calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in HEAD_KINDS:
@@ -54,6 +58,8 @@ class Head:
             raise FoodcamError(f"head {self.name!r}: {len(self.classes)} classes but {len(self.colours)} colours")
         if self.threshold is not None and not (0.0 < float(self.threshold) < 1.0):
             raise FoodcamError(f"head {self.name!r}: threshold {self.threshold} is not inside 0..1")
+        if self.calibration is not None and self.kind != "classification":
+            raise FoodcamError(f"head {self.name!r}: only classification heads take a calibration ({self.kind})")
 
     @property
     def num_classes(self) -> int:
@@ -126,6 +132,13 @@ class TaskSpec:
         heads = tuple(replace(h, threshold=float(threshold)) if h.name == head else h for h in self.heads)
         return replace(self, heads=heads)
 
+    def with_calibration(self, head: str, calibration: Calibration | None) -> TaskSpec:
+        """The same task with classification head `head` calibrated (None: the calibration removed)."""
+        if self.head(head).kind != "classification":
+            raise FoodcamError(f"task {self.name!r}: head {head!r} is not a classification head")
+        heads = tuple(replace(h, calibration=calibration) if h.name == head else h for h in self.heads)
+        return replace(self, heads=heads)
+
     def head(self, name: str) -> Head:
         for h in self.heads:
             if h.name == name:
@@ -163,6 +176,9 @@ class TaskSpec:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        for h in d["heads"]:  # an uncalibrated head is described as before calibrations existed
+            if h.get("calibration") is None:
+                h.pop("calibration", None)
         d["schema"] = SCHEMA_VERSION
         return d
 
@@ -185,6 +201,7 @@ class TaskSpec:
                 classes=tuple(h["classes"]),
                 colours=tuple(tuple(int(v) for v in c) for c in h["colours"]) if h.get("colours") else None,
                 threshold=h.get("threshold"),
+                calibration=Calibration.from_dict(h["calibration"]) if h.get("calibration") is not None else None,
             )
             for h in d["heads"]
         )

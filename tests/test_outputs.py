@@ -42,6 +42,7 @@ def CASES(out: Path, tmp: Path) -> dict[str, list[list[str]]]:
         "eval": [["eval", "--weights", str(KITCHEN_ONNX), "--data", str(tmp), "--out", o]],
         "predict": [["predict", "--weights", str(KITCHEN_ONNX), "--source", str(tmp), "--out", o]],
         "export": [["export", "--weights", str(KITCHEN_PT), "--out", f"{o}/model.onnx"]],
+        "calibrate": [["calibrate", "--weights", str(KITCHEN_PT), "--data", str(tmp), "--out", f"{o}/m.pt"]],
         "build": [["build", str(KITCHEN_ONNX), "--out", f"{o}/kitchen.engine"],
                   ["build", str(KITCHEN_ONNX), "--out", str(tmp / "k.engine"), "--timing-cache", f"{o}/cache"]],
         "run": [run + ["--save", f"{o}/run.mp4"], run + ["--save", f"{o}/%06d.jpg"], run + ["--events", f"{o}/e.jsonl"],

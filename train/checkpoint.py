@@ -140,6 +140,26 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> tup
         model.load_state_dict(sd)
     except RuntimeError as e:  # dtype surprises that the shape check cannot see
         raise FoodcamError(f"{path}: state_dict does not load ({' '.join(str(e).split())[:120]})") from None
+    if ckpt.get("unsure_stats") is not None:
+        vars(model)["unsure_stats"] = check_unsure_stats(ckpt["unsure_stats"], task, path)  # read by DeployWrapper
     model.to(device).eval()
     ckpt["task"] = task
     return model, ckpt
+
+
+def check_unsure_stats(stats: object, task: TaskSpec, path: str | Path) -> dict:
+    """{head: {"means": (M <= K, D), "whiten": (D, D)}} feature statistics (train/calibrate.py), checked."""
+    if not isinstance(stats, dict):
+        raise FoodcamError(f"{path}: checkpoint 'unsure_stats' is not a mapping of head names")
+    classes = {h.name: h.num_classes for h in task.heads}
+    for head, st in stats.items():
+        ok = (head in classes and isinstance(st, dict)
+              and all(isinstance(st.get(k), torch.Tensor) for k in ("means", "whiten")))
+        if ok:
+            m, w = st["means"], st["whiten"]
+            ok = (m.ndim == 2 and 1 <= m.shape[0] <= classes[head] and w.shape == (m.shape[1], m.shape[1])
+                  and bool(torch.isfinite(m).all()) and bool(torch.isfinite(w).all()))
+        if not ok:
+            raise FoodcamError(f"{path}: checkpoint 'unsure_stats' of head {head!r} is not finite class means "
+                               "(at most K, D) and a whitening matrix (D, D) for a head of the task")
+    return stats

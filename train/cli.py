@@ -6,7 +6,7 @@ import argparse
 
 from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_int
 from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
-from foodcam.train.configs import EvalConfig, PredictConfig, TrainConfig
+from foodcam.train.configs import CalibrateConfig, EvalConfig, PredictConfig, TrainConfig
 from foodcam.verbconfig import add_verb
 
 
@@ -69,6 +69,13 @@ def _eval(cfg: EvalConfig) -> int:
     from foodcam.train.evaluate import eval_model
 
     return eval_model(cfg)[0]
+
+
+def _calibrate(cfg: CalibrateConfig) -> int:
+    check_writable(cfg.out, "--out", kind="file")
+    from foodcam.train.calibrate import run_config
+
+    return run_config(cfg)
 
 
 def _predict(cfg: PredictConfig) -> int:
@@ -139,3 +146,5 @@ def register(sub) -> None:
     add_verb(sub, "eval", EvalConfig, _eval, help="metrics of a checkpoint, ONNX file or engine on a labelled split")
     add_verb(sub, "predict", PredictConfig, _predict,
              help="colour-coded masks (or labels) for an image, folder or glob")
+    add_verb(sub, "calibrate", CalibrateConfig, _calibrate,
+             help="fit each classification head's temperature and 'unsure' threshold on val (docs/unsure.md)")

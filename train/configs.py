@@ -61,6 +61,21 @@ class PredictConfig(VerbConfig):
     model_sha256: Sha256 | None = opt(None, PIN, metavar="HEX")
 
 
+class CalibrateConfig(VerbConfig):
+    """`foodcam calibrate` / `model.calibrate(...)`: train/calibrate.py's calibrate runs it (docs/unsure.md)."""
+
+    verb = "calibrate"
+
+    weights: str = opt(..., ".pt checkpoint (any score) or deployment .onnx (msp only)")
+    data: str = opt(..., "dataset folder (its val split fits; its train split gives the feature statistics of "
+                         "the mahalanobis score)")
+    out: str = opt(..., "calibrated model, the same kind of file as --weights")
+    score: Literal["auto", "msp", "mahalanobis"] = opt("auto", "unsure score (auto: mahalanobis for a checkpoint, "
+                                                               "msp for an .onnx)")
+    max_flagged: Fraction = opt(0.02, "share of val photos the unsure threshold may flag")
+    split: str = opt("val", "split the temperature and threshold are fitted on")
+
+
 def _learning_rate(value: Any) -> Any:
     """--lr: a positive rate or "find" (the learning-rate finder), from text, YAML or Python."""
     if isinstance(value, str) and value.strip().lower() == "find":

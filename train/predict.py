@@ -82,7 +82,7 @@ def predict_segmentation(
         areas = {c: round(v, 6) for c, v in sorted(res.shares.items(), key=lambda kv: -kv[1]) if v > 0}
         heads = _decisions(res, topk)
         if heads:
-            tqdm.write(f"{path.name}: {_describe(heads)}")
+            tqdm.write(f"{path.name}: {_describe(heads, res)}")
         records.append({"image": str(path), "mask": f"{stem}.png", "heads": heads, "areas": areas})
         written += 1
     if records and (model.task.image_heads or head.num_classes > 8):
@@ -96,9 +96,19 @@ def _decisions(res, topk: int) -> dict[str, list[dict]]:
             for h in res.task.image_heads}
 
 
-def _describe(heads: dict[str, list[dict]]) -> str:
-    return " | ".join(f"{h} " + (", ".join(f"{d['class']} {d['prob']:.3f}" for d in ds) or "(none)")
-                      for h, ds in heads.items())
+def _describe(heads: dict[str, list[dict]], res=None) -> str:
+    """One line per image; a calibrated head unsure about the photo says so instead of its label."""
+    def said(h: str, ds: list[dict]) -> str:
+        if res is not None and res.is_unsure(h):
+            return res.head_text(h, digits=3)
+        return ", ".join(f"{d['class']} {d['prob']:.3f}" for d in ds) or "(none)"
+
+    return " | ".join(f"{h} {said(h, ds)}" for h, ds in heads.items())
+
+
+def _unsure(res) -> dict:
+    """Calibrated heads -> {"unsure": bool, "score": float} (empty for a model without calibration)."""
+    return {h: {"unsure": bool(res.unsure[h]), "score": round(float(res.unsure_scores[h]), 6)} for h in res.unsure}
 
 
 def predict_classification(
@@ -118,12 +128,14 @@ def predict_classification(
         res = model.predict(frame)
         tops = {h: res.top(h, k) for h in heads}
         decided = _decisions(res, k)
-        tqdm.write(f"{path.name}: {_describe(decided)}")
-        records.append({"image": str(path), "heads": decided})
+        tqdm.write(f"{path.name}: {_describe(decided, res)}")
+        records.append({"image": str(path), "heads": decided, **({"unsure": _unsure(res)} if res.unsure else {})})
         row = {"image": str(path)}
         for h in heads:
             row[h], row[f"{h}_prob"] = tops[h][0][0], f"{tops[h][0][1]:.6f}"
             row[f"{h}_top{k}"] = ";".join(f"{name}:{p:.6f}" for name, p in tops[h])
+            if h in res.unsure:
+                row[f"{h}_unsure"], row[f"{h}_unsure_score"] = str(int(res.unsure[h])), f"{res.unsure_scores[h]:.6f}"
         rows.append(row)
     if rows:
         buf = io.StringIO()

@@ -138,7 +138,7 @@ def format_summary(s: dict) -> str:
         f"frames {s['frames']} ({s.get('clock', '?')} clock, {s['fps']:.1f} fps, stopped by {s['stopped_by']}), "
         f"items {s['items']}: "
         f"rejected {s['rejected']}, diverted {s['diverted']}, passed {s['passed']} "
-        f"(low confidence {s['low_confidence']})",
+        f"(low confidence {s['low_confidence']}, unsure {s.get('unsure', 0)})",
         f"commands: fired {s['fired']}, missed {s['missed']}; not decided: lost {s['lost']}, "
         f"still in view at the end {s['incomplete']}",
     ]

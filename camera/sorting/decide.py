@@ -2,7 +2,9 @@
 
 Each frame's crop gives probabilities per head; an item's verdict is their mean. Reject when the mean
 P(rotten) reaches the line's threshold. An item seen in too few frames, or whose P(rotten) lies within
-the low-confidence band around the threshold, gets the line's low-confidence action instead.
+the low-confidence band around the threshold, gets the line's low-confidence action instead. An item most of
+whose frames the model was unsure about (a calibrated model: not like the photos it was made for, e.g. a glove or
+a stone on the belt; runtime/calibration.py) gets the line's `unsure` action (default reject).
 """
 
 from __future__ import annotations
@@ -34,16 +36,23 @@ class Votes:
 
     probs: dict[str, list[np.ndarray]] = field(default_factory=dict)
     times: list[float | None] = field(default_factory=list)  # when each vote's frame was taken
+    unsure: list[bool] = field(default_factory=list)  # whether the model was unsure about each vote's crop
 
     def add(self, result: ClassificationResult, t: float | None = None) -> None:
         for head, p in result.probs.items():
             self.probs.setdefault(head, []).append(np.asarray(p, np.float64))
         self.times.append(t)
+        self.unsure.append(result.is_unsure())
 
     def between(self, t0: float, t1: float) -> Votes:
         """The votes of frames taken from t0 to t1 (inclusive)."""
         keep = [i for i, t in enumerate(self.times) if t is not None and t0 <= t <= t1]
-        return Votes({h: [ps[i] for i in keep] for h, ps in self.probs.items()}, [self.times[i] for i in keep])
+        return Votes({h: [ps[i] for i in keep] for h, ps in self.probs.items()}, [self.times[i] for i in keep],
+                     [self.unsure[i] for i in keep if i < len(self.unsure)])
+
+    @property
+    def unsure_count(self) -> int:
+        return sum(self.unsure)
 
     @property
     def count(self) -> int:
@@ -68,10 +77,11 @@ class Decision:
     low_confidence: bool
     reason: str
     mean_probs: dict[str, dict[str, float]]  # head -> class -> mean probability
+    unsure: bool = False  # most votes unsure: the model did not recognise the item (the line's `unsure` action)
 
 
 def decide(votes: Votes, task: TaskSpec, threshold: float, band: float, low_action: str,
-           min_frames: int) -> Decision:
+           min_frames: int, unsure_action: str = "reject") -> Decision:
     """The verdict of one item from its votes."""
     means = {h.name: votes.mean(h.name) for h in task.heads if votes.mean(h.name) is not None}
     mean_probs = {h: {c: round(float(v), 4) for c, v in zip(task.head(h).classes, p)} for h, p in means.items()}
@@ -82,6 +92,9 @@ def decide(votes: Votes, task: TaskSpec, threshold: float, band: float, low_acti
     if FRESHNESS_HEAD not in means:
         return Decision(low_action, None, fruit, fruit_p, True, "no vote: never seen whole", mean_probs)
     p = float(means[FRESHNESS_HEAD][task.head(FRESHNESS_HEAD).classes.index(ROTTEN)])
+    if votes.unsure_count * 2 > votes.count:
+        return Decision(unsure_action, p, fruit, fruit_p, False, f"unsure: {votes.unsure_count} of {votes.count} "
+                        "vote(s) unlike the photos the model was made for", mean_probs, unsure=True)
     if votes.count < min_frames:
         return Decision(low_action, p, fruit, fruit_p, True, f"{votes.count} vote(s) < min_frames {min_frames}",
                         mean_probs)

@@ -13,6 +13,8 @@
       low_confidence: {band: 0.1, action: reject}   # |P - threshold| < band, or < min_frames votes: reject|pass|divert
       min_frames: 3
       decide_at: exit                       # exit: when the item leaves the lane | line: when it crosses camera_line
+      unsure: reject                        # most votes "unsure" (a calibrated model: not a fruit it knows):
+                                            # reject (default) | divert (a manual-check lane) | pass
     detection: {method: belt, min_area_px: 400, threshold: 5.0, max_missed: 3}   # belt | mog2: foreground
     # or a photo-eye (light barrier) across the belt at camera_line: one item per blocked..clear interval
     # detection:
@@ -111,6 +113,9 @@ class Decision(Section):
     low_confidence: LowConfidence = LowConfidence()
     min_frames: Annotated[int, Field(ge=1, le=100_000)] = 3
     decide_at: Literal["exit", "line"] = "exit"
+    # an item the (calibrated) model is unsure about in most of its frames: not like a fruit it was made for.
+    # reject (default): never sold as fresh, and every line has a reject ejector; divert: to a manual-check lane
+    unsure: Action = "reject"
 
 
 class BeltDetection(Section):

@@ -198,7 +198,7 @@ class Sorter:
             votes = central if central.count else votes
         dec = self.line.decision
         d = decide(votes, self.model.task, dec.reject_threshold, dec.low_confidence.band, dec.low_confidence.action,
-                   dec.min_frames)
+                   dec.min_frames, dec.unsure)
         t_ref = tr.cross_time(self.tracker.camera_x, speed=self.line.speed_px_s)
         speed = self.line.speed_px_s or tr.speed or self.tracker.speed
         fire_at = t_ref + self.line.travel_time(speed) if t_ref is not None else None
@@ -231,7 +231,8 @@ class Sorter:
             "frames": tr.frames, "votes": [round(p, 4) for p in tr.votes.series(self.model.task)],
             "mean_probs": d.mean_probs if d else {}, "fruit": d.fruit if d else None,
             "p_rotten": d.p_rotten if d else None, "decision": d.action if d else None,
-            "low_confidence": d.low_confidence if d else None, "reason": d.reason if d else None,
+            "low_confidence": d.low_confidence if d else None, "unsure": d.unsure if d else None,
+            "reason": d.reason if d else None,
             "scheduled_at": fire_at, "actual_at": None, **tr.record(),
         }
 
@@ -244,6 +245,7 @@ class Sorter:
             if rec.get("decision"):
                 self.counts[rec["decision"]] += 1
                 self.counts["low_confidence"] += bool(rec.get("low_confidence"))
+                self.counts["unsure"] += bool(rec.get("unsure"))
             self._events.append({"event": "item", **rec})
         self.audit.write(rec)
 
@@ -260,7 +262,8 @@ class Sorter:
     def summary(self) -> dict:
         counts = self.counters()
         counts.pop("pending")
-        s = {"frames": self.frames, **counts, "low_confidence": self.counts["low_confidence"]}
+        s = {"frames": self.frames, **counts, "low_confidence": self.counts["low_confidence"],
+             "unsure": self.counts["unsure"]}
         if self.tracker is not None:
             s.update(self.tracker.stats())
         return s

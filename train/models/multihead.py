@@ -72,9 +72,15 @@ class MultiHeadClassifier(nn.Module):
             m.eval()  # frozen layers keep their BatchNorm statistics
         return self
 
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        z = self.shared(self.backbone(x))
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The pooled features every head reads (N, hidden): what the mahalanobis unsure score measures."""
+        return self.shared(self.backbone(x))
+
+    def classify(self, z: torch.Tensor) -> dict[str, torch.Tensor]:
         return {name: head(z) for name, head in self.heads.items()}
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.classify(self.embed(x))
 
 
 @register_model("mobilenetv3", "classification")
