@@ -128,3 +128,20 @@ def test_calibrate_a_foodrec_checkpoint(tmp_path, ckpt, capsys):
     with open_model(tmp_path / "rec.cal.pt") as m:
         r = m.predict(np.zeros((40, 40, 3), np.uint8))
     assert "food" in r.unsure and len(r.top("food", 3)) == 3
+
+
+def test_a_finetune_drops_the_base_calibration(ckpt, tmp_path):
+    """A calibration is fitted to the base's weights: a fine-tune starts uncalibrated, says so, and exports the
+    plain outputs until it is calibrated again."""
+    import argparse
+
+    from foodcam.train.finetune import resolve_defaults
+
+    path, data = ckpt
+    out = tmp_path / "cal.pt"
+    assert foodcam("calibrate", "--weights", path, "--data", data, "--out", out) == 0
+    args = argparse.Namespace(task="freshness", model=None, imgsz=None, epochs=None, lr=None, init=None,
+                              from_ckpt=str(out), freeze_encoder=False, replay=None)
+    base = resolve_defaults(args)
+    assert all(h.calibration is None for h in base["task"].heads) and "unsure_stats" not in base
+    assert TaskSpec.from_dict(read_checkpoint(out)["task"]).head("fruit").calibration is not None  # file untouched

@@ -36,8 +36,8 @@ def test_defaults_from_scratch_and_from_a_checkpoint(kitchen_ckpt):
     ckpt = resolve_defaults(b)
     assert ckpt["task"].name == "kitchen"
     assert b.model == saved["arch"]["name"] == "unet" and b.imgsz == 64
-    assert b.epochs == FINETUNE_EPOCHS
-    assert b.lr == pytest.approx(saved["config"]["lr"] * FINETUNE_LR_FACTOR)
+    assert b.epochs == FINETUNE_EPOCHS["kitchen"]
+    assert b.lr == pytest.approx(saved["config"]["lr"] * FINETUNE_LR_FACTOR["kitchen"])
     assert b.replay == FINETUNE_REPLAY["kitchen"] > 0
     c = _args(from_ckpt=str(kitchen_ckpt), epochs=30, lr=1e-2, imgsz=96, replay=0)  # explicit options win
     resolve_defaults(c)

@@ -110,13 +110,13 @@ class TrainConfig(VerbConfig):
     init_from: str | None = opt(None, "foodseg: initialise the encoder from a foodcam checkpoint (e.g. a single-seg "
                                 "run's best.pt)")
     imgsz: PositiveInt | None = opt(None, "square input size (default 256; with --from: the checkpoint's)")
-    epochs: PositiveInt | None = opt(None, "default 30; with --from: 12; with --time-budget: a ceiling (default 1000)")
+    epochs: PositiveInt | None = opt(None, "default 30; with --from: 12 (freshness: 30); with --time-budget: a ceiling (default 1000)")
     time_budget: PositiveFloat | None = opt(
         None, "end the run within MIN minutes of wall-clock time: the LR schedule follows the clock and the last "
         "epoch is cut short so its validation still fits", metavar="MIN")
     threads: ThreadCount | None = opt(None, "CPU threads for torch (default: torch's own choice)")
     batch: PositiveInt = 8
-    lr: LearningRate | None = opt(None, "learning rate (default 2e-3; with --from: 0.2x the checkpoint's), or 'find' "
+    lr: LearningRate | None = opt(None, "learning rate (default 2e-3; with --from: 0.2x the checkpoint's, freshness 1x), or 'find' "
                                   "for a short LR sweep (lr_find.png) whose suggestion is used")
     from_ckpt: str | None = opt(None, "fine-tune this checkpoint: its weights, task and architecture, a short "
                                 "schedule", flag="--from", metavar="CKPT")

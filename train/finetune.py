@@ -2,7 +2,7 @@
 
 What carries over from CKPT: its weights, its task description (classes, colours, normalisation, input size)
 and its architecture with the exact kwargs it was built with. What changes is the schedule: unless given,
---epochs is FINETUNE_EPOCHS and --lr is FINETUNE_LR_FACTOR x the checkpoint's own learning rate (warm-up and
+--epochs is FINETUNE_EPOCHS[task] and --lr is FINETUNE_LR_FACTOR[task] x the checkpoint's own learning rate (warm-up and
 cosine decay as in any run), and a kitchen fine-tune replays FINETUNE_REPLAY synthetic frames of the training
 styles each epoch beside the user's own (repeated to at least half the epoch). `--freeze-encoder` keeps the
 model's backbone fixed (weights and BatchNorm statistics): only the decoder/head learns.
@@ -26,8 +26,11 @@ from foodcam.train.configs import TrainOptions
 log = logging.getLogger("foodcam.train")
 
 SCRATCH_DEFAULTS = {"imgsz": 256, "epochs": 30, "lr": 2e-3}  # --model: the engine's default model
-FINETUNE_EPOCHS = 12
-FINETUNE_LR_FACTOR = 0.2
+# chosen on frames of the new place held back from training (docs/studies/blind-sets.md, "Adaptation"): a freshness
+# fine-tune on 20 photos per label gained 2-5 points of mean accuracy from 30 epochs at the base's own learning rate
+# over 12 at 0.2x; a kitchen fine-tune gained 1.7 mIoU from the same, for 2.3x the time, and keeps the shorter schedule
+FINETUNE_EPOCHS = {"kitchen": 12, "freshness": 30}
+FINETUNE_LR_FACTOR = {"kitchen": 0.2, "freshness": 1.0}
 # synthetic frames mixed into each fine-tune epoch (kitchen): on the held-out closeup style, 20 labelled frames
 # fine-tuned alone scored below the base model on other frames of that style; with 64 replayed frames, above it
 FINETUNE_REPLAY = {"kitchen": 64}
@@ -74,10 +77,17 @@ def resolve_defaults(args: TrainOptions) -> dict | None:
     if args.imgsz is None:
         args.imgsz = int(task.input_size[0])
     if args.epochs is None:
-        args.epochs = FINETUNE_EPOCHS
+        args.epochs = FINETUNE_EPOCHS.get(args.task, 12)
     if args.lr is None:
         base = float(ckpt.get("config", {}).get("lr") or SCRATCH_DEFAULTS["lr"])
-        args.lr = base * FINETUNE_LR_FACTOR
+        args.lr = base * FINETUNE_LR_FACTOR.get(args.task, 0.2)
+    calibrated = [h.name for h in task.heads if h.calibration is not None]
+    for head in calibrated:  # fitted to the base's weights: new weights need a new fit
+        task = task.with_calibration(head, None)
+    ckpt.pop("unsure_stats", None)
+    if calibrated:
+        log.info("--from %s: its calibration (%s) is dropped; calibrate the fine-tuned model again (foodcam "
+                 "calibrate)", src, ", ".join(calibrated))
     ckpt["task"] = task
     return ckpt
 
