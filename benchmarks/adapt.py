@@ -1,12 +1,13 @@
 """The adaptation curve: how many labelled frames of a new kitchen buy how much mIoU.
 
     python -m foodcam.benchmarks.adapt --base runs/x/best.pt --data styles/held_out --shots 5 10 20 50 \
-        --epochs 12 --out runs/adapt
+        --out runs/adapt
 
 For each shot count N, the first N labelled frames of DATA/train (in a seeded shuffled order, so the sets are
-nested) become a training set; the base checkpoint is fine-tuned on them (`foodcam train --from`: 0.2x the base's
-learning rate, 64 synthetic frames of the training styles replayed each epoch) and the same architecture is trained
-from scratch on the same frames alone (the base's learning rate) for as many epochs.
+nested) become a training set; the base checkpoint is fine-tuned on them (`foodcam train --from` with its defaults:
+for a kitchen 12 epochs at 0.2x the base's learning rate, 64 synthetic frames of the training styles replayed each
+epoch) and the same architecture is trained from scratch on the same frames alone (the base's learning rate) for
+as many epochs.
 Every model is then evaluated on DATA/val at frame resolution, as `foodcam eval` does, taking each run's
 *last* checkpoint: nothing is selected on the split it is scored on. Row 0 is the base model untouched.
 
@@ -97,13 +98,13 @@ def _evaluate(weights: Path, data: Path, split: str, device: str) -> dict:
     return {"score": m["mean_acc"], "parts": dict(m["acc"])}
 
 
-def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, device: str = "cpu",
+def run_curve(base: Path, data: Path, shots: list[int], epochs: int | None, out: Path, device: str = "cpu",
               batch: int = 8, seed: int = 0, freeze_encoder: bool = False, replay: int | None = None,
               scratch: bool = True, scored: tuple[Path, str] | None = None) -> dict:
     """The curve on a kitchen dataset (DATA/train -> subsets, DATA/val scored) or, for freshness, on a folder of
     labelled photos (N photos per label -> subsets) scored on `scored` = (folder, split)."""
     from foodcam.train.checkpoint import read_checkpoint
-    from foodcam.train.finetune import FINETUNE_REPLAY
+    from foodcam.train.finetune import FINETUNE_EPOCHS, FINETUNE_REPLAY
 
     ckpt = read_checkpoint(base)
     task = ckpt["task"]["name"]
@@ -119,6 +120,8 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int, out: Path, 
     else:
         scratch = False  # a from-scratch classifier on a few photos per label says nothing worth its time
     rows = [{"shots": 0, "base": _evaluate(base, *scored, device), "finetune": None, "scratch": None}]
+    if epochs is None:  # the fine-tune's own default for the task (train/finetune.py)
+        epochs = FINETUNE_EPOCHS.get(task, 12)
     common = ["--batch", batch, "--seed", seed, "--device", device, "--epochs", epochs]
     for n in sorted(set(shots)):
         ft_run, sc_run = out / "runs" / f"finetune_{n:03d}", out / "runs" / f"scratch_{n:03d}"
@@ -227,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base", required=True, help="checkpoint to fine-tune (trained on other data)")
     p.add_argument("--data", default=None, help="the new kitchen's labelled dataset (train/ and val/)")
     p.add_argument("--shots", type=int, nargs="+", default=[5, 10, 20, 50], help="labelled frames per run (fruit: photos per label)")
-    p.add_argument("--epochs", type=int, default=12, help="epochs of every run (fine-tune and scratch alike)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="epochs of every run, fine-tune and scratch alike (default: the fine-tune's for the task)")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
@@ -243,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.heldout is None) == (args.data is None):
         p.error("give --data or --heldout")
     try:
-        if any(n < 1 for n in args.shots) or args.epochs < 1:
+        if any(n < 1 for n in args.shots) or (args.epochs is not None and args.epochs < 1):
             raise FoodcamError("--shots and --epochs must be positive")
         if args.replay is not None and args.replay < 0:
             raise FoodcamError(f"--replay {args.replay}: expected 0 or more frames")
