@@ -94,17 +94,12 @@ def seg_train_transform(size: tuple[int, int], seed: int | None = None, p: float
     )
 
 
-class WithTools:
-    """A joint transform that first pastes procedural tools (`scenes.tools.paste_tools`) into a share `p` of the
-    frames, then runs `inner` (the albumentations pipeline): the model meets tools of every shape, material and
-    colour, lit like the frame, partly buried or held, in every kitchen it trains on (user frames included)."""
+class PasteFirst:
+    """A joint transform that changes a share `p` of the frames with its own random stream before `inner` (the
+    albumentations pipeline) runs."""
 
-    def __init__(self, inner: A.Compose, p: float, seed: int | None = None, stirrer: int = 0, pan: int = 1,
-                 food: int = 2) -> None:
-        from foodcam.scenes.tools import Classes
-
+    def __init__(self, inner, p: float, seed: int | None = None) -> None:
         self.inner, self.p = inner, float(p)
-        self.classes = Classes(stirrer=stirrer, pan=pan, food=food)
         self.rng = np.random.default_rng(seed)
 
     def set_random_seed(self, seed: int) -> None:
@@ -112,6 +107,19 @@ class WithTools:
         self.rng = np.random.default_rng(seed)
         if hasattr(self.inner, "set_random_seed"):
             self.inner.set_random_seed(seed)
+
+
+class WithTools(PasteFirst):
+    """Pastes procedural tools (`scenes.tools.paste_tools`) into a share `p` of the frames, then runs `inner`: the
+    model meets tools of every shape, material and colour, lit like the frame, partly buried or held, in every
+    kitchen it trains on (user frames included)."""
+
+    def __init__(self, inner: A.Compose, p: float, seed: int | None = None, stirrer: int = 0, pan: int = 1,
+                 food: int = 2) -> None:
+        from foodcam.scenes.tools import Classes
+
+        super().__init__(inner, p, seed)
+        self.classes = Classes(stirrer=stirrer, pan=pan, food=food)
 
     def __call__(self, image: np.ndarray, mask: np.ndarray) -> dict:
         from foodcam.scenes.tools import paste_tools

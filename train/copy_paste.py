@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from foodcam.train.augment import PasteFirst
+
 MIN_AREA = 24  # pixels at the input size: smaller pieces (a tool's tip peeking out of the food) are not cut out
 
 
@@ -86,19 +88,13 @@ def paste(rng: np.random.Generator, bank: ObjectBank, rgb: np.ndarray, mask: np.
     return np.clip(out, 0, 255).astype(np.uint8), lab
 
 
-class CopyPaste:
+class CopyPaste(PasteFirst):
     """A joint transform: pastes bank instances into a share `p` of the frames, then runs `inner`."""
 
     def __init__(self, inner, bank: ObjectBank, p: float, anchor_class: int | None = None,
                  seed: int | None = None) -> None:
-        self.inner, self.bank, self.p, self.anchor_class = inner, bank, float(p), anchor_class
-        self.rng = np.random.default_rng(seed)
-
-    def set_random_seed(self, seed: int) -> None:
-        """Called by each DataLoader worker (train.datasets.seed_worker): distinct, reproducible streams."""
-        self.rng = np.random.default_rng(seed)
-        if hasattr(self.inner, "set_random_seed"):
-            self.inner.set_random_seed(seed)
+        super().__init__(inner, p, seed)
+        self.bank, self.anchor_class = bank, anchor_class
 
     def __call__(self, image: np.ndarray, mask: np.ndarray) -> dict:
         if len(self.bank) and self.p > 0 and self.rng.random() < self.p:
