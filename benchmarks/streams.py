@@ -18,6 +18,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from foodcam.benchmarks.config import BenchConfig
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
 
@@ -82,7 +83,7 @@ def table(results: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def main(args) -> int:
+def main(args: BenchConfig) -> int:
     from foodcam.runtime.open import open_model
 
     if not args.models:

@@ -110,3 +110,16 @@ PositiveInt = Annotated[int, field_check(positive_int, int)]
 NonNegativeInt = Annotated[int, field_check(nonnegative_int, int)]
 ThreadCount = Annotated[int, field_check(thread_count, int)]
 Port = Annotated[int, field_check(port, int)]
+
+
+def _size(value) -> tuple[int, int]:
+    """'WxH', or (W, H) from Python/YAML; the same limits either way."""
+    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
+    from foodcam.runtime.imageio import parse_size
+
+    if isinstance(value, (list, tuple)) and len(value) == 2 and not any(isinstance(v, bool) for v in value):
+        value = f"{value[0]}x{value[1]}"
+    return parse_size(str(value))
+
+
+Size = Annotated[tuple[int, int], BeforeValidator(_size)]  # a frame size, WxH

@@ -55,6 +55,7 @@ class VerbConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, coerce_numbers_to_str=True)
     verb: ClassVar[str] = ""  # `foodcam VERB` (messages about config files name it)
+    exclusive: ClassVar[tuple[tuple[str, ...], ...]] = ()  # fields of which at most one may be given
 
     @model_validator(mode="before")
     @classmethod
@@ -80,10 +81,22 @@ class VerbConfig(BaseModel):
             close = did_you_mean(unknown[0], known, quote=False)
             hint = close.replace("?", "=?") if close else f"known: {', '.join(known)}"
             raise FoodcamError(f"{where}: unexpected keyword {unknown[0]}=; {hint}")
+        both = cls.clashing(values)
+        if both:
+            raise FoodcamError(f"{where}: {'= and '.join(both)}= exclude each other; give one")
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as e:
             raise FoodcamError(f"{where}: {_first_error(cls, e, keyword=True)}") from None
+
+    @classmethod
+    def clashing(cls, values: dict[str, Any]) -> list[str]:
+        """The fields of one `exclusive` set that `values` gives more than one of (none: [])."""
+        for group in cls.exclusive:
+            given = [k for k in group if values.get(k) is not None]
+            if len(given) > 1:
+                return given
+        return []
 
 
 # -------------------------------------------------------------------------------------------- declaring fields
@@ -253,7 +266,12 @@ def _text_type(cls: type[VerbConfig], name: str, many: bool) -> Callable[[str], 
 
 def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
     """One flag per field of `cls` (module doc). Every flag's default is None (not given), so a config file's
-    values and the field defaults apply underneath what the command line says."""
+    values and the field defaults apply underneath what the command line says. The fields of an `exclusive` set
+    are one argparse mutually exclusive group."""
+    groups: dict[str, Any] = {}
+    for group in cls.exclusive:
+        container = parser.add_mutually_exclusive_group()
+        groups.update(dict.fromkeys(group, container))
     for name, info in cls.model_fields.items():
         cli = _cli(info)
         if cli.get("hidden"):
@@ -269,6 +287,8 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
             kw["type"] = _text_type(cls, name, many)
             if _choices(t) is not None:
                 kw.update(choices=_choices(t), type=None)
+                if "metavar" not in cli:
+                    kw.pop("metavar")  # argparse shows {a,b,c}
             if many or not info.is_required():
                 kw["nargs"] = ("+" if info.is_required() else "*") if many else "?"
             parser.add_argument(name, **kw)
@@ -288,7 +308,7 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
                 kw["nargs" if "nargs" in cli else "action"] = cli.get("nargs", "append")
             elif "const" in cli:
                 kw.update(nargs="?", const=cli["const"])
-        action = parser.add_argument(flag_name(name, info), *cli.get("aliases", []), **kw)
+        action = groups.get(name, parser).add_argument(flag_name(name, info), *cli.get("aliases", []), **kw)
         for old in cli.get("deprecated", []):
             parser.add_argument(old, action=_Deprecated, dest=name, default=None, help=argparse.SUPPRESS,
                                 new=action.option_strings[0], store=action,
@@ -311,6 +331,10 @@ def add_verb(sub, name: str, cls: type[C], handler: Callable[[C], int], **parser
 def from_args(cls: type[C], args: argparse.Namespace) -> C:
     """The config from a parsed command line (the flags given, over a --config file's values)."""
     values = {k: getattr(args, k) for k in cls.model_fields if getattr(args, k, None) is not None}
+    both = cls.clashing(values)
+    if both:  # one from a --config file, one from the command line
+        raise FoodcamError(f"{' and '.join(flag_name(k, cls.model_fields[k]) for k in both)} exclude each other; "
+                           "give one")
     try:
         return cls(**values)
     except ValidationError as e:

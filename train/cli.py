@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-
 from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_int
-from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
-from foodcam.train.configs import CalibrateConfig, EvalConfig, PredictConfig, TrainConfig
+from foodcam.runtime.outdir import check_writable, print_wrote
+from foodcam.train.configs import CalibrateConfig, EvalConfig, PredictConfig, SynthConfig, TrainConfig
 from foodcam.verbconfig import add_verb
 
 
-def _size(text: str) -> tuple[int, int]:
-    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
-    from foodcam.runtime.imageio import parse_size
+def _synth(cfg: SynthConfig) -> int:
+    from foodcam.train.synth import synth_dataset
 
-    try:
-        return parse_size(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _synth(args):
-    args.out = str(output_dir(args.out, "synth"))  # default runs/synth/synthN; checked before any work
-    from foodcam.train.synth import main
-
-    rc = main(args)
-    print_wrote("synth", args.out)
-    return rc
+    return synth_dataset(cfg)[0]
 
 
 def _data(args):
@@ -85,22 +70,7 @@ def _predict(cfg: PredictConfig) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("synth", help="write a procedural dataset in the real data's layout")
-    p.add_argument("task", choices=["kitchen", "fruit", "foodseg"], help="which scene to render")
-    p.add_argument("--out", default=None, help="output dataset folder (default: a new runs/synth/synthN)")
-    p.add_argument("--count", type=positive_int, default=600, help="number of images in all splits")
-    p.add_argument("--seed", type=nonnegative_int, default=0)
-    p.add_argument("--size", type=_size, default=None,
-                   help="frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
-    p.add_argument("--styles", default=None,
-                   help="kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the held-out "
-                        "closeup) | all (default home); fruit: table,belt,bunch,studio,plate | train (all but the "
-                        "held-out plate) | all (default table)")
-    p.add_argument("--format", default="foodseg103", choices=["foodseg103", "coco"],
-                   help="foodseg: write the FoodSeg103 layout or the AIcrowd food-recognition (COCO) layout")
-    p.add_argument("--classes", type=positive_int, default=24, help="foodseg: number of food classes (24 distinct foods; "
-                   "more are colour variants)")
-    p.set_defaults(func=_synth)
+    add_verb(sub, "synth", SynthConfig, _synth, help="write a procedural dataset in the real data's layout")
 
     p = sub.add_parser("data", help="inspect a dataset folder")
     dsub = p.add_subparsers(dest="data_verb", metavar="ACTION")
