@@ -14,11 +14,10 @@ from foodcam.argtypes import (
     NonNegativeFloat,
     PositiveFloat,
     PositiveInt,
+    Sha256,
     Size,
     ThreadCount,
-    field_check,
 )
-from foodcam.pinned import sha256_hex
 from foodcam.verbconfig import VerbConfig, opt
 
 
@@ -34,7 +33,6 @@ def _roi(value) -> tuple[float, float, float, float]:
 
 
 PanRegion = Annotated[tuple[float, float, float, float], BeforeValidator(_roi)]
-Sha256 = Annotated[str, field_check(sha256_hex, str)]
 
 
 class LoopOptions(VerbConfig):

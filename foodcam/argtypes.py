@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from foodcam.pinned import sha256_hex
+
 
 def _number(text: str, what: str) -> float:
     if len(str(text)) > 64:
@@ -110,6 +112,7 @@ PositiveInt = Annotated[int, field_check(positive_int, int)]
 NonNegativeInt = Annotated[int, field_check(nonnegative_int, int)]
 ThreadCount = Annotated[int, field_check(thread_count, int)]
 Port = Annotated[int, field_check(port, int)]
+Sha256 = Annotated[str, field_check(sha256_hex, str)]  # 64 hex digits (--model-sha256)
 
 
 def _size(value) -> tuple[int, int]:

@@ -11,8 +11,6 @@ import sys
 
 from foodcam.argparsing import FoodcamParser
 from foodcam.config import _subparsers, add_config_option, apply_config, command_parser
-from foodcam.pinned import add_option as add_pinned_option
-from foodcam.pinned import check as check_pinned
 from foodcam.runtime.errors import INSTALL_HINTS, FoodcamError, install_hint  # noqa: F401 - INSTALL_HINTS re-exported
 from foodcam.version import __version__
 
@@ -36,7 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
             raise FoodcamError(f"cannot load the verbs of {name} ({type(e).__name__}: {e}); "
                                "reinstall foodcam, or run with -v for the traceback") from e
         mod.register(sub)
-    add_pinned_option(sub.choices)  # --model-sha256 HEX on the verbs that open a model (foodcam/pinned.py)
     add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
 
@@ -105,8 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        check_pinned(args)  # before any verb opens its model
-        rc = _call(args)
+        rc = _call(args)  # --model-sha256: each verb's core checks its model file before opening it
     except FoodcamError as e:
         if args.verbose:
             raise

@@ -16,15 +16,12 @@ from foodcam.argtypes import (
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    Sha256,
     Size,
     ThreadCount,
-    field_check,
     positive_float,
 )
-from foodcam.pinned import sha256_hex
 from foodcam.verbconfig import VerbConfig, opt
-
-Sha256 = Annotated[str, field_check(sha256_hex, str)]  # 64 hex digits
 
 MODEL_FILE = ".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME"
 VERIFY = "also compare the model file's full sha256 with the one recorded at export/build"
