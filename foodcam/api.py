@@ -306,10 +306,10 @@ def adapt(**flags) -> AdaptResult:
     """`foodcam adapt` (foodcam/adaptation.py): labels= (an annotation export, optional) -> fine-tune from_ckpt=
     (default: the shipped model) on data= -> the before/after gate on the held-back frames -> export, refused
     when the fine-tune scored below its base unless force=True. Keywords: AdaptConfig's fields."""
+    from foodcam.adaptation import AdaptConfig
     from foodcam.adaptation import adapt as run_adapt
-    from foodcam.adaptation import make_config
 
-    record = run_adapt(make_config("foodcam.adapt()", **flags))
+    record = run_adapt(AdaptConfig.make("foodcam.adapt()", **flags))
     return AdaptResult(record, 0 if record["status"] == "exported" else 1)
 
 
