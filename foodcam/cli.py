@@ -10,8 +10,9 @@ import logging
 import sys
 
 from foodcam.argparsing import FoodcamParser
-from foodcam.config import _subparsers, add_config_option, apply_config, command_parser
+from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.runtime.errors import INSTALL_HINTS, FoodcamError, install_hint  # noqa: F401 - INSTALL_HINTS re-exported
+from foodcam.verbconfig import has_option, subcommands
 from foodcam.version import __version__
 
 # package cli modules, in the order their verbs are listed in --help
@@ -41,12 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _unknown_verb(parser: argparse.ArgumentParser, rest: list[str]) -> bool:
     """`foodcam rnu --model X`: a word where the verb goes, after nothing but options the parser knows. The verb
     is the typo then (argparse suggests 'run'), not the flags after it."""
-    if _subparsers(parser) is None:
+    if subcommands(parser) is None:
         return False
     for tok in rest:
         if not tok.startswith("-"):
             return True
-        if tok.split("=", 1)[0] not in parser._option_string_actions:
+        if not has_option(parser, tok.split("=", 1)[0]):
             return False
     return False
 

@@ -395,3 +395,31 @@ def load_file(cls: type[VerbConfig], path: str, command: str) -> dict[str, Any]:
         except ValueError as e:
             raise FoodcamError(f"{where}: {e}") from None
     return values
+
+
+# -------------------------------------------------------------------------------------------- the parsers themselves
+# The one place that reads argparse's parsers below their public surface (tests/test_argparse_internals.py).
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser] | None:
+    """NAME -> parser of `parser`'s sub-commands; None when `parser` runs a command itself."""
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return None if sub is None else dict(sub.choices)
+
+
+def has_option(parser: argparse.ArgumentParser, flag: str) -> bool:
+    """Whether `parser` takes `flag` (exactly, never an abbreviation)."""
+    return flag in parser._option_string_actions
+
+
+def file_defaults(parser: argparse.ArgumentParser, values: dict[str, Any]) -> dict[str, list]:
+    """A config file's checked values (load_file) as `parser`'s defaults: a flag the file gives is no longer
+    required on the command line. Returns the lists given to repeatable flags, which a list on the command line
+    replaces (foodcam/config.py's ConfigDefaults.finish)."""
+    appended: dict[str, list] = {}
+    for action in parser._actions:
+        if action.dest in values:
+            action.required = False  # the file provides it; the command line may still override
+            if isinstance(action, argparse._AppendAction):
+                appended[action.dest] = list(values[action.dest])
+    parser.set_defaults(**values)
+    return appended
