@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -31,11 +32,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def settings_from(args: BenchConfig) -> dict:
     threads = args.threads if args.threads else usable_cores()
     iters = args.iters or (None if args.seconds else DEFAULT_ITERS)
-    s = {"threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
-         "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
-         "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
-         "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout),
-         "processes": int(args.processes)}
+    s: dict[str, Any] = {
+        "threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
+        "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
+        "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
+        "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout),
+        "processes": int(args.processes)}
     for key in ("warmup", "loop_frames", "rounds"):
         if s[key] < 0:
             raise FoodcamError(f"--{key.replace('_', '-')} {s[key]}: expected 0 or more")
@@ -53,19 +55,21 @@ def settings_from(args: BenchConfig) -> dict:
 
 def command_line(args: BenchConfig) -> str:
     """The command that reproduces this run (output folder left out)."""
-    parts = ["foodcam bench --models", *map(str, args.models)]
-    for flag, value in (("--backends", args.backends), ("--imgsz", args.imgsz), ("--batch", args.batch)):
+    parts = ["foodcam bench --models", *map(str, args.models or [])]
+    lists: tuple[tuple[str, list | None], ...] = (("--backends", args.backends), ("--imgsz", args.imgsz),
+                                                  ("--batch", args.batch))
+    for flag, value in lists:
         if value:
             parts += [flag, *map(str, value)]
     if args.data:
         parts += ["--data", str(args.data), "--split", args.split]
-    for flag, value in (("--threads", args.threads), ("--processes", args.processes), ("--warmup", args.warmup),
-                        ("--iters", args.iters),
-                        ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
-                        ("--loop-source", args.loop_source), ("--rounds", args.rounds),
-                        ("--round-iters", args.round_iters)):
-        if value is not None:
-            parts += [flag, str(value)]
+    single: tuple[tuple[str, object], ...] = (
+        ("--threads", args.threads), ("--processes", args.processes), ("--warmup", args.warmup),
+        ("--iters", args.iters), ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
+        ("--loop-source", args.loop_source), ("--rounds", args.rounds), ("--round-iters", args.round_iters))
+    for flag, one in single:
+        if one is not None:
+            parts += [flag, str(one)]
     return " ".join(parts)
 
 

@@ -88,7 +88,7 @@ def main(args: BenchConfig) -> int:
 
     if not args.models:
         raise FoodcamError("--streams needs --models (local files and/or grpc://HOST:8001/NAME Triton URLs)")
-    counts = [int(n) for n in args.streams]
+    counts = [int(n) for n in args.streams or []]
     if any(n < 1 for n in counts):
         raise FoodcamError(f"--streams {counts}: expected counts of at least 1")
     seconds = args.seconds if args.seconds else (None if args.iters else 10.0)

@@ -64,9 +64,9 @@ def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
 
 
 def _kitchen(args: SynthConfig) -> dict:
-    size = tuple(args.size) if args.size else KITCHEN_SIZE
+    size = args.size or KITCHEN_SIZE
     styles = getattr(args, "styles", None)
-    counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
+    counts = write_kitchen_dataset(str(args.out), args.count, seed=args.seed, size=size, styles=styles)
     result = {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size)}
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
     print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}, "
@@ -156,11 +156,11 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
 
 
 def _fruit(args: SynthConfig) -> dict:
-    size = tuple(args.size) if args.size else FRUIT_SIZE
+    size = args.size or FRUIT_SIZE
     from foodcam.scenes.fruit_styles import parse_fruit_styles
 
     styles = parse_fruit_styles(args.styles)
-    info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
+    info = write_fruit_dataset(str(args.out), args.count, seed=args.seed, size=size, styles=styles)
     result = {"task": "fruit", "out": str(args.out), "images": info["images"], "size": list(size),
                    "duplicates": len(info["duplicates"])}
     print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}, styles {','.join(styles)}) "
@@ -223,8 +223,8 @@ def write_foodseg_dataset(out: str | Path, count: int, classes: int = 24, fmt: s
 
 
 def _foodseg(args: SynthConfig) -> dict:
-    size = tuple(args.size) if args.size else FOODSEG_SIZE
-    counts = write_foodseg_dataset(args.out, args.count, classes=args.classes, fmt=args.format, seed=args.seed,
+    size = args.size or FOODSEG_SIZE
+    counts = write_foodseg_dataset(str(args.out), args.count, classes=args.classes, fmt=args.format, seed=args.seed,
                                    size=size)
     result = {"task": "foodseg", "out": str(args.out), "counts": counts, "size": list(size),
                    "format": args.format}

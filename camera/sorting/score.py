@@ -49,7 +49,7 @@ class LineScoreSink(Sink):
                 self.records[e["id"]] = {k: e.get(k) for k in SCORED}
 
     def summary(self) -> dict:
-        if not self.truth_items or self.truth_t_last is None:
+        if not self.truth_items or self.truth_t_last is None or self.camera_x is None:
             return {}
         per_item, decided = {}, [r for r in self.records.values() if r.get("decision")]
         for r in self.records.values():
