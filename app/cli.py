@@ -1,32 +1,43 @@
-"""`foodcam app`: the web page for people off the command line. Registration imports nothing heavy."""
+"""`foodcam app`: the web page for people off the command line. AppConfig is the verb's one schema
+(foodcam/verbconfig.py); app/server.py's serve(cfg) is its core. Registration imports nothing heavy."""
 
 from __future__ import annotations
 
-from foodcam.argtypes import port, positive_int, thread_count
+from foodcam.argtypes import Port, PositiveInt, Sha256, ThreadCount
+from foodcam.verbconfig import VerbConfig, add_verb, opt
 
 
-def _app(args) -> int:
+class AppConfig(VerbConfig):
+    """`foodcam app`: the models the page serves, and where it binds."""
+
+    verb = "app"
+
+    model: list[str] = opt(..., "deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME "
+                           "(repeatable: one panel per model)", metavar="PATH")
+    backend: str | None = opt(None, "runtime backend for every model (default: chosen from the file)")
+    threads: ThreadCount | None = opt(None, "CPU threads for inference")
+    host: str = opt("127.0.0.1", "address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")
+    port: Port = 7860
+    topk: PositiveInt = opt(5, "classes shown for label heads with more than 10 classes")
+    no_examples: bool = opt(False, "leave out the example photos")
+    labels: str | None = opt(None, "Correct tab (segmentation models): save corrected frames as "
+                             "DIR/train/images/<name>.jpg + DIR/train/masks/<name>.png (default ./labels)",
+                             metavar="DIR")
+    collected: str | None = opt(None, "Correct tab: offer the frames of DIR (what `foodcam run --collect DIR` "
+                                "writes), least sure first", metavar="DIR")
+    model_sha256: Sha256 | None = opt(None, "refuse a model file whose sha256 is not HEX (pin the validated model)",
+                                      metavar="HEX")
+
+
+def _app(cfg: AppConfig) -> int:
     from foodcam.app.server import serve
 
-    return serve(args)
+    return serve(cfg)
 
 
 def register(sub) -> None:
-    p = sub.add_parser("app", help="web page: upload a photo or use the webcam, see what every model sees (foodcam[app])",
-                       description="Serve a Gradio page that runs deployment models (.onnx, .engine) on uploaded or "
-                                   "webcam photos; with a segmentation model, a Correct tab paints its mask right and "
-                                   "saves training pairs. Binds 127.0.0.1 unless --host says otherwise.")
-    p.add_argument("--model", action="append", required=True, metavar="PATH",
-                   help="deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME (repeatable: one panel per model)")
-    p.add_argument("--backend", default=None, help="runtime backend for every model (default: chosen from the file)")
-    p.add_argument("--threads", type=thread_count, default=None, help="CPU threads for inference")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")
-    p.add_argument("--port", type=port, default=7860)
-    p.add_argument("--topk", type=positive_int, default=5, help="classes shown for label heads with more than 10 classes")
-    p.add_argument("--no-examples", action="store_true", help="leave out the example photos")
-    p.add_argument("--labels", default=None, metavar="DIR",
-                   help="Correct tab (segmentation models): save corrected frames as DIR/train/images/<name>.jpg + "
-                        "DIR/train/masks/<name>.png (default ./labels)")
-    p.add_argument("--collected", default=None, metavar="DIR",
-                   help="Correct tab: offer the frames of DIR (what `foodcam run --collect DIR` writes), least sure first")
-    p.set_defaults(func=_app)
+    add_verb(sub, "app", AppConfig, _app,
+             help="web page: upload a photo or use the webcam, see what every model sees (foodcam[app])",
+             description="Serve a Gradio page that runs deployment models (.onnx, .engine) on uploaded or webcam "
+                         "photos; with a segmentation model, a Correct tab paints its mask right and saves "
+                         "training pairs. Binds 127.0.0.1 unless --host says otherwise.")

@@ -15,8 +15,12 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foodcam.runtime.errors import FoodcamError
+
+if TYPE_CHECKING:
+    from foodcam.app.cli import AppConfig
 
 INSTALL_HINT = "the web app needs Gradio: pip install 'foodcam[app]'"
 
@@ -82,11 +86,11 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
-def serve(args) -> int:
-    if not 1 <= int(args.port) <= 65535:
-        raise FoodcamError(f"--port {args.port}: expected 1..65535")
-    if int(args.topk) < 1:
-        raise FoodcamError(f"--topk {args.topk}: expected at least 1")
+def serve(args: AppConfig) -> int:
+    """`foodcam app`: serve the page until Ctrl-C or SIGTERM (AppConfig has checked the port and --topk)."""
+    from foodcam.pinned import check as check_pinned
+
+    check_pinned(args)  # --model-sha256: before any model file is opened
     _stop_on_sigterm()  # SIGTERM, like Ctrl-C, closes the server and removes the temporary folder
     workdir = Path(tempfile.mkdtemp(prefix="foodcam-app-"))
     served = []
@@ -97,7 +101,7 @@ def serve(args) -> int:
         configure_gradio(workdir / "gradio")
         require_gradio()
         served = open_served(args.model, args.backend, args.threads, args.topk)
-        labels, collected = correct_folders(served, getattr(args, "labels", None), getattr(args, "collected", None))
+        labels, collected = correct_folders(served, args.labels, args.collected)
         from foodcam.app.examples import example_paths
         from foodcam.app.page import CSS, build_page
         from foodcam.app.photo import MAX_BYTES

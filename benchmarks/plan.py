@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from foodcam.runtime.errors import FoodcamError
@@ -147,8 +148,8 @@ def _served_rows(url: str, sizes: list, batches: list[int], verify: bool = False
              "status": "skipped" if reason else None, "reason": reason} for size in sizes for batch in batches]
 
 
-def plan_rows(models: list[str], backends: list[str] | None = None, imgsz: list[int] | None = None,
-              batches: list[int] | None = None, verify: bool = False) -> list[dict]:
+def plan_rows(models: Sequence[str], backends: Sequence[str] | None = None, imgsz: Sequence[int] | None = None,
+              batches: Sequence[int] | None = None, verify: bool = False) -> list[dict]:
     """The rows to measure, in argument order; each with status None (to run) or skipped/failed + reason."""
     if not models:
         raise FoodcamError("--models: give at least one .pt, .onnx or .engine file")

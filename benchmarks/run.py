@@ -10,11 +10,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from foodcam.benchmarks.comparisons import RAN, comparisons, noise
+from foodcam.benchmarks.config import BenchConfig
 from foodcam.benchmarks.plan import plan_rows, row_key
 from foodcam.benchmarks.report import SCHEMA, console_summary, write_reports
 from foodcam.benchmarks.sysinfo import machine_slug, system_info, usable_cores
@@ -27,14 +29,15 @@ DEFAULT_ITERS = 100
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def settings_from(args) -> dict:
+def settings_from(args: BenchConfig) -> dict:
     threads = args.threads if args.threads else usable_cores()
     iters = args.iters or (None if args.seconds else DEFAULT_ITERS)
-    s = {"threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
-         "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
-         "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
-         "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout),
-         "processes": int(args.processes)}
+    s: dict[str, Any] = {
+        "threads": int(threads), "warmup": int(args.warmup), "iters": iters if iters is None else int(iters),
+        "seconds": args.seconds, "data": str(args.data) if args.data else None, "split": args.split,
+        "loop_frames": int(args.loop_frames or 0), "loop_source": args.loop_source,
+        "rounds": int(args.rounds), "round_iters": int(args.round_iters), "timeout_s": float(args.timeout),
+        "processes": int(args.processes)}
     for key in ("warmup", "loop_frames", "rounds"):
         if s[key] < 0:
             raise FoodcamError(f"--{key.replace('_', '-')} {s[key]}: expected 0 or more")
@@ -50,21 +53,23 @@ def settings_from(args) -> dict:
     return s
 
 
-def command_line(args) -> str:
+def command_line(args: BenchConfig) -> str:
     """The command that reproduces this run (output folder left out)."""
-    parts = ["foodcam bench --models", *map(str, args.models)]
-    for flag, value in (("--backends", args.backends), ("--imgsz", args.imgsz), ("--batch", args.batch)):
+    parts = ["foodcam bench --models", *map(str, args.models or [])]
+    lists: tuple[tuple[str, list | None], ...] = (("--backends", args.backends), ("--imgsz", args.imgsz),
+                                                  ("--batch", args.batch))
+    for flag, value in lists:
         if value:
             parts += [flag, *map(str, value)]
     if args.data:
         parts += ["--data", str(args.data), "--split", args.split]
-    for flag, value in (("--threads", args.threads), ("--processes", args.processes), ("--warmup", args.warmup),
-                        ("--iters", args.iters),
-                        ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
-                        ("--loop-source", args.loop_source), ("--rounds", args.rounds),
-                        ("--round-iters", args.round_iters)):
-        if value is not None:
-            parts += [flag, str(value)]
+    single: tuple[tuple[str, object], ...] = (
+        ("--threads", args.threads), ("--processes", args.processes), ("--warmup", args.warmup),
+        ("--iters", args.iters), ("--seconds", args.seconds), ("--loop-frames", args.loop_frames),
+        ("--loop-source", args.loop_source), ("--rounds", args.rounds), ("--round-iters", args.round_iters))
+    for flag, one in single:
+        if one is not None:
+            parts += [flag, str(one)]
     return " ".join(parts)
 
 
@@ -205,22 +210,36 @@ def load_average() -> list[float] | None:
         return None
 
 
-def main(args) -> int:
+def bench(cfg: BenchConfig) -> tuple[int, dict | None]:
+    """`foodcam bench` and `model.bench(...)`: (exit code, {"report", "paths", "out"} of a measuring run; None
+    for --compare and --streams). Without --out, a new runs/bench/benchN is claimed before any work."""
+    from foodcam.runtime.outdir import print_wrote
+
+    measures = bool(cfg.models) and not cfg.compare  # --compare reads two reports and writes nothing
+    if measures:
+        cfg = cfg.model_copy(update={"out": str(output_dir(cfg.out, "bench"))})
+    rc, result = _measure(cfg)
+    if measures:
+        print_wrote("bench", cfg.out)
+    return rc, result
+
+
+def _measure(args: BenchConfig) -> tuple[int, dict | None]:
     if args.compare:
         from foodcam.benchmarks.compare import main as compare_main
 
-        return compare_main(args.compare[0], args.compare[1], args.threshold)
-    if getattr(args, "streams", None):
+        return compare_main(args.compare[0], args.compare[1], args.threshold), None
+    if args.streams:
         from foodcam.benchmarks.streams import main as streams_main
 
-        return streams_main(args)
+        return streams_main(args), None
     if not args.models:
         raise FoodcamError("give --models A B ... to measure, or --compare OLD.json NEW.json")
     settings = settings_from(args)
-    rows = plan_rows(args.models, args.backends, args.imgsz, args.batch, verify=getattr(args, "verify", False))
+    rows = plan_rows(args.models, args.backends, args.imgsz, args.batch, verify=args.verify)
     info = system_info()
     machine = machine_slug(info)
-    out_dir = output_dir(args.out, "bench")  # the CLI resolved --out (default runs/bench/benchN) before any work
+    out_dir = output_dir(args.out, "bench")  # bench() resolved --out (default runs/bench/benchN) before any work
     timer = timer_overhead()
     load_start = load_average()
     with tempfile.TemporaryDirectory(prefix="foodcam-bench-") as t:
@@ -236,8 +255,7 @@ def main(args) -> int:
         "load_average": {"start": load_start, "end": load_average()},
     }
     paths = write_reports(report, out_dir)
-    args.result = {"report": report, "paths": paths, "out": out_dir}  # foodcam/api.py
     write_text_atomic(out_dir / "raw" / "samples.json", json.dumps(samples) + "\n")
     print(console_summary(report))
     print("wrote " + ", ".join(str(p) for p in paths.values()))
-    return 0
+    return 0, {"report": report, "paths": paths, "out": out_dir}

@@ -18,6 +18,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from foodcam.benchmarks.config import BenchConfig
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_text_atomic
 
@@ -82,12 +83,12 @@ def table(results: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def main(args) -> int:
+def main(args: BenchConfig) -> int:
     from foodcam.runtime.open import open_model
 
     if not args.models:
         raise FoodcamError("--streams needs --models (local files and/or grpc://HOST:8001/NAME Triton URLs)")
-    counts = [int(n) for n in args.streams]
+    counts = [int(n) for n in args.streams or []]
     if any(n < 1 for n in counts):
         raise FoodcamError(f"--streams {counts}: expected counts of at least 1")
     seconds = args.seconds if args.seconds else (None if args.iters else 10.0)

@@ -9,19 +9,16 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
-from foodcam.argtypes import Fraction, NonNegativeFloat, PositiveFloat, PositiveInt, ThreadCount, field_check
-from foodcam.pinned import sha256_hex
+from foodcam.argtypes import (
+    Fraction,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    Sha256,
+    Size,
+    ThreadCount,
+)
 from foodcam.verbconfig import VerbConfig, opt
-
-
-def _size(value) -> tuple[int, int]:
-    """'WxH', or (W, H) from Python/YAML; the same limits either way."""
-    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
-    from foodcam.runtime.imageio import parse_size
-
-    if isinstance(value, (list, tuple)) and len(value) == 2 and not any(isinstance(v, bool) for v in value):
-        value = f"{value[0]}x{value[1]}"
-    return parse_size(str(value))
 
 
 def _roi(value) -> tuple[float, float, float, float]:
@@ -35,9 +32,7 @@ def _roi(value) -> tuple[float, float, float, float]:
         raise ValueError(f"pan region {text!r}: expected CX,CY,RX,RY in 0..1, e.g. 0.5,0.5,0.4,0.4") from None
 
 
-Size = Annotated[tuple[int, int], BeforeValidator(_size)]
 PanRegion = Annotated[tuple[float, float, float, float], BeforeValidator(_roi)]
-Sha256 = Annotated[str, field_check(sha256_hex, str)]
 
 
 class LoopOptions(VerbConfig):

@@ -1,11 +1,11 @@
-"""`foodcam export`'s one schema: the flags, the `--config FILE.yaml` keys and `model.export(...)`'s keywords are
-ExportConfig's fields (foodcam/verbconfig.py). Light: no torch or onnx import, so the CLI builds its parser fast."""
+"""`foodcam export`'s and `foodcam build`'s one schema: the flags, the `--config FILE.yaml` keys and the Python
+keywords (`model.export(...)`) are ExportConfig's and BuildConfig's fields (foodcam/verbconfig.py). Light: no torch or onnx import, so the CLI builds its parser fast."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from foodcam.argtypes import FiniteFloat, NonNegativeInt, PositiveInt
+from foodcam.argtypes import FiniteFloat, NonNegativeInt, PositiveFloat, PositiveInt, field_check, int_range
 from foodcam.verbconfig import VerbConfig, opt
 
 
@@ -56,3 +56,24 @@ class ExportConfig(VerbConfig):
     instances: PositiveInt = opt(1, "Triton: model instances per device (default 1)")
     fp16_accelerator: bool = opt(False, "Triton, ONNX on a GPU: Triton's ONNX Runtime backend builds TensorRT FP16 "
                                  "engines")
+
+
+OptLevel = Annotated[int, field_check(int_range(0, 5), int)]
+
+
+class BuildConfig(VerbConfig):
+    """`foodcam build ONNX`: a deployment ONNX -> TensorRT engine; export/trt_build.py's build_engine runs it."""
+
+    verb = "build"
+
+    onnx: str = opt(..., "deployment ONNX from `foodcam export`", positional=True)
+    out: str | None = opt(None, "output .engine (default: beside the ONNX; for the shipped models a new "
+                          "runs/build/buildN/)")
+    workspace: PositiveFloat = opt(2.0, "workspace pool limit, GiB")
+    timing_cache: str | None = opt(None, "timing cache file, read and updated")
+    opt_level: OptLevel = opt(3, "builder optimisation level 0-5")
+    dla: NonNegativeInt | None = opt(None, "Jetson DLA core (GPU fallback allowed)", metavar="CORE")
+    max_batch: PositiveInt | None = opt(None, "largest batch of a dynamic-batch ONNX (default 8; on a DLA the fixed "
+                                        "batch, default 1)")
+    device: NonNegativeInt | None = opt(None, "CUDA device to build on (default: the current, 0)")
+    verbose: bool = opt(False, "TensorRT's own log (foodcam -v)", hidden=True)

@@ -9,12 +9,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from foodcam.export.config import BuildConfig
 from foodcam.runtime.backends.onnx_meta import read_metadata
 from foodcam.runtime.backends.trt_build import build_engine_file, import_tensorrt
 from foodcam.runtime.errors import FoodcamError
+from foodcam.runtime.outdir import check_writable, inside_package, print_wrote, run_dir
 
 
-def main(args) -> int:
+def build_engine(cfg: BuildConfig) -> tuple[int, Path]:
+    """`foodcam build`: (exit code, the engine written). Without --out the engine goes beside the ONNX, or for
+    the shipped models into a new runs/build/buildN/; where it goes is checked writable before the build."""
+    onnx = Path(cfg.onnx)
+    if cfg.out:
+        check_writable(cfg.out, "--out", kind="file")
+    elif inside_package(onnx):  # the shipped ONNX: the engine goes to runs/build/buildN
+        cfg = cfg.model_copy(update={"out": str(run_dir("build") / onnx.with_suffix(".engine").name)})
+    else:
+        check_writable(onnx.with_suffix(".engine"), "output folder (beside the ONNX)", kind="file")
+    if cfg.timing_cache:
+        check_writable(cfg.timing_cache, "--timing-cache", kind="file")
+    rc = _build(cfg)
+    out = Path(cfg.out) if cfg.out else onnx.with_suffix(".engine")
+    print_wrote("build", out)
+    return rc, out
+
+
+def _build(args: BuildConfig) -> int:
     onnx = Path(args.onnx)
     if onnx.suffix.lower() != ".onnx":
         raise FoodcamError(f"{onnx}: expected a deployment .onnx from `foodcam export`")
@@ -30,9 +50,9 @@ def main(args) -> int:
         timing_cache=args.timing_cache,
         opt_level=args.opt_level,
         dla_core=args.dla,
-        max_batch=getattr(args, "max_batch", None),  # None: 8 on the GPU, a fixed 1 on a DLA
-        device_id=getattr(args, "device", None),
-        verbose=bool(getattr(args, "verbose", False)),
+        max_batch=args.max_batch,  # None: 8 on the GPU, a fixed 1 on a DLA
+        device_id=args.device,
+        verbose=args.verbose,
     )
     size_mb = path.stat().st_size / 1e6
     build = sidecar["build"]

@@ -20,43 +20,47 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import model_validator
 
+from foodcam.argtypes import NonNegativeInt, PositiveFloat, PositiveInt
 from foodcam.runtime.errors import FoodcamError
+from foodcam.verbconfig import VerbConfig, add_verb, opt
 
-PositiveInt = Annotated[int, Field(gt=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
 TASKS = ("kitchen", "freshness")
 
 
-class AdaptConfig(BaseModel):
-    """Everything `foodcam adapt` takes; the CLI's flags and the Python keywords are these fields."""
+class AdaptConfig(VerbConfig):
+    """Everything `foodcam adapt` takes; the CLI's flags, `--config` keys and the Python keywords are these fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    verb = "adapt"
 
     task: Literal["kitchen", "freshness"] = "kitchen"
-    data: Path | None = None  # the user's labelled frames in the task's layout (the import's target with labels)
-    labels: Path | None = None  # an annotation export to import first (kitchen)
+    data: str | None = opt(None, "the labelled frames in the task's layout (with --labels: where the import writes "
+                           "them; default OUT/data)")
+    labels: str | None = opt(None, "an annotation export to import first (kitchen): CVAT zip/folder, LabelMe "
+                             "JSON(s), COCO JSON")
     labels_format: Literal["cvat", "labelme", "coco"] | None = None
-    label_map: str | None = None  # LABEL=TARGET,... as `data import --map`
-    images: Path | None = None  # cvat/coco: the images when the export lacks them
-    from_ckpt: Path | None = None  # default: the shipped checkpoint of the task
-    out: Path | None = None  # default: a new runs/adapt/adaptN
-    epochs: PositiveInt | None = None
-    imgsz: PositiveInt | None = None
+    label_map: str | None = opt(None, "as `foodcam data import --map`", metavar="LABEL=TARGET,...")
+    images: str | None = opt(None, "cvat/coco: the images when the export lacks them")
+    from_ckpt: str | None = opt(None, "the checkpoint to fine-tune (default: the shipped model of --task)",
+                                flag="--from", metavar="CKPT")
+    out: str | None = opt(None, "output folder (default: a new runs/adapt/adaptN)")
+    epochs: PositiveInt | None = opt(None, "as `foodcam train --from` (default 12)")
+    imgsz: PositiveInt | None = opt(None, "default: the checkpoint's")
     batch: PositiveInt = 8
-    lr: Annotated[float, Field(gt=0)] | None = None
-    replay: NonNegativeInt | None = None
-    holdout: str | None = None  # a share (0.2) or a labelled folder; "0": no gate
+    lr: PositiveFloat | None = opt(None, "default: 0.2x the checkpoint's")
+    replay: NonNegativeInt | None = opt(None, "kitchen: synthetic frames mixed in (default 64)")
+    holdout: str | None = opt(None, "frames held back for the before/after gate (default 0.2 of the train frames)",
+                              metavar="SHARE|DIR")  # a share (0.2) or a labelled folder; "0": no gate
     freeze_encoder: bool = False
     precision: Literal["fp32", "fp16", "int8"] = "fp32"
-    calib: Path | None = None
-    force: bool = False
+    calib: str | None = opt(None, "int8: calibration frames (default: the data's train split)")
+    force: bool = opt(False, "export even when the fine-tune scored below its base")
     seed: NonNegativeInt = 0
-    device: str | None = None
-    threads: PositiveInt | None = None
+    device: str | None = opt(None, "cpu | cuda | cuda:N")
+    threads: PositiveInt | None = opt(None, "CPU threads for torch")
 
     @model_validator(mode="after")
     def _inputs(self) -> AdaptConfig:
@@ -67,18 +71,6 @@ class AdaptConfig(BaseModel):
         if self.labels is not None and self.task != "kitchen":
             raise ValueError("labels= imports kitchen masks; for freshness give data= (<Fruit>/<Fresh|Rotten>/ photos)")
         return self
-
-
-def make_config(where: str, **values) -> AdaptConfig:
-    """AdaptConfig from keywords; one FoodcamError line naming the key for a bad value."""
-    from foodcam.camera.config import describe_error
-
-    try:
-        return AdaptConfig(**values)
-    except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        key = ".".join(str(k) for k in err["loc"])
-        raise FoodcamError(f"{where}: {key + ': ' if key else ''}{describe_error(dict(err), AdaptConfig)}") from None
 
 
 def _frames(data: Path) -> int:
@@ -202,13 +194,10 @@ def adapt(cfg: AdaptConfig) -> dict:
     return record
 
 
-def _adapt(args) -> int:
+def _adapt(cfg: AdaptConfig) -> int:
     from foodcam.runtime.outdir import print_wrote
 
-    cfg = make_config("foodcam adapt", **{k: getattr(args, k) for k in AdaptConfig.model_fields
-                                          if getattr(args, k, None) is not None})
     record = adapt(cfg)
-    args.result = record
     print_wrote("adapt", record["out"])
     if record["status"] != "exported":
         print(f"foodcam adapt: not exported ({record['status']}); see {Path(record['out']) / 'adapt.json'}")
@@ -216,32 +205,5 @@ def _adapt(args) -> int:
 
 
 def register(sub) -> None:
-    from foodcam.argtypes import nonnegative_int, positive_float, positive_int
-
-    p = sub.add_parser("adapt", help="labels -> fine-tune from the shipped model -> before/after gate -> export")
-    p.add_argument("--task", choices=list(TASKS), default="kitchen")
-    p.add_argument("--data", default=None, help="the labelled frames in the task's layout (with --labels: where the "
-                   "import writes them; default OUT/data)")
-    p.add_argument("--labels", default=None, help="an annotation export to import first (kitchen): CVAT zip/folder, "
-                   "LabelMe JSON(s), COCO JSON")
-    p.add_argument("--labels-format", choices=["cvat", "labelme", "coco"], default=None)
-    p.add_argument("--label-map", default=None, metavar="LABEL=TARGET,...", help="as `foodcam data import --map`")
-    p.add_argument("--images", default=None, help="cvat/coco: the images when the export lacks them")
-    p.add_argument("--from", dest="from_ckpt", default=None, metavar="CKPT",
-                   help="the checkpoint to fine-tune (default: the shipped model of --task)")
-    p.add_argument("--out", default=None, help="output folder (default: a new runs/adapt/adaptN)")
-    p.add_argument("--epochs", type=positive_int, default=None, help="as `foodcam train --from` (default 12)")
-    p.add_argument("--imgsz", type=positive_int, default=None, help="default: the checkpoint's")
-    p.add_argument("--batch", type=positive_int, default=8)
-    p.add_argument("--lr", type=positive_float, default=None, help="default: 0.2x the checkpoint's")
-    p.add_argument("--replay", type=nonnegative_int, default=None, help="kitchen: synthetic frames mixed in (default 64)")
-    p.add_argument("--holdout", default=None, metavar="SHARE|DIR",
-                   help="frames held back for the before/after gate (default 0.2 of the train frames)")
-    p.add_argument("--freeze-encoder", action="store_true")
-    p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
-    p.add_argument("--calib", default=None, help="int8: calibration frames (default: the data's train split)")
-    p.add_argument("--force", action="store_true", help="export even when the fine-tune scored below its base")
-    p.add_argument("--seed", type=nonnegative_int, default=0)
-    p.add_argument("--device", default=None, help="cpu | cuda | cuda:N")
-    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads for torch")
-    p.set_defaults(func=_adapt)
+    add_verb(sub, "adapt", AdaptConfig, _adapt,
+             help="labels -> fine-tune from the shipped model -> before/after gate -> export")

@@ -18,9 +18,9 @@ A module of a missing extra (cv2, torch, gradio, paho...) is a MissingExtra (a F
 install, as the CLI says it.
 
 run, sort, train, eval, export and predict_files build the verb's typed config (foodcam/verbconfig.py: RunConfig,
-SortConfig, TrainConfig, EvalConfig, ExportConfig, PredictConfig) from their keywords and call the core function the CLI calls;
-bench and synth go through the verb's own parser and handler (foodcam/verbargs.py). Either way defaults, checks and
-files written are the CLI's. Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
+SortConfig, TrainConfig, EvalConfig, ExportConfig, PredictConfig), bench and synth too (BenchConfig, SynthConfig), from
+their keywords and call the core function the CLI calls, so defaults, checks and files written are the CLI's.
+Images are OpenCV's convention: BGR uint8 (pass rgb=True for RGB/RGBA).
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from foodcam.outcomes import (
     TrainResult,
 )
 from foodcam.runtime.errors import FoodcamError, missing_extra
-from foodcam.verbargs import call_verb
 
 WHAT_TO_PASS = ("a uint8 image array (BGR HxWx3 as cv2.imread gives, grey HxW or HxWx1, BGRA HxWx4; "
                 "rgb=True for RGB/RGBA), a list of them, an image file, a folder or a glob")
@@ -228,11 +227,14 @@ class FoodcamModel:
         """`foodcam bench --models THIS [...]` (models=[...] to measure others beside it): the report
         (bench.json/csv/md) written and returned. Quiet but for the progress bar: the tables the CLI prints are
         in `.text` (print(report.text)); verbose=True prints them as the CLI does."""
+        from foodcam.benchmarks.config import BenchConfig
+        from foodcam.benchmarks.run import bench
+
         models = [self.path, *[m for m in flags.pop("models", None) or [] if str(m) != str(self.path)]]
+        cfg = BenchConfig.make("bench()", models=models, **flags)
         printed = io.StringIO()
         with contextlib.nullcontext() if verbose else contextlib.redirect_stdout(printed):
-            rc, args = call_verb("bench", "bench()", models=models, **flags)
-        r = args.result
+            rc, r = bench(cfg)
         out = Outcome({}, rc) if r is None else BenchResult(r["report"], r["paths"], r["out"], rc)
         out.text = printed.getvalue()
         return out
@@ -280,8 +282,11 @@ def sort(source: str, model, line: str | os.PathLike, **flags) -> RunSummary:
 def synth(task: str, out: str | os.PathLike | None = None, **flags) -> SynthResult:
     """`foodcam synth TASK --out OUT [--count N --size WxH --seed S --styles ...]`: a labelled procedural
     dataset (kitchen, fruit or foodseg) written in the real data's layout; what was written returned."""
-    rc, args = call_verb("synth", "foodcam.synth()", task=task, out=out, **flags)
-    return SynthResult(args.result or {"task": task, "out": args.out}, rc)
+    from foodcam.train.configs import SynthConfig
+    from foodcam.train.synth import synth_dataset
+
+    rc, result = synth_dataset(SynthConfig.make("foodcam.synth()", task=task, out=out, **flags))
+    return SynthResult(result, rc)
 
 
 @_extras
@@ -301,10 +306,10 @@ def adapt(**flags) -> AdaptResult:
     """`foodcam adapt` (foodcam/adaptation.py): labels= (an annotation export, optional) -> fine-tune from_ckpt=
     (default: the shipped model) on data= -> the before/after gate on the held-back frames -> export, refused
     when the fine-tune scored below its base unless force=True. Keywords: AdaptConfig's fields."""
+    from foodcam.adaptation import AdaptConfig
     from foodcam.adaptation import adapt as run_adapt
-    from foodcam.adaptation import make_config
 
-    record = run_adapt(make_config("foodcam.adapt()", **flags))
+    record = run_adapt(AdaptConfig.make("foodcam.adapt()", **flags))
     return AdaptResult(record, 0 if record["status"] == "exported" else 1)
 
 

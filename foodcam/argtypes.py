@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from foodcam.pinned import sha256_hex
+
 
 def _number(text: str, what: str) -> float:
     if len(str(text)) > 64:
@@ -110,3 +112,17 @@ PositiveInt = Annotated[int, field_check(positive_int, int)]
 NonNegativeInt = Annotated[int, field_check(nonnegative_int, int)]
 ThreadCount = Annotated[int, field_check(thread_count, int)]
 Port = Annotated[int, field_check(port, int)]
+Sha256 = Annotated[str, field_check(sha256_hex, str)]  # 64 hex digits (--model-sha256)
+
+
+def _size(value) -> tuple[int, int]:
+    """'WxH', or (W, H) from Python/YAML; the same limits either way."""
+    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
+    from foodcam.runtime.imageio import parse_size
+
+    if isinstance(value, (list, tuple)) and len(value) == 2 and not any(isinstance(v, bool) for v in value):
+        value = f"{value[0]}x{value[1]}"
+    return parse_size(str(value))
+
+
+Size = Annotated[tuple[int, int], BeforeValidator(_size)]  # a frame size, WxH

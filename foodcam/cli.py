@@ -10,10 +10,9 @@ import logging
 import sys
 
 from foodcam.argparsing import FoodcamParser
-from foodcam.config import _subparsers, add_config_option, apply_config, command_parser
-from foodcam.pinned import add_option as add_pinned_option
-from foodcam.pinned import check as check_pinned
+from foodcam.config import add_config_option, apply_config, command_parser
 from foodcam.runtime.errors import INSTALL_HINTS, FoodcamError, install_hint  # noqa: F401 - INSTALL_HINTS re-exported
+from foodcam.verbconfig import has_option, subcommands
 from foodcam.version import __version__
 
 # package cli modules, in the order their verbs are listed in --help
@@ -36,7 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
             raise FoodcamError(f"cannot load the verbs of {name} ({type(e).__name__}: {e}); "
                                "reinstall foodcam, or run with -v for the traceback") from e
         mod.register(sub)
-    add_pinned_option(sub.choices)  # --model-sha256 HEX on the verbs that open a model (foodcam/pinned.py)
     add_config_option(parser)  # --config FILE.yaml for every command (foodcam/config.py)
     return parser
 
@@ -44,12 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _unknown_verb(parser: argparse.ArgumentParser, rest: list[str]) -> bool:
     """`foodcam rnu --model X`: a word where the verb goes, after nothing but options the parser knows. The verb
     is the typo then (argparse suggests 'run'), not the flags after it."""
-    if _subparsers(parser) is None:
+    if subcommands(parser) is None:
         return False
     for tok in rest:
         if not tok.startswith("-"):
             return True
-        if tok.split("=", 1)[0] not in parser._option_string_actions:
+        if not has_option(parser, tok.split("=", 1)[0]):
             return False
     return False
 
@@ -105,8 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        check_pinned(args)  # before any verb opens its model
-        rc = _call(args)
+        rc = _call(args)  # --model-sha256: each verb's core checks its model file before opening it
     except FoodcamError as e:
         if args.verbose:
             raise

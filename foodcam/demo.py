@@ -20,6 +20,7 @@ from pathlib import Path
 
 from foodcam.runtime.errors import FoodcamError
 from foodcam.shipped import shipped
+from foodcam.verbconfig import VerbConfig, add_verb, opt
 
 
 @dataclass(frozen=True)
@@ -141,19 +142,32 @@ def run_demo(out: Path, plan: DemoPlan, quiet: bool = True) -> int:
     return 0
 
 
-def _demo(args) -> int:
+class DemoConfig(VerbConfig):
+    """`foodcam demo`: which plan, and where its outputs go."""
+
+    verb = "demo"
+
+    out: str | None = opt(None, "output folder (default: a new runs/demo/demoN)")
+    train: bool = opt(False, "synthesise, train, evaluate and export a model first (4-8 min on 2 CPU cores)")
+    quick: bool = opt(False, "a tiny --train version (seconds) for smoke tests")
+    verbose: bool = opt(False, "every step's own output on the terminal (foodcam -v)", hidden=True)
+
+
+def demo(cfg: DemoConfig) -> tuple[int, Path]:
+    """`foodcam demo`: the plan run into --out (default: a new runs/demo/demoN, checked before any step runs);
+    (exit code, the folder)."""
     from foodcam.runtime.outdir import output_dir, print_wrote
 
-    out = output_dir(args.out, "demo")  # default runs/demo/demoN; checked before any step runs
-    rc = run_demo(out, QUICK if args.quick else DemoPlan(train=args.train), quiet=not args.verbose)
+    out = output_dir(cfg.out, "demo")
+    rc = run_demo(out, QUICK if cfg.quick else DemoPlan(train=cfg.train), quiet=not cfg.verbose)
     print_wrote("demo", out)
-    return rc
+    return rc, out
+
+
+def _demo(cfg: DemoConfig) -> int:
+    return demo(cfg)[0]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="the main job end to end: the shipped model's camera loop, or --train the chain")
-    p.add_argument("--out", default=None, help="output folder (default: a new runs/demo/demoN)")
-    p.add_argument("--train", action="store_true",
-                   help="synthesise, train, evaluate and export a model first (4-8 min on 2 CPU cores)")
-    p.add_argument("--quick", action="store_true", help="a tiny --train version (seconds) for smoke tests")
-    p.set_defaults(func=_demo)
+    add_verb(sub, "demo", DemoConfig, _demo,
+             help="the main job end to end: the shipped model's camera loop, or --train the chain")

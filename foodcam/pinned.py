@@ -1,4 +1,5 @@
-"""`--model-sha256 HEX` on the verbs that open a model (run, sort, predict, eval, app): a deployment pins the
+"""`--model-sha256 HEX` on the verbs that open a model (run, sort, predict, eval, app: a `model_sha256` field of
+their config, foodcam/verbconfig.py; each verb's core calls `check` once, before it opens the file): a deployment pins the
 exact model file it was validated with, and any other file (tampered, swapped, damaged) is refused in one line
 before it is opened. (The integrity record inside a model file detects damage; only a hash kept outside the file
 detects tampering: docs/security.md.)
@@ -16,7 +17,6 @@ from pathlib import Path
 from foodcam.runtime.errors import FoodcamError
 
 OPTION = "--model-sha256"
-VERBS = ("run", "sort", "predict", "eval", "app")
 MODEL_KEYS = ("model", "weights")  # the flags those verbs name their model file with
 _HEX = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -29,14 +29,6 @@ def sha256_hex(text: str) -> str:
     return t.lower()
 
 
-def add_option(sub_choices: dict) -> None:
-    for verb in VERBS:
-        p = sub_choices.get(verb)
-        if p is not None and OPTION not in p._option_string_actions:
-            p.add_argument(OPTION, type=sha256_hex, default=None, metavar="HEX",
-                           help="refuse a model file whose sha256 is not HEX (pin the validated model)")
-
-
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -46,8 +38,8 @@ def file_sha256(path: Path) -> str:
 
 
 def check(args: object) -> None:
-    """FoodcamError naming the file when the verb's model file does not have the pinned sha256 (`args`: a parsed
-    command line or a verb's config)."""
+    """FoodcamError naming the file when the verb's model file does not have the pinned sha256 (`args`: a verb's
+    config with `model_sha256` and `model` or `weights`)."""
     want = getattr(args, "model_sha256", None)
     if want is None:
         return

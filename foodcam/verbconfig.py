@@ -55,6 +55,7 @@ class VerbConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, coerce_numbers_to_str=True)
     verb: ClassVar[str] = ""  # `foodcam VERB` (messages about config files name it)
+    exclusive: ClassVar[tuple[tuple[str, ...], ...]] = ()  # fields of which at most one may be given
 
     @model_validator(mode="before")
     @classmethod
@@ -80,10 +81,22 @@ class VerbConfig(BaseModel):
             close = did_you_mean(unknown[0], known, quote=False)
             hint = close.replace("?", "=?") if close else f"known: {', '.join(known)}"
             raise FoodcamError(f"{where}: unexpected keyword {unknown[0]}=; {hint}")
+        both = cls.clashing(values)
+        if both:
+            raise FoodcamError(f"{where}: {'= and '.join(both)}= exclude each other; give one")
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as e:
             raise FoodcamError(f"{where}: {_first_error(cls, e, keyword=True)}") from None
+
+    @classmethod
+    def clashing(cls, values: dict[str, Any]) -> list[str]:
+        """The fields of one `exclusive` set that `values` gives more than one of (none: [])."""
+        for group in cls.exclusive:
+            given = [k for k in group if values.get(k) is not None]
+            if len(given) > 1:
+                return given
+        return []
 
 
 # -------------------------------------------------------------------------------------------- declaring fields
@@ -253,7 +266,12 @@ def _text_type(cls: type[VerbConfig], name: str, many: bool) -> Callable[[str], 
 
 def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
     """One flag per field of `cls` (module doc). Every flag's default is None (not given), so a config file's
-    values and the field defaults apply underneath what the command line says."""
+    values and the field defaults apply underneath what the command line says. The fields of an `exclusive` set
+    are one argparse mutually exclusive group."""
+    groups: dict[str, Any] = {}
+    for group in cls.exclusive:
+        container = parser.add_mutually_exclusive_group()
+        groups.update(dict.fromkeys(group, container))
     for name, info in cls.model_fields.items():
         cli = _cli(info)
         if cli.get("hidden"):
@@ -269,6 +287,8 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
             kw["type"] = _text_type(cls, name, many)
             if _choices(t) is not None:
                 kw.update(choices=_choices(t), type=None)
+                if "metavar" not in cli:
+                    kw.pop("metavar")  # argparse shows {a,b,c}
             if many or not info.is_required():
                 kw["nargs"] = ("+" if info.is_required() else "*") if many else "?"
             parser.add_argument(name, **kw)
@@ -288,7 +308,7 @@ def add_flags(parser: argparse.ArgumentParser, cls: type[VerbConfig]) -> None:
                 kw["nargs" if "nargs" in cli else "action"] = cli.get("nargs", "append")
             elif "const" in cli:
                 kw.update(nargs="?", const=cli["const"])
-        action = parser.add_argument(flag_name(name, info), *cli.get("aliases", []), **kw)
+        action = groups.get(name, parser).add_argument(flag_name(name, info), *cli.get("aliases", []), **kw)
         for old in cli.get("deprecated", []):
             parser.add_argument(old, action=_Deprecated, dest=name, default=None, help=argparse.SUPPRESS,
                                 new=action.option_strings[0], store=action,
@@ -311,6 +331,10 @@ def add_verb(sub, name: str, cls: type[C], handler: Callable[[C], int], **parser
 def from_args(cls: type[C], args: argparse.Namespace) -> C:
     """The config from a parsed command line (the flags given, over a --config file's values)."""
     values = {k: getattr(args, k) for k in cls.model_fields if getattr(args, k, None) is not None}
+    both = cls.clashing(values)
+    if both:  # one from a --config file, one from the command line
+        raise FoodcamError(f"{' and '.join(flag_name(k, cls.model_fields[k]) for k in both)} exclude each other; "
+                           "give one")
     try:
         return cls(**values)
     except ValidationError as e:
@@ -371,3 +395,31 @@ def load_file(cls: type[VerbConfig], path: str, command: str) -> dict[str, Any]:
         except ValueError as e:
             raise FoodcamError(f"{where}: {e}") from None
     return values
+
+
+# -------------------------------------------------------------------------------------------- the parsers themselves
+# The one place that reads argparse's parsers below their public surface (tests/test_argparse_internals.py).
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser] | None:
+    """NAME -> parser of `parser`'s sub-commands; None when `parser` runs a command itself."""
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return None if sub is None else dict(sub.choices)
+
+
+def has_option(parser: argparse.ArgumentParser, flag: str) -> bool:
+    """Whether `parser` takes `flag` (exactly, never an abbreviation)."""
+    return flag in parser._option_string_actions
+
+
+def file_defaults(parser: argparse.ArgumentParser, values: dict[str, Any]) -> dict[str, list]:
+    """A config file's checked values (load_file) as `parser`'s defaults: a flag the file gives is no longer
+    required on the command line. Returns the lists given to repeatable flags, which a list on the command line
+    replaces (foodcam/config.py's ConfigDefaults.finish)."""
+    appended: dict[str, list] = {}
+    for action in parser._actions:
+        if action.dest in values:
+            action.required = False  # the file provides it; the command line may still override
+            if isinstance(action, argparse._AppendAction):
+                appended[action.dest] = list(values[action.dest])
+    parser.set_defaults(**values)
+    return appended

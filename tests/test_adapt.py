@@ -92,7 +92,7 @@ def test_python_twin_refuses_a_worse_finetune_unless_forced(base_ckpt, cvat_expo
     (dict(), "give data= (labelled frames"),
     (dict(labels="x.zip"), "labels= needs labels_format="),
     (dict(data="d", epochs=0), "epochs: "),
-    (dict(data="d", colour="red"), "colour: unknown key"),
+    (dict(data="d", colour="red"), "unexpected keyword colour="),
 ])
 def test_bad_config_is_one_line(kw, message):
     import foodcam as api

@@ -229,7 +229,7 @@ def test_bench_without_out_writes_a_numbered_run_in_the_cwd(tmp_path, monkeypatc
     from foodcam.cli import main
 
     seen = []
-    monkeypatch.setattr(bench_run, "main", lambda args: seen.append(args.out) or 0)
+    monkeypatch.setattr(bench_run, "_measure", lambda cfg: (seen.append(cfg.out), (0, None))[1])
     monkeypatch.chdir(tmp_path)
     assert main(["bench", "--models", str(KITCHEN_ONNX)]) == 0
     assert main(["bench", "--models", str(KITCHEN_ONNX)]) == 0
@@ -248,7 +248,7 @@ def test_an_os_error_mid_verb_is_one_line(tmp_path, monkeypatch, capsys):
     def full(args):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr(synth, "main", full)
+    monkeypatch.setitem(synth.WRITERS, "kitchen", full)
     assert main(["synth", "kitchen", "--out", str(tmp_path / "ds")]) == 2
     err = capsys.readouterr().err
     assert err == f"foodcam synth: error: {target}: no space left on device (OSError, errno {errno.ENOSPC})\n"

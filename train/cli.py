@@ -2,60 +2,34 @@
 
 from __future__ import annotations
 
-import argparse
-
-from foodcam.argtypes import nonnegative_float, nonnegative_int, positive_int
-from foodcam.runtime.outdir import check_writable, output_dir, print_wrote
-from foodcam.train.configs import CalibrateConfig, EvalConfig, PredictConfig, TrainConfig
+from foodcam.runtime.outdir import check_writable
+from foodcam.train.configs import CalibrateConfig, EvalConfig, PredictConfig, SynthConfig, TrainConfig
+from foodcam.train.dataconfig import DataCheckConfig, DataImportConfig, LabelExportConfig
 from foodcam.verbconfig import add_verb
 
 
-def _size(text: str) -> tuple[int, int]:
-    # imported here: it imports cv2, and the verb must exist (and say what to install) without OpenCV
-    from foodcam.runtime.imageio import parse_size
+def _synth(cfg: SynthConfig) -> int:
+    from foodcam.train.synth import synth_dataset
 
-    try:
-        return parse_size(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+    return synth_dataset(cfg)[0]
 
 
-def _synth(args):
-    args.out = str(output_dir(args.out, "synth"))  # default runs/synth/synthN; checked before any work
-    from foodcam.train.synth import main
+def _data_check(cfg: DataCheckConfig) -> int:
+    from foodcam.train.datacheck import check_data
 
-    rc = main(args)
-    print_wrote("synth", args.out)
-    return rc
+    return check_data(cfg)
 
 
-def _data(args):
-    from foodcam.train.datacheck import main
+def _data_import(cfg: DataImportConfig) -> int:
+    from foodcam.train.data.imports import import_data
 
-    return main(args)
-
-
-def _data_import(args):
-    check_writable(args.out, "--out", kind="dir")
-    from foodcam.train.data.imports import main
-
-    rc = main(args)
-    print_wrote("data import", args.out)
-    return rc
+    return import_data(cfg)
 
 
-def _data_export(args):
-    check_writable(args.out, "--out", kind="file")
-    if args.config_out:
-        check_writable(args.config_out, "--config-out", kind="file")
-    from foodcam.train.data.labelstudio.prelabel import ExportConfig, export_tasks
+def _data_export(cfg: LabelExportConfig) -> int:
+    from foodcam.train.data.labelstudio.prelabel import export_labelstudio
 
-    cfg = ExportConfig(model=args.model, frames=args.frames, out=args.out, config_out=args.config_out,
-                       document_root=args.document_root, model_version=args.model_version, device=args.device)
-    report = export_tasks(cfg)
-    print(f"wrote {report['tasks']} {report['task']} tasks with {report['model_version']} pre-annotations to "
-          f"{report['out']} and the labelling config to {report['config']} (image URLs under document root "
-          f"{report['document_root']})")
+    export_labelstudio(cfg)
     return 0
 
 
@@ -85,62 +59,19 @@ def _predict(cfg: PredictConfig) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("synth", help="write a procedural dataset in the real data's layout")
-    p.add_argument("task", choices=["kitchen", "fruit", "foodseg"], help="which scene to render")
-    p.add_argument("--out", default=None, help="output dataset folder (default: a new runs/synth/synthN)")
-    p.add_argument("--count", type=positive_int, default=600, help="number of images in all splits")
-    p.add_argument("--seed", type=nonnegative_int, default=0)
-    p.add_argument("--size", type=_size, default=None,
-                   help="frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
-    p.add_argument("--styles", default=None,
-                   help="kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the held-out "
-                        "closeup) | all (default home); fruit: table,belt,bunch,studio,plate | train (all but the "
-                        "held-out plate) | all (default table)")
-    p.add_argument("--format", default="foodseg103", choices=["foodseg103", "coco"],
-                   help="foodseg: write the FoodSeg103 layout or the AIcrowd food-recognition (COCO) layout")
-    p.add_argument("--classes", type=positive_int, default=24, help="foodseg: number of food classes (24 distinct foods; "
-                   "more are colour variants)")
-    p.set_defaults(func=_synth)
+    add_verb(sub, "synth", SynthConfig, _synth, help="write a procedural dataset in the real data's layout")
 
     p = sub.add_parser("data", help="inspect a dataset folder")
     dsub = p.add_subparsers(dest="data_verb", metavar="ACTION")
     dsub.required = True
-    c = dsub.add_parser("check", help="counts, class shares and every problem found; non-zero exit on errors")
-    c.add_argument("task", choices=["kitchen", "freshness", "foodseg", "coco"],
-                   help="foodseg: the FoodSeg103 layout; coco: the AIcrowd food-recognition (COCO) layout")
-    c.add_argument("root", help="dataset folder (for foodseg/coco also the zip's outer folder)")
-    c.add_argument("--max-dist", type=nonnegative_float, default=100.0, help="mask colour tolerance (RGB distance)")
-    c.set_defaults(func=_data)
-    c = dsub.add_parser("import", help="annotations from CVAT, LabelMe, COCO or Label Studio -> the kitchen mask "
-                        "format (Label Studio choices: the freshness folders)")
-    c.add_argument("format", choices=["cvat", "labelme", "coco", "labelstudio"],
-                   help="cvat (Segmentation mask 1.1 export), labelme (JSON per image), coco (instances JSON), "
-                        "labelstudio (the project's JSON export: brush, polygon, rectangle or choices)")
-    c.add_argument("src", help="cvat: the export .zip or folder; labelme: a .json or a folder of them; coco, "
-                   "labelstudio: the .json")
-    c.add_argument("--out", required=True, help="dataset folder to write (adds new stems; never overwrites)")
-    c.add_argument("--map", default=None, metavar="LABEL=TARGET,...",
-                   help="label -> stirrer|pan|food|background|ignore|void, '*=TARGET' for all others "
-                        "(defaults: spatula, spoon, ladle, whisk, chopsticks... = stirrer; wok, pot = pan; hand = background)")
-    c.add_argument("--split", default="auto", choices=["train", "val", "test", "auto"],
-                   help="auto: seeded shuffle, train 62.5%% / val 19.5%% / test 18%% (at least one val)")
-    c.add_argument("--images", default=None, help="cvat/coco/labelstudio: folder with the images when the export "
-                   "lacks them (labelstudio: the local-files document root, or the frames' folder)")
-    c.add_argument("--seed", type=nonnegative_int, default=0, help="shuffle seed of --split auto")
-    c.add_argument("--line-width", type=positive_int, default=10, help="labelme: width of line/linestrip shapes in pixels")
-    c.set_defaults(func=_data_import)
-    c = dsub.add_parser("export", help="frames + a model -> Label Studio tasks with the model's guess as "
-                        "pre-annotations, and the project's labelling config")
-    c.add_argument("format", choices=["labelstudio"], help="labelstudio: tasks JSON + label_config.xml")
-    c.add_argument("--model", required=True, help=".onnx, .engine or .pt (an .onnx needs no PyTorch)")
-    c.add_argument("--frames", required=True, help="image file, folder or glob")
-    c.add_argument("--out", required=True, help="tasks JSON to write (e.g. tasks.json)")
-    c.add_argument("--config-out", default=None, help="labelling config XML (default: label_config.xml beside --out)")
-    c.add_argument("--document-root", default=None, help="folder Label Studio serves local files from "
-                   "(default: $LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, else the frames' folder)")
-    c.add_argument("--model-version", default=None, help="the predictions' model_version (default: the model's file name)")
-    c.add_argument("--device", default=None, help="cpu | cuda | cuda:N")
-    c.set_defaults(func=_data_export)
+    add_verb(dsub, "check", DataCheckConfig, _data_check,
+             help="counts, class shares and every problem found; non-zero exit on errors")
+    add_verb(dsub, "import", DataImportConfig, _data_import,
+             help="annotations from CVAT, LabelMe, COCO or Label Studio -> the kitchen mask format (Label Studio "
+                  "choices: the freshness folders)")
+    add_verb(dsub, "export", LabelExportConfig, _data_export,
+             help="frames + a model -> Label Studio tasks with the model's guess as pre-annotations, and the "
+                  "project's labelling config")
 
     add_verb(sub, "train", TrainConfig, _train, help="train a model for a task")
     add_verb(sub, "eval", EvalConfig, _eval, help="metrics of a checkpoint, ONNX file or engine on a labelled split")

@@ -16,18 +16,34 @@ from foodcam.argtypes import (
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    Sha256,
+    Size,
     ThreadCount,
-    field_check,
     positive_float,
 )
-from foodcam.pinned import sha256_hex
 from foodcam.verbconfig import VerbConfig, opt
-
-Sha256 = Annotated[str, field_check(sha256_hex, str)]  # 64 hex digits
 
 MODEL_FILE = ".pt, .onnx, .engine or a served model grpc://HOST:8001/NAME"
 VERIFY = "also compare the model file's full sha256 with the one recorded at export/build"
 PIN = "refuse a model file whose sha256 is not HEX (pin the validated model)"
+
+
+class SynthConfig(VerbConfig):
+    """`foodcam synth` / `foodcam.synth(...)`: train/synth.py's synth_dataset runs it."""
+
+    verb = "synth"
+
+    task: Literal["kitchen", "fruit", "foodseg"] = opt(..., "which scene to render", positional=True)
+    out: str | None = opt(None, "output dataset folder (default: a new runs/synth/synthN)")
+    count: PositiveInt = opt(600, "number of images in all splits")
+    seed: NonNegativeInt = 0
+    size: Size | None = opt(None, "frame size WxH (kitchen default 320x240, fruit 224x224, foodseg 256x256)")
+    styles: str | None = opt(None, "kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the "
+                             "held-out closeup) | all (default home); fruit: table,belt,bunch,studio,plate | train "
+                             "(all but the held-out plate) | all (default table)")
+    format: Literal["foodseg103", "coco"] = opt("foodseg103", "foodseg: write the FoodSeg103 layout or the AIcrowd "
+                                                "food-recognition (COCO) layout")
+    classes: PositiveInt = opt(24, "foodseg: number of food classes (24 distinct foods; more are colour variants)")
 
 
 class EvalConfig(VerbConfig):

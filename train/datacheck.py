@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
 
 from foodcam.runtime.fmt import share
+
+if TYPE_CHECKING:
+    from foodcam.train.dataconfig import DataCheckConfig
 
 
 def format_kitchen_report(report: dict) -> str:
@@ -33,7 +36,7 @@ def format_kitchen_report(report: dict) -> str:
     return "\n".join(out)
 
 
-def _kitchen(args: argparse.Namespace) -> int:
+def _kitchen(args: DataCheckConfig) -> int:
     from foodcam.train.data.kitchen import scan_dataset
 
     report = scan_dataset(args.root, max_dist=args.max_dist)
@@ -45,7 +48,7 @@ def _kitchen(args: argparse.Namespace) -> int:
 CHECKS = {"kitchen": _kitchen}
 
 
-def _freshness(args: argparse.Namespace) -> int:
+def _freshness(args: DataCheckConfig) -> int:
     from foodcam.train.data.fruit import load_freshness
     from foodcam.train.data.fruit_report import format_report
 
@@ -58,7 +61,7 @@ CHECKS["freshness"] = _freshness
 
 
 def _food(expect: str):
-    def run(args: argparse.Namespace) -> int:
+    def run(args: DataCheckConfig) -> int:
         from foodcam.train.data.food_report import check
 
         text, errors = check(args.root, expect)
@@ -72,5 +75,6 @@ CHECKS["foodseg"] = _food("foodseg103")
 CHECKS["coco"] = _food("coco")
 
 
-def main(args: argparse.Namespace) -> int:
-    return CHECKS[args.task](args)  # the CLI's choices are CHECKS' keys
+def check_data(cfg: DataCheckConfig) -> int:
+    """`foodcam data check`: the report printed; 1 when it found errors, else 0."""
+    return CHECKS[cfg.task](cfg)  # DataCheckConfig's choices are CHECKS' keys

@@ -6,7 +6,6 @@ images JPEG (quality 90), masks colour-coded PNG (stirrer red, pan+background gr
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from tqdm import tqdm
@@ -14,9 +13,11 @@ from tqdm import tqdm
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import write_image
+from foodcam.runtime.outdir import output_dir, print_wrote
 from foodcam.runtime.tasks import KITCHEN
 from foodcam.scenes import KitchenScene
 from foodcam.scenes.styles import DEFAULT_STYLES
+from foodcam.train.configs import SynthConfig
 
 KITCHEN_SPLITS = (("train", 0.625), ("val", 0.195), ("test", 0.18))
 KITCHEN_SIZE = (320, 240)
@@ -62,15 +63,15 @@ def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
     return counts
 
 
-def _kitchen(args: argparse.Namespace) -> int:
-    size = tuple(args.size) if args.size else KITCHEN_SIZE
+def _kitchen(args: SynthConfig) -> dict:
+    size = args.size or KITCHEN_SIZE
     styles = getattr(args, "styles", None)
-    counts = write_kitchen_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
-    args.result = {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size)}
+    counts = write_kitchen_dataset(str(args.out), args.count, seed=args.seed, size=size, styles=styles)
+    result = {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size)}
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
     print(f"wrote {sum(counts.values())} kitchen frames ({size[0]}x{size[1]}, seed {args.seed}, "
           f"styles {','.join(KitchenScene(styles=styles).styles)}) to {args.out}: {parts}")
-    return 0
+    return result
 
 
 # task -> writer; each scene adds its own entry
@@ -154,24 +155,29 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
     return {"images": count, "duplicates": dups, "size": tuple(size)}
 
 
-def _fruit(args: argparse.Namespace) -> int:
-    size = tuple(args.size) if args.size else FRUIT_SIZE
+def _fruit(args: SynthConfig) -> dict:
+    size = args.size or FRUIT_SIZE
     from foodcam.scenes.fruit_styles import parse_fruit_styles
 
     styles = parse_fruit_styles(args.styles)
-    info = write_fruit_dataset(args.out, args.count, seed=args.seed, size=size, styles=styles)
-    args.result = {"task": "fruit", "out": str(args.out), "images": info["images"], "size": list(size),
+    info = write_fruit_dataset(str(args.out), args.count, seed=args.seed, size=size, styles=styles)
+    result = {"task": "fruit", "out": str(args.out), "images": info["images"], "size": list(size),
                    "duplicates": len(info["duplicates"])}
     print(f"wrote {info['images']} fruit photos ({size[0]}x{size[1]}, seed {args.seed}, styles {','.join(styles)}) "
           f"to {args.out}, {len(info['duplicates'])} of them planted near-duplicates")
-    return 0
+    return result
 
 
 WRITERS["fruit"] = _fruit
 
 
-def main(args: argparse.Namespace) -> int:
-    return WRITERS[args.task](args)  # the CLI's choices are WRITERS' keys
+def synth_dataset(cfg: SynthConfig) -> tuple[int, dict]:
+    """`foodcam synth` and `foodcam.synth(...)`: the dataset written (without --out, into a new
+    runs/synth/synthN, claimed before any work); (exit code, what was written)."""
+    cfg = cfg.model_copy(update={"out": str(output_dir(cfg.out, "synth"))})
+    result = WRITERS[cfg.task](cfg)  # SynthConfig's choices are WRITERS' keys
+    print_wrote("synth", cfg.out)
+    return 0, result
 
 
 # --- foodseg: plates of food, in the FoodSeg103 layout or the AIcrowd (COCO) layout ---------------------
@@ -216,16 +222,16 @@ def write_foodseg_dataset(out: str | Path, count: int, classes: int = 24, fmt: s
     return counts
 
 
-def _foodseg(args: argparse.Namespace) -> int:
-    size = tuple(args.size) if args.size else FOODSEG_SIZE
-    counts = write_foodseg_dataset(args.out, args.count, classes=args.classes, fmt=args.format, seed=args.seed,
+def _foodseg(args: SynthConfig) -> dict:
+    size = args.size or FOODSEG_SIZE
+    counts = write_foodseg_dataset(str(args.out), args.count, classes=args.classes, fmt=args.format, seed=args.seed,
                                    size=size)
-    args.result = {"task": "foodseg", "out": str(args.out), "counts": counts, "size": list(size),
+    result = {"task": "foodseg", "out": str(args.out), "counts": counts, "size": list(size),
                    "format": args.format}
     parts = ", ".join(f"{split} {n}" for split, n in counts.items())
     print(f"wrote {sum(counts.values())} plates with {args.classes} food classes ({size[0]}x{size[1]}, "
           f"{args.format} layout, seed {args.seed}) to {args.out}: {parts}")
-    return 0
+    return result
 
 
 WRITERS["foodseg"] = _foodseg

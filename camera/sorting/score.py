@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from foodcam.camera.frame import ItemInView, TrueItem
 from foodcam.camera.sinks.base import Rendered, Sink
 from foodcam.camera.sorting.line import LineConfig
 from foodcam.camera.sorting.result import LineResult
@@ -23,7 +24,7 @@ class LineScoreSink(Sink):
 
     def __init__(self, line: LineConfig) -> None:
         self.line = line
-        self.truth_items: dict[int, object] = {}  # every true item seen (ConveyorItem kinematics)
+        self.truth_items: dict[int, TrueItem] = {}  # every true item seen (ConveyorItem kinematics)
         self.follows: dict[int, Counter] = {}  # track id -> true item ids under it, per frame
         self.records: dict[int, dict] = {}  # track id -> the SCORED fields of its final record
         self.camera_x: float | None = None
@@ -35,7 +36,7 @@ class LineScoreSink(Sink):
         if isinstance(res, LineResult) and isinstance(truth, list):
             self.camera_x, self.realtime, self.truth_t_last = res.geometry.camera_line, res.realtime, res.truth_t
             for t in truth:
-                self.truth_items[t.id] = getattr(t, "item", t)
+                self.truth_items[t.id] = t.item
             for view in res.items:
                 item = _under(view.anchor, truth)
                 if item is not None:
@@ -48,7 +49,7 @@ class LineScoreSink(Sink):
                 self.records[e["id"]] = {k: e.get(k) for k in SCORED}
 
     def summary(self) -> dict:
-        if not self.truth_items or self.truth_t_last is None:
+        if not self.truth_items or self.truth_t_last is None or self.camera_x is None:
             return {}
         per_item, decided = {}, [r for r in self.records.values() if r.get("decision")]
         for r in self.records.values():
@@ -81,7 +82,7 @@ class LineScoreSink(Sink):
         }}
 
 
-def _under(anchor: tuple[float | None, float | None] | None, truth: list) -> int | None:
+def _under(anchor: tuple[float | None, float | None] | None, truth: list[ItemInView]) -> int | None:
     """The true item whose box holds the anchor (a None coordinate matches any)."""
     if anchor is None:
         return None

@@ -18,14 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
-from foodcam.camera.frame import Frame
+from foodcam.camera.frame import Frame, GroundTruth
 from foodcam.camera.supervise import Reconnect, Worker
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.imageio import to_bgr8
 
 log = logging.getLogger("foodcam.camera")
 
-Grab = tuple[np.ndarray, "np.ndarray | None"]  # (BGR image, ground-truth mask or None)
+Grab = tuple[np.ndarray, "GroundTruth | None"]  # (BGR image, what the source knows of it or None)
 
 
 class Grabber(Protocol):

@@ -10,14 +10,13 @@ with -> the kitchen mask format (DIR/<split>/{images,masks}/<stem>.jpg|.png, col
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 from pathlib import Path
 
-from foodcam.runtime.errors import FoodcamError
 from foodcam.train.data.imports.common import ImportProblems, Item, Problems, write_items
 from foodcam.train.data.imports.mapping import LabelMap, parse_map
+from foodcam.train.dataconfig import DataImportConfig
 
 FORMATS = ("cvat", "labelme", "coco", "labelstudio")
 
@@ -61,12 +60,21 @@ def label_table(items: list[Item], labels: LabelMap) -> dict[str, dict]:
     return {label: {"target": labels.target(label), "shapes": n} for label, n in sorted(counts.items())}
 
 
-def main(args: argparse.Namespace) -> int:
+def import_data(cfg: DataImportConfig) -> int:
+    """`foodcam data import`: --out checked writable, the annotations imported and checked; 1 when the check
+    found errors, else 0."""
+    from foodcam.runtime.outdir import check_writable, print_wrote
+
+    check_writable(cfg.out, "--out", kind="dir")
+    rc = _import(cfg)
+    print_wrote("data import", cfg.out)
+    return rc
+
+
+def _import(args: DataImportConfig) -> int:
     from foodcam.train.data.kitchen import scan_dataset
     from foodcam.train.datacheck import format_kitchen_report
 
-    if args.line_width < 1:
-        raise FoodcamError(f"--line-width {args.line_width}: expected at least 1 pixel")
     try:
         report = import_annotations(args.format, args.src, args.out, parse_map(args.map), args.split, args.images,
                                     args.seed, args.line_width)
@@ -89,7 +97,7 @@ def main(args: argparse.Namespace) -> int:
     return 1 if check["errors"] else 0
 
 
-def _freshness_done(args: argparse.Namespace, report: dict) -> int:
+def _freshness_done(args: DataImportConfig, report: dict) -> int:
     from foodcam.train.data.fruit import load_freshness
     from foodcam.train.data.fruit_report import format_report
 

@@ -18,28 +18,13 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict
-
 from foodcam.runtime.errors import FoodcamError
 from foodcam.train.data.labelstudio import labelconfig as lc
 from foodcam.train.data.labelstudio.rle import encode_mask
+from foodcam.train.dataconfig import LabelExportConfig
 
 ROOT_ENV = "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"
 URL_PREFIX = "/data/local-files/?d="
-
-
-class ExportConfig(BaseModel):
-    """What `data export labelstudio` needs; the CLI and the Python API build this and call `export_tasks`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    model: str  # .onnx, .engine or .pt (anything open_model opens)
-    frames: str  # image file, folder or glob
-    out: str  # tasks.json
-    config_out: str | None = None  # the labelling config XML (default: label_config.xml beside OUT)
-    document_root: str | None = None  # default: $LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, else the frames' folder
-    model_version: str | None = None  # default: the model file's name
-    device: str | None = None
 
 
 def image_url(frame: Path, root: Path) -> str:
@@ -52,7 +37,7 @@ def image_url(frame: Path, root: Path) -> str:
     return URL_PREFIX + quote(rel.as_posix(), safe="/")
 
 
-def document_root(cfg: ExportConfig, frames: list[Path]) -> Path:
+def document_root(cfg: LabelExportConfig, frames: list[Path]) -> Path:
     if cfg.document_root:
         root = Path(cfg.document_root)
     elif os.environ.get(ROOT_ENV):
@@ -91,7 +76,22 @@ def classification_prediction(result, task) -> tuple[list[dict], float]:
     return out, score
 
 
-def export_tasks(cfg: ExportConfig, progress: bool = True) -> dict:
+def export_labelstudio(cfg: LabelExportConfig) -> dict:
+    """`foodcam data export labelstudio`: where it writes checked first, the tasks and the labelling config
+    written, one line saying what; the report of export_tasks."""
+    from foodcam.runtime.outdir import check_writable
+
+    check_writable(cfg.out, "--out", kind="file")
+    if cfg.config_out:
+        check_writable(cfg.config_out, "--config-out", kind="file")
+    report = export_tasks(cfg)
+    print(f"wrote {report['tasks']} {report['task']} tasks with {report['model_version']} pre-annotations to "
+          f"{report['out']} and the labelling config to {report['config']} (image URLs under document root "
+          f"{report['document_root']})")
+    return report
+
+
+def export_tasks(cfg: LabelExportConfig, progress: bool = True) -> dict:
     """Run the model on every frame and write tasks.json and the labelling config; a small report back."""
     from tqdm import tqdm
 
