@@ -71,3 +71,51 @@ def test_the_fruit_reader_labels_a_blind_set_by_its_folders(tmp_path):
     assert len(scan.paths) == 16 and scan.skipped == 0
     for path, fruit, rotten in zip(scan.paths, scan.fruit, scan.rotten):
         assert path.parent.name == ("rotten" if rotten else "fresh") + fruit
+
+
+PLATE_CLASSES = ["background", "rice", "noodles", "lettuce", "tomato", "cucumber", "carrot", "potato", "tofu", "beef",
+                 "chicken", "salmon", "fried egg", "broccoli", "peas", "corn", "curry", "tomato sauce",
+                 "cream sauce", "bread", "strawberry", "blueberry", "orange", "mushroom", "cheese"]
+
+
+@pytest.mark.parametrize("hs", [s for s in SETS if s.task == "foodseg"], ids=lambda s: s.name)
+def test_plate_generator_writes_the_foodseg103_layout_of_the_contract(hs: HeldoutSet, tmp_path):
+    n = 12
+    hs.generator().generate(tmp_path / "a", n, 5, hs.size)
+    lines = (tmp_path / "a" / "category_id.txt").read_text().splitlines()
+    assert [line.split("\t") for line in lines] == [[str(i), c] for i, c in enumerate(PLATE_CLASSES)]
+    images = sorted((tmp_path / "a" / "Images" / "img_dir" / "test").glob("*.jpg"))
+    masks = sorted((tmp_path / "a" / "Images" / "ann_dir" / "test").glob("*.png"))
+    assert len(images) == len(masks) == n and [p.stem for p in images] == [p.stem for p in masks]
+    for img, msk in zip(images, masks):
+        bgr, lab = cv2.imread(str(img)), cv2.imread(str(msk), cv2.IMREAD_UNCHANGED)
+        assert lab.ndim == 2 and lab.dtype == np.uint8 and lab.shape == bgr.shape[:2] == (hs.size[1], hs.size[0])
+        foods = set(np.unique(lab).tolist()) - {0}
+        assert foods <= set(range(1, 25)) and 1 <= len(foods) <= 6, f"{msk.name}: foods {sorted(foods)}"
+    hs.generator().generate(tmp_path / "b", n, 5, hs.size)
+    hs.generator().generate(tmp_path / "c", n, 6, hs.size)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
+
+
+def test_the_benchmark_scores_a_food_model_on_the_plate_set(tmp_path, monkeypatch, capsys):
+    """`python -m foodcam.benchmarks.heldout` reads the blind plates with the FoodSeg103 reader and gives the mask's
+    mIoU and the ingredient head's micro-F1 of a model trained on our renders (24 foods, the contract's order)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("pycocotools")
+    import json
+
+    import foodcam.benchmarks.heldout as heldout
+    from foodcam.benchmarks.heldout.__main__ import main
+    from tests.conftest import foodcam
+
+    data, run = tmp_path / "fs", tmp_path / "run"
+    assert foodcam("synth", "foodseg", "--out", data, "--count", 14, "--classes", 24, "--size", "48x48") == 0
+    assert foodcam("train", "foodseg", "--data", data, "--task", "multi", "--model", "foodseg-edge-small",
+                   "--imgsz", 32, "--epochs", 1, "--batch", 8, "--out", run, "--device", "cpu") == 0
+    small = heldout.HeldoutSet("plate_a", "foodseg", 6, (64, 64), "test")
+    monkeypatch.setattr(heldout, "SETS", (small,))
+    assert main(["--model", str(run / "best.pt"), "--out", str(tmp_path / "h")]) == 0
+    rows = json.loads((tmp_path / "h" / "heldout.json").read_text())["rows"]
+    assert len(rows) == 1 and rows[0]["set"] == "plate_a" and rows[0]["images"] == 6
+    assert 0 <= rows[0]["mIoU"] <= 100 and 0 <= rows[0]["ingredients micro-F1"] <= 100
+    assert "| mIoU | ingredients micro-F1 |" in capsys.readouterr().out

@@ -49,6 +49,7 @@ SETS: tuple[HeldoutSet, ...] = (
     HeldoutSet("kitchen_b", "kitchen", 150, (320, 240), "test"),
     HeldoutSet("fruit_a", "freshness", 400, (128, 128), "all"),
     HeldoutSet("fruit_b", "freshness", 400, (128, 128), "all"),
+    HeldoutSet("plate_a", "foodseg", 200, (256, 256), "test"),
 )
 SEED = 1000  # the canonical seed; other seeds give sets of the same kind for spread
 

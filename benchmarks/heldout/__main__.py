@@ -24,6 +24,9 @@ def score(model_path: str, hs: HeldoutSet, data: Path, out: Path) -> dict:
         pc = m["per_class"]
         row = {"mIoU": m["miou"], **{f"{k} IoU": v["iou"] for k, v in pc.items()},
                "stirrer recall": pc["stirrer"]["recall"], "stirrer precision": pc["stirrer"]["precision"]}
+    elif hs.task == "foodseg":  # the mask's mIoU and each label head's micro-F1, as far as the model has them
+        row = {"mIoU": m["miou"]} if "miou" in m else {}
+        row.update({f"{h} micro-F1": v["micro_f1"] for h, v in m.get("labels", {}).items()})
     else:
         row = {f"{h} acc": v["accuracy"] for h, v in m["heads"].items()}
     return {"model": str(model_path), "set": hs.name, "images": m["images"],
