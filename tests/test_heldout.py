@@ -97,6 +97,7 @@ def test_plate_generator_writes_the_foodseg103_layout_of_the_contract(hs: Heldou
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
 
 
+@pytest.mark.slow
 def test_the_benchmark_scores_a_food_model_on_the_plate_set(tmp_path, monkeypatch, capsys):
     """`python -m foodcam.benchmarks.heldout` reads the blind plates with the FoodSeg103 reader and gives the mask's
     mIoU and the ingredient head's micro-F1 of a model trained on our renders (24 foods, the contract's order)."""
