@@ -8,7 +8,7 @@ IndexError or cv2.error later in the runtime.
 
 from __future__ import annotations
 
-from foodcam.runtime.calibration import check_calibration
+from foodcam.runtime.calibration_spec import check_calibration
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.jsonsafe import finite_number
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-from foodcam.runtime.calibration import Calibration
+from foodcam.runtime.calibration_spec import Calibration
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.palette import distinct_colours
 
