@@ -31,11 +31,10 @@ def worst_class_drops(reference: dict[str, dict], candidate: dict[str, dict], ke
         x = v.get(key)
         return 0.0 if x is None or math.isnan(x) else float(x)
 
-    rows = [{"class": c, "reference": val(r), "value": val(candidate[c]),
-             "drop_points": 100.0 * (val(r) - val(candidate[c]))}
-            for c, r in reference.items() if r.get("support", 0) > 0 and c in candidate]
-    fell = [r for r in rows if r["drop_points"] >= 0.005]  # what rounds to a drop in the report's 0.01 points
-    return sorted(fell, key=lambda r: -r["drop_points"])[:n]
+    drops = [(c, val(r), val(candidate[c])) for c, r in reference.items() if r.get("support", 0) > 0 and c in candidate]
+    fell = [d for d in drops if 100.0 * (d[1] - d[2]) >= 0.005]  # what rounds to a drop in the report's 0.01 points
+    return [{"class": c, "reference": ref, "value": got, "drop_points": 100.0 * (ref - got)}
+            for c, ref, got in sorted(fell, key=lambda d: d[2] - d[1])[:n]]
 
 
 def class_drops_text(drops: list[dict], key: str) -> str:

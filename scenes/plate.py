@@ -47,7 +47,7 @@ class PlateScene:
         s = int(round(1.5 * max(w, h)))  # the top-down canvas the camera sees part of
         unit = s / 240
         img = counter(rng, (s, s), unit)
-        mask = np.zeros((s, s), self.mask_dtype)
+        mask: np.ndarray = np.zeros((s, s), self.mask_dtype)
         ware = TABLEWARE[int(rng.choice(3, p=[0.5, 0.3, 0.2]))]
         centre = (s / 2 + rng.uniform(-0.04, 0.04) * s, s / 2 + rng.uniform(-0.04, 0.04) * s)
         radius = s * rng.uniform(0.25, 0.33)

@@ -244,7 +244,7 @@ class CocoSplit:
         mask_utils = _coco_masks()
         path, _, anns = self.items[i]
         h, w = shape
-        mask = np.zeros((h, w), mask_dtype(len(self.classes)))
+        mask: np.ndarray = np.zeros((h, w), mask_dtype(len(self.classes)))
         for a in anns:
             seg = a["segmentation"]
             try:
