@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from foodcam.camera.overlay import Visualizer
+from foodcam.camera.overlay import MAX_STATIC_LEGEND, Visualizer
 from foodcam.runtime.colour import colorize
 from foodcam.runtime.model import MASK_OUTPUT, Model
 from foodcam.runtime.results import SegmentationResult
@@ -49,6 +49,13 @@ class Analysis:
     labels: dict[str, dict[str, float]] = field(default_factory=dict)  # head -> {class: probability}, highest first
     # calibrated heads (runtime/calibration.py) -> {"unsure": bool, "score": float, "text": what the head says}
     unsure: dict[str, dict] = field(default_factory=dict)
+
+    def legend_rows(self) -> list[tuple[str, float]]:
+        """(class, % of the pixels) for the page's legend: every class of a small task in its order; with many
+        classes (foodseg: 104) only those in the photo, largest first, so the legend stays a few rows."""
+        if len(self.areas) <= MAX_STATIC_LEGEND:
+            return list(self.areas.items())
+        return sorted(((c, v) for c, v in self.areas.items() if v > 0), key=lambda cv: -cv[1])
 
     def unsure_lines(self) -> list[str]:
         """One line per head unsure about the photo (the page shows them above the labels)."""

@@ -51,7 +51,7 @@ def legend_html(a: Analysis) -> str:
     rows = "".join(
         f'<tr><td><span class="foodcam-swatch" style="background:{a.colours.get(c, "#000000")}"></span></td>'
         f'<td class="foodcam-class">{html.escape(c)}</td><td class="foodcam-area">{pct:.2f} %</td></tr>'
-        for c, pct in a.areas.items())
+        for c, pct in a.legend_rows())
     return f'<table class="foodcam-legend"><tr><th></th><th>class</th><th>area</th></tr>{rows}</table>'
 
 

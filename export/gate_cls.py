@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from foodcam.export.verdict import verdict
+from foodcam.export.verdict import class_drops_text, verdict, worst_class_drops
 from foodcam.runtime.tasks import TaskSpec
 
 
@@ -58,6 +58,8 @@ def run_cls_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str
     worst = max(heads, key=lambda h: math.inf if math.isnan(drops[h]) else drops[h])
     drop = drops[worst]
     status, reason = verdict(drop, limit, f"{worst} accuracy", "no labelled images")
+    class_drops = {h: worst_class_drops(ref["heads"][h]["per_class"], cand["heads"][h]["per_class"], "f1")
+                   for h in heads}
     rows = []
     if artifact != reference:
         rows += _rows(reference, "fp32", ref, "reference", dict.fromkeys(heads, 0.0), dict.fromkeys(heads, 1.0), limit)
@@ -68,10 +70,11 @@ def run_cls_gate(task: TaskSpec, reference: Path, artifact: Path, precision: str
         "artifact": artifact.name, "precision": precision, "kind": "classification", "heads": heads,
         "classes": [], "rows": rows, "status": status, "reason": reason,
         "accuracy": dict(cand["acc"]), "reference_accuracy": dict(ref["acc"]), "head_drop_points": drops,
-        "head_agreement": agree, "drop_points": drop, "agreement": min(agree.values()),
+        "head_agreement": agree, "drop_points": drop, "agreement": min(agree.values()), "class_drops": class_drops,
         "gate": {"ran": True, "metric": "top-1 accuracy (worst head)", "data": data, "split": split,
                  "images": ref["images"], "max_drop_points": limit, "drop_points": drop,
                  "passed": status == "validated"},
         "summary": (f"{precision} accuracy vs FP32 on {split} ({ref['images']} images): {per_head}; "
-                    f"worst drop {drop:+.2f} points ({worst}, max {limit:.2f})"),
+                    f"worst drop {drop:+.2f} points ({worst}, max {limit:.2f})"
+                    + (class_drops_text(class_drops[worst], "f1") if artifact != reference else "")),
     }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from foodcam.export.verdict import mask_agreement, verdict
+from foodcam.export.verdict import class_drops_text, mask_agreement, verdict, worst_class_drops
 from foodcam.runtime.tasks import TaskSpec
 
 
@@ -57,6 +57,14 @@ def run_food_gate(task: TaskSpec, reference: Path, artifact: Path, precision: st
     agree = label_agreement(task, ref, cand)
     if task.has_segmentation:
         agree = {"mask": mask_agreement(ref["masks"], cand["masks"]), **agree}
+    if task.has_segmentation:  # which foods a lower precision costs most: mask IoU per class
+        key, per_ref, per_cand = "iou", ref["per_class"], cand["per_class"]
+    else:
+        first = next(iter(ref.get("labels", {})), None)
+        key = "f1"
+        per_ref = ref["labels"][first]["per_class"] if first else {}
+        per_cand = cand["labels"][first]["per_class"] if first else {}
+    class_drops = worst_class_drops(per_ref, per_cand, key)
     rows = []
     for path, prec, m, st in ([(reference, "fp32", rm, "reference")] if artifact != reference else []) + \
             [(artifact, precision, cm, status)]:
@@ -73,10 +81,12 @@ def run_food_gate(task: TaskSpec, reference: Path, artifact: Path, precision: st
         "status": status, "reason": reason, "metrics": cm, "reference_metrics": rm, "metric_drops": drops,
         "miou": cand.get("miou"), "reference_miou": ref.get("miou"), "drop_points": drops[worst],
         "agreement": min(agree.values()) if agree else float("nan"), "agreements": agree,
+        "class_drops": class_drops,
         "gate": {"ran": True, "metric": f"mIoU / label micro-F1 / mAP (worst: {worst})", "data": data,
                  "split": split_name, "images": ref["images"], "max_drop_points": limit,
                  "drop_points": drops[worst], "passed": status == "validated"},
         "summary": (f"{precision} vs FP32 on {split_name} ({ref['images']} images): {per}; worst drop "
                     f"{drops[worst]:+.2f} points ({worst}, max {limit:.2f}); agreement "
-                    + ", ".join(f"{k} {100 * v:.2f}%" for k, v in agree.items())),
+                    + ", ".join(f"{k} {100 * v:.2f}%" for k, v in agree.items())
+                    + (class_drops_text(class_drops, key) if artifact != reference else "")),
     }

@@ -60,7 +60,8 @@ class Visualizer:
                 out[:, :w] = image
                 view = self._mask_painter().blend(image, result.mask, self.alpha, out[:, w:])
             if self.show_legend and self.dynamic_legend:
-                patch = self.present_legend(result, scale)
+                hud = _line_height(scale) + 12 if self.show_hud and info else 0  # the HUD's strip at the bottom
+                patch = self.present_legend(result, scale, fit=(view.shape[0] - hud, view.shape[1]))
                 h, w = min(patch.shape[0], view.shape[0]), min(patch.shape[1], view.shape[1])
                 view[:h, :w] = patch[:h, :w]
             elif self.show_legend:
@@ -81,26 +82,38 @@ class Visualizer:
         return self.task.kind == "segmentation" and (self.task.seg_head.num_classes > MAX_STATIC_LEGEND
                                                      or bool(self.task.image_heads))
 
-    def present_legend(self, result: SegmentationResult, scale: float = 0.5, max_rows: int = 10) -> np.ndarray:
+    def present_legend(self, result: SegmentationResult, scale: float = 0.5, max_rows: int = 10,
+                       fit: tuple[int, int] | None = None) -> np.ndarray:
         """A dark patch: swatch + "name 12.3%" for each class present (background left out), largest first;
-        then one line per per-image head with its decision."""
+        then one line per per-image head with its decision. `fit` (height, width): the patch stays inside it,
+        listing fewer foods (and "+N more") and shortening lines that are too wide; empty where not one line fits."""
         head = self.task.seg_head
         shares = result.shares
         rows = [(i, n, shares[n]) for i, n in enumerate(head.classes)
                 if shares[n] > 0 and not (i == 0 and n == "background")]
         rows.sort(key=lambda r: -r[2])
-        lines = [(i, f"{n} {100 * s:.1f}%") for i, n, s in rows[:max_rows]]
-        if len(rows) > max_rows:
-            lines.append((None, f"+{len(rows) - max_rows} more"))
-        if not rows:
-            lines.append((None, "no food"))
+        heads: list[tuple[int | None, str]] = []
         for h in self.task.image_heads:
             if h.name in result.probs and result.is_unsure(h.name):
-                lines.append((None, f"{h.name}: unsure"))
+                heads.append((None, f"{h.name}: unsure"))
             elif h.name in result.probs:
                 names = [n for n, _ in result.decisions(h.name, 1)]
-                lines.append((None, f"{h.name}: {', '.join(names[:4]) or '-'}" + (" ..." if len(names) > 4 else "")))
+                heads.append((None, f"{h.name}: {', '.join(names[:4]) or '-'}" + (" ..." if len(names) > 4 else "")))
         lh, pad = _line_height(scale), 6
+        room = (fit[0] - pad) // (lh + pad) if fit else len(rows) + len(heads) + 2
+        if room < 1:  # a frame too small for one line of text: no legend
+            return np.zeros((0, 0, 3), np.uint8)
+        shown = min(max_rows, len(rows))
+        while shown > 1 and shown + (len(rows) > shown) + len(heads) > room:
+            shown -= 1
+        lines: list[tuple[int | None, str]] = [(i, f"{n} {100 * s:.1f}%") for i, n, s in rows[:shown]]
+        if len(rows) > shown:
+            lines.append((None, f"+{len(rows) - shown} more"))
+        if not rows:
+            lines.append((None, "no food"))
+        lines = (lines + heads)[:room]
+        text_room = fit[1] - lh - 3 * pad if fit else None
+        lines = [(i, _shorten(t, scale, text_room)) for i, t in lines]
         width = max(cv2.getTextSize(t, FONT, scale, 1)[0][0] for _, t in lines) + lh + 3 * pad
         patch = np.full((pad + len(lines) * (lh + pad), width, 3), 32, np.uint8)
         lut = palette_bgr(head)
@@ -151,6 +164,15 @@ def _text_scale(height: int) -> float:
 
 def _line_height(scale: float) -> int:
     return cv2.getTextSize("Ag", FONT, scale, 1)[0][1] + 4
+
+
+def _shorten(text: str, scale: float, room: int | None) -> str:
+    """`text`, cut and ended with ".." where it is wider than `room` pixels (None: no limit)."""
+    if room is None or cv2.getTextSize(text, FONT, scale, 1)[0][0] <= room:
+        return text
+    while len(text) > 1 and cv2.getTextSize(text + "..", FONT, scale, 1)[0][0] > room:
+        text = text[:-1]
+    return text.rstrip() + ".."
 
 
 def _text_block(img: np.ndarray, lines: list[str], org: tuple[int, int], scale: float) -> None:

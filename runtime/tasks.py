@@ -280,6 +280,10 @@ def food_segmentation_task(classes: Sequence[str], variant: str = "multi",
         raise FoodcamError(f"foodseg needs a background and at least one food class, got {list(classes)}")
     if variant not in FOODSEG_VARIANTS:
         raise FoodcamError(f"--task {variant!r}: expected one of {', '.join(FOODSEG_VARIANTS)}")
+    if len(classes) > IGNORE_INDEX:
+        raise FoodcamError(f"foodseg: {len(classes) - 1} food classes; its masks are 8-bit class ids (255 = ignore), "
+                           f"at most {IGNORE_INDEX - 1} foods (for a recognition set such as AIcrowd's 498 foods, "
+                           "train foodrec)")
     spec = FOODSEG.with_head_classes("mask", list(classes)).with_head_classes("ingredients", list(classes[1:]))
     return spec.with_heads(FOODSEG_VARIANTS[variant]).with_input_size(*input_size)
 

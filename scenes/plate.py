@@ -1,7 +1,8 @@
 """The plate scene: foods on a plate, in a bowl or on a tray, photographed from above at varying angles.
 
-`PlateScene(size, seed, classes).render(i)` -> (BGR uint8, class mask uint8): 0 is background (table and
-tableware), k the k-th food of `scenes.ingredients.catalogue(classes)`. Each image holds 1-6 foods that
+`PlateScene(size, seed, classes).render(i)` -> (BGR uint8, class mask): 0 is background (table and
+tableware), k the k-th food of `scenes.ingredients.catalogue(classes)`; the mask is uint8 up to 254 foods and
+uint16 beyond (the 498 classes of the AIcrowd recognition set do not fit a byte). Each image holds 1-6 foods that
 touch and overlap (later ones lie on top), in varied sizes; the camera looks down at a random tilt,
 rotation and distance; light comes from a random side with a colour cast. The same renderer writes the
 FoodSeg103-layout and the COCO-layout training sets (`foodcam synth foodseg --format ...`).
@@ -15,6 +16,7 @@ import numpy as np
 from foodcam.scenes.ingredients import Ingredient, catalogue, draw
 from foodcam.scenes.texture import counter, jitter_colour, noise
 
+MAX_BYTE_FOODS = 254  # ids 1..254 in an 8-bit mask: 0 is the background, 255 "ignore"
 TABLEWARE = ("plate", "bowl", "tray")
 # plate colours (BGR): white porcelain, cream, pale blue, slate, terracotta
 PLATE_COLOURS = ((238, 240, 242), (205, 228, 238), (225, 205, 180), (70, 68, 66), (75, 110, 175))
@@ -29,6 +31,11 @@ class PlateScene:
         self.foods: tuple[Ingredient, ...] = catalogue(int(classes))
 
     @property
+    def mask_dtype(self) -> type:
+        """uint8 while every class id fits below 255 (the ignore value), else uint16."""
+        return np.uint8 if len(self.foods) <= MAX_BYTE_FOODS else np.uint16
+
+    @property
     def class_names(self) -> list[str]:
         """Names by mask value: index 0 is the background."""
         return ["background", *(f.name for f in self.foods)]
@@ -40,7 +47,7 @@ class PlateScene:
         s = int(round(1.5 * max(w, h)))  # the top-down canvas the camera sees part of
         unit = s / 240
         img = counter(rng, (s, s), unit)
-        mask = np.zeros((s, s), np.uint8)
+        mask: np.ndarray = np.zeros((s, s), self.mask_dtype)
         ware = TABLEWARE[int(rng.choice(3, p=[0.5, 0.3, 0.2]))]
         centre = (s / 2 + rng.uniform(-0.04, 0.04) * s, s / 2 + rng.uniform(-0.04, 0.04) * s)
         radius = s * rng.uniform(0.25, 0.33)

@@ -43,7 +43,8 @@ class SynthConfig(VerbConfig):
                              "(all but the held-out plate) | all (default table)")
     format: Literal["foodseg103", "coco"] = opt("foodseg103", "foodseg: write the FoodSeg103 layout or the AIcrowd "
                                                 "food-recognition (COCO) layout")
-    classes: PositiveInt = opt(24, "foodseg: number of food classes (24 distinct foods; more are colour variants)")
+    classes: PositiveInt = opt(24, "foodseg: number of food classes (24 distinct foods; more are colour variants; "
+                               "foodseg103 at most 254, coco e.g. AIcrowd's 498)")
 
 
 class EvalConfig(VerbConfig):

@@ -19,6 +19,7 @@ from foodcam.runtime.imageio import read_image
 from foodcam.runtime.metrics import ConfusionMatrix
 from foodcam.runtime.model import Model
 from foodcam.runtime.tasks import TaskSpec
+from foodcam.train.class_table import MAX_ROWS, class_table
 from foodcam.train.cls_task import ClassificationDataset, MultiHeadLoss, cls_train_transform
 from foodcam.train.configs import TrainOptions
 from foodcam.train.food_data import SkippingSplit
@@ -157,7 +158,12 @@ def evaluate_recognition(model: Model, root: str | Path, split: str, batch: int 
     return {**meter.compute(), "unlabelled_images": data.unlabelled, "task": model.task.name}
 
 
-def format_recognition(metrics: dict) -> str:
-    return (f"top-1 {100 * metrics['top1']:.2f}%  top-5 {100 * metrics['top5']:.2f}%  macro F1 "
-            f"{100 * metrics['macro_f1']:.2f}%  ({metrics['images']} images, {metrics.get('unlabelled_images', 0)} "
-            "without a food left out)")
+def format_recognition(metrics: dict, max_rows: int = MAX_ROWS) -> str:
+    """The per-class table (every food, most photos first; with more than `max_rows` foods the worst by F1,
+    train.class_table) and the summary line."""
+    lines = class_table(metrics["per_class"], [("f1", "pct"), ("precision", "pct"), ("recall", "pct"),
+                                               ("support", "int")], "f1", max_rows) if metrics.get("per_class") else []
+    lines.append(f"top-1 {100 * metrics['top1']:.2f}%  top-5 {100 * metrics['top5']:.2f}%  macro F1 "
+                 f"{100 * metrics['macro_f1']:.2f}%  ({metrics['images']} images, "
+                 f"{metrics.get('unlabelled_images', 0)} without a food left out)")
+    return "\n".join(lines)

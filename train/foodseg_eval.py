@@ -9,7 +9,6 @@ the threshold the artifact carries.
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
 import cv2
@@ -18,6 +17,8 @@ from tqdm import tqdm
 
 from foodcam.runtime.errors import FoodcamError
 from foodcam.runtime.model import Model
+from foodcam.train.class_table import MAX_ROWS, class_table
+from foodcam.train.class_table import pct as _pct
 from foodcam.train.foodseg_metrics import FoodMetrics, labels_from_mask
 
 log = logging.getLogger("foodcam.eval")
@@ -80,17 +81,13 @@ def evaluate_food(model: Model, split, progress: bool = True, desc: str = "eval"
     return out
 
 
-def format_food(metrics: dict, max_rows: int = 40) -> str:
-    """The per-class IoU table (largest classes first) and the summary lines."""
+def format_food(metrics: dict, max_rows: int = MAX_ROWS) -> str:
+    """The per-class IoU table (every class, largest first; with more than `max_rows` classes the worst ones,
+    train.class_table) and the summary lines."""
     lines = []
     if "miou" in metrics:
-        rows = sorted(metrics["per_class"].items(), key=lambda kv: -kv[1]["support"])
-        w = max(10, *(len(c) for c, _ in rows[:max_rows]))
-        lines.append(f"{'class':<{w}} {'iou':>7} {'dice':>7} {'pixels':>10}")
-        for c, v in rows[:max_rows]:
-            lines.append(f"{c:<{w}} {_pct(v['iou']):>7} {_pct(v['dice']):>7} {v['support']:>10}")
-        if len(rows) > max_rows:
-            lines.append(f"... {len(rows) - max_rows} more classes in metrics.json")
+        lines += class_table(metrics["per_class"], [("iou", "pct"), ("dice", "pct"), ("support", "int")], "iou",
+                             max_rows)
         lines.append(f"masks: pixel accuracy {_pct(metrics['pixel_accuracy'])}  mIoU {_pct(metrics['miou'])}  "
                      f"mean Dice {_pct(metrics['mdice'])}")
     for name, m in metrics.get("labels", {}).items():
@@ -99,7 +96,3 @@ def format_food(metrics: dict, max_rows: int = 40) -> str:
                      f"R {_pct(m['macro_recall'])} F1 {_pct(m['macro_f1'])} | mAP {_pct(m['map'])}")
     lines.append(f"({metrics['images']} images{', ' + str(metrics['skipped']) + ' skipped' if metrics.get('skipped') else ''})")
     return "\n".join(lines)
-
-
-def _pct(x) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100.0 * x:.2f}"

@@ -96,12 +96,16 @@ def _decisions(res, topk: int) -> dict[str, list[dict]]:
             for h in res.task.image_heads}
 
 
+MAX_PRINTED = 8  # classes printed per head and image (a 103-food ingredient list can name dozens)
+
+
 def _describe(heads: dict[str, list[dict]], res=None) -> str:
     """One line per image; a calibrated head unsure about the photo says so instead of its label."""
     def said(h: str, ds: list[dict]) -> str:
         if res is not None and res.is_unsure(h):
             return res.head_text(h, digits=3)
-        return ", ".join(f"{d['class']} {d['prob']:.3f}" for d in ds) or "(none)"
+        more = f", +{len(ds) - MAX_PRINTED} more in predictions.json" if len(ds) > MAX_PRINTED else ""
+        return ", ".join(f"{d['class']} {d['prob']:.3f}" for d in ds[:MAX_PRINTED]) + more or "(none)"
 
     return " | ".join(f"{h} {said(h, ds)}" for h, ds in heads.items())
 

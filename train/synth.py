@@ -183,6 +183,8 @@ def synth_dataset(cfg: SynthConfig) -> tuple[int, dict]:
 # --- foodseg: plates of food, in the FoodSeg103 layout or the AIcrowd (COCO) layout ---------------------
 
 FOODSEG_SIZE = (256, 256)
+# foodseg103 stores 8-bit class ids; COCO polygons have no such bound (the AIcrowd set has 498 foods)
+MAX_FOODS = {"foodseg103": 254, "coco": 4000}
 FOODSEG_SPLITS = {"foodseg103": (("train", 0.7), ("test", 0.3)), "coco": (("train", 0.8), ("val", 0.2))}
 
 
@@ -191,19 +193,21 @@ def write_foodseg_dataset(out: str | Path, count: int, classes: int = 24, fmt: s
     """Render `count` plates with `classes` food classes into `out` in the real layout of `fmt`:
 
     foodseg103: Images/img_dir/{train,test}/<n>.jpg, Images/ann_dir/{train,test}/<n>.png (8-bit class ids,
-                0 background) and category_id.txt ("id<TAB>name" per line)
+                0 background; at most 254 foods) and category_id.txt ("id<TAB>name" per line)
     coco:       {train,val}/images/<n>.jpg and {train,val}/annotations.json (polygons, category ids that are
-                not contiguous), as the AIcrowd food-recognition benchmark ships them
+                not contiguous), as the AIcrowd food-recognition benchmark ships them (498 foods there)
     Returns the images per split."""
     from foodcam.scenes.plate import PlateScene
     from foodcam.train.data.food_write import CocoWriter, FoodSeg103Writer
 
     if int(count) < 2:
         raise FoodcamError(f"--count {count}: expected at least 2 images (one per split)")
-    if not 1 <= int(classes) <= 254:
-        raise FoodcamError(f"--classes {classes}: expected 1..254 food classes")
     if fmt not in FOODSEG_SPLITS:
         raise FoodcamError(f"--format {fmt!r}: expected one of {', '.join(FOODSEG_SPLITS)}")
+    most = MAX_FOODS[fmt]
+    if not 1 <= int(classes) <= most:
+        why = " (its masks are 8-bit PNGs: 0 background, 255 ignore)" if fmt == "foodseg103" else ""
+        raise FoodcamError(f"--classes {classes}: expected 1..{most} food classes for --format {fmt}{why}")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FoodcamError(f"{out}: exists and is not a folder")

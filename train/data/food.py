@@ -3,7 +3,7 @@
     data = open_food_data(ROOT)          # either layout, ROOT or the zip's outer folder ROOT/..
     data.classes                         # names by class index; 0 = "background"
     split = data.split("train")          # "val" finds FoodSeg103's "test", "test" finds COCO's "val"
-    bgr, mask = split.load(i)            # mask: uint8 class indices, 255 = ignore
+    bgr, mask = split.load(i)            # mask: uint8 class indices, 255 = ignore (COCO with > 254 foods: uint16)
 
 FoodSeg103: ROOT/Images/img_dir/{train,test}/*.jpg + ROOT/Images/ann_dir/{train,test}/*.png (8-bit ids,
 0 background, 255 ignore) + ROOT/category_id.txt ("id<TAB>name"; CRLF, trailing spaces, a BOM, blank
@@ -141,6 +141,12 @@ class FoodSeg103Split:
 # ------------------------------------------------------------------------------------------ COCO
 
 
+def mask_dtype(n_classes: int) -> type:
+    """uint8 while every class id (background included) stays below IGNORE_INDEX, else uint16 (the AIcrowd
+    set's 498 foods): a wide mask has no ignore value, COCO paints none."""
+    return np.uint8 if n_classes <= IGNORE_INDEX else np.uint16
+
+
 def _list(doc: dict, key: str) -> list:
     v = doc.get(key, [])
     return v if isinstance(v, list) else []
@@ -238,7 +244,7 @@ class CocoSplit:
         mask_utils = _coco_masks()
         path, _, anns = self.items[i]
         h, w = shape
-        mask = np.zeros((h, w), np.uint8)
+        mask: np.ndarray = np.zeros((h, w), mask_dtype(len(self.classes)))
         for a in anns:
             seg = a["segmentation"]
             try:
@@ -340,8 +346,6 @@ def open_food_data(root: str | Path) -> FoodData:
                 problems.append(Problem("error", str(base / name / "annotations.json"), f"category without id: {c!r:.80}"))
                 continue
             names.setdefault(cid, str(c.get("name_readable") or c.get("name") or f"category {cid}").strip())
-    if len(names) > IGNORE_INDEX - 1:
-        raise FoodcamError(f"{base}: {len(names)} categories; masks hold at most {IGNORE_INDEX - 1} classes")
     cat_index = {cid: k + 1 for k, cid in enumerate(sorted(names))}
     classes = ["background", *(names[c] for c in sorted(names))]
     data = FoodData(base, fmt, classes, problems=problems)

@@ -39,10 +39,11 @@ def scan(data: FoodData, progress: bool = True) -> dict:
                     problems.append(Problem("warning", str(split.path(i)),
                                             f"annotations.json records {want[1]}x{want[0]} but the file is "
                                             f"{bgr.shape[1]}x{bgr.shape[0]} (masks decoded at the file's size)"))
-            counts = np.bincount(mask[mask != IGNORE_INDEX].ravel(), minlength=n)[:n]
+            ignore = mask == IGNORE_INDEX if mask.dtype == np.uint8 else np.zeros(mask.shape, bool)  # wide: none
+            counts = np.bincount(mask[~ignore].ravel(), minlength=n)[:n]
             pixels += counts
             images += counts > 0
-            ignored += int((mask == IGNORE_INDEX).sum())
+            ignored += int(ignore.sum())
             ok += 1
         report["splits"][name] = {"images": len(split), "usable": ok, "pixels": pixels.tolist(),
                                   "images_with": images.tolist(), "ignored_pixels": ignored}
