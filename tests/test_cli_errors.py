@@ -1,5 +1,5 @@
 """Mistakes people make on the command line get one helpful line under the command's own usage, before any
-heavy import; and the small glitches of issue 15 stay fixed."""
+heavy import; and the small glitches found by a first-time user stay fixed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 13's reproduced cases, one regression test each (the line-config cases live with the line's tests)."""
+"""Reproduced hostile-input cases, one regression test each (the line-config cases live with the line's tests)."""
 
 from __future__ import annotations
 

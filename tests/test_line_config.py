@@ -1,6 +1,6 @@
 """line.yaml as typed sections: every bad value is a one-line error naming file:line:column and the key.
 
-The regression cases of issue 13 (each was accepted, or crashed later, before the typed models): NaN and
+The regression cases of hostile line configurations (each was accepted, or crashed later, before the typed models): NaN and
 infinities in every float key (`belt: {speed_px_s: .inf}` made 321 ejector commands for 6 fruit), NaN
 thresholds, null where a number is required, infinities in lane and roi coordinates and in integer keys,
 a file that is not UTF-8, and a serial template that fails only when formatted.

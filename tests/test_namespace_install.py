@@ -1,5 +1,5 @@
 """A non-editable install into a fresh venv puts one package, `foodcam`, into site-packages: `import runtime` fails
-and `import foodcam.runtime` works (issue 15: no generic top-level names like train/runtime in a user's venv)."""
+and `import foodcam.runtime` works (no generic top-level names like train/runtime in a user's venv)."""
 
 from __future__ import annotations
 
