@@ -104,7 +104,7 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int | None, out:
     """The curve on a kitchen dataset (DATA/train -> subsets, DATA/val scored) or, for freshness, on a folder of
     labelled photos (N photos per label -> subsets) scored on `scored` = (folder, split)."""
     from foodcam.train.checkpoint import read_checkpoint
-    from foodcam.train.finetune import FINETUNE_EPOCHS, FINETUNE_REPLAY
+    from foodcam.train.finetune import FINETUNE_REPLAY, finetune_epochs
 
     ckpt = read_checkpoint(base)
     task = ckpt["task"]["name"]
@@ -121,7 +121,7 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int | None, out:
         scratch = False  # a from-scratch classifier on a few photos per label says nothing worth its time
     rows = [{"shots": 0, "base": _evaluate(base, *scored, device), "finetune": None, "scratch": None}]
     if epochs is None:  # the fine-tune's own default for the task (train/finetune.py)
-        epochs = FINETUNE_EPOCHS.get(task, 12)
+        epochs = finetune_epochs(task)
     common = ["--batch", batch, "--seed", seed, "--device", device, "--epochs", epochs]
     for n in sorted(set(shots)):
         ft_run, sc_run = out / "runs" / f"finetune_{n:03d}", out / "runs" / f"scratch_{n:03d}"

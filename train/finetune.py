@@ -31,6 +31,11 @@ SCRATCH_DEFAULTS = {"imgsz": 256, "epochs": 30, "lr": 2e-3}  # --model: the engi
 # over 12 at 0.2x; a kitchen fine-tune gained 1.7 mIoU from the same, for 2.3x the time, and keeps the shorter schedule
 FINETUNE_EPOCHS = {"kitchen": 12, "freshness": 30}
 FINETUNE_LR_FACTOR = {"kitchen": 0.2, "freshness": 1.0}
+
+
+def finetune_epochs(task: str) -> int:
+    """The fine-tune's default epochs for `task` (the kitchen's for a task without its own)."""
+    return FINETUNE_EPOCHS.get(task, FINETUNE_EPOCHS["kitchen"])
 # synthetic frames mixed into each fine-tune epoch (kitchen): on the held-out closeup style, 20 labelled frames
 # fine-tuned alone scored below the base model on other frames of that style; with 64 replayed frames, above it
 FINETUNE_REPLAY = {"kitchen": 64}
@@ -77,10 +82,10 @@ def resolve_defaults(args: TrainOptions) -> dict | None:
     if args.imgsz is None:
         args.imgsz = int(task.input_size[0])
     if args.epochs is None:
-        args.epochs = FINETUNE_EPOCHS.get(args.task, 12)
+        args.epochs = finetune_epochs(args.task)
     if args.lr is None:
         base = float(ckpt.get("config", {}).get("lr") or SCRATCH_DEFAULTS["lr"])
-        args.lr = base * FINETUNE_LR_FACTOR.get(args.task, 0.2)
+        args.lr = base * FINETUNE_LR_FACTOR.get(args.task, FINETUNE_LR_FACTOR["kitchen"])
     calibrated = [h.name for h in task.heads if h.calibration is not None]
     for head in calibrated:  # fitted to the base's weights: new weights need a new fit
         task = task.with_calibration(head, None)
