@@ -112,16 +112,25 @@ class ThinSeg(nn.Module):
     def backbone(self) -> nn.Module:
         return self.encoder
 
+    @property
+    def context_channels(self) -> int:
+        return self.encoder.channels[-1]
+
+    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(logits at half the padded input size, gated stride-32 context features) of a padded input."""
+        f2, f4, f8, f16, f32 = self.encoder(x)
+        context = f32 * self.gate(f32)
+        y = context
+        for fuse, skip in zip(self.fuse, (f16, f8, f4, f2)):
+            y = fuse(y, skip)
+        return self.head(y), context
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h, w = x.shape[-2:]
         pad_h, pad_w = (-h) % self.size_multiple, (-w) % self.size_multiple
         if pad_h or pad_w:
             x = F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
-        f2, f4, f8, f16, f32 = self.encoder(x)
-        y = f32 * self.gate(f32)
-        for fuse, skip in zip(self.fuse, (f16, f8, f4, f2)):
-            y = fuse(y, skip)
-        y = F.interpolate(self.head(y), scale_factor=2.0, mode="bilinear", align_corners=False)
+        y = F.interpolate(self.features(x)[0], scale_factor=2.0, mode="bilinear", align_corners=False)
         if pad_h or pad_w:
             y = y[..., :h, :w]
         return y
