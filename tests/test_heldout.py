@@ -100,7 +100,8 @@ def test_plate_generator_writes_the_foodseg103_layout_of_the_contract(hs: Heldou
 @pytest.mark.slow
 def test_the_benchmark_scores_a_food_model_on_the_plate_set(tmp_path, monkeypatch, capsys):
     """`python -m foodcam.benchmarks.heldout` reads the blind plates with the FoodSeg103 reader and gives the mask's
-    mIoU and the ingredient head's micro-F1 of a model trained on our renders (24 foods, the contract's order)."""
+    mIoU and the ingredient head's micro-F1 of a model trained on our renders (24 foods, the contract's order), and
+    a recognition model's top-1 / top-5 on each plate's largest food."""
     pytest.importorskip("torch")
     pytest.importorskip("pycocotools")
     import json
@@ -111,12 +112,19 @@ def test_the_benchmark_scores_a_food_model_on_the_plate_set(tmp_path, monkeypatc
 
     data, run = tmp_path / "fs", tmp_path / "run"
     assert foodcam("synth", "foodseg", "--out", data, "--count", 14, "--classes", 24, "--size", "48x48") == 0
-    assert foodcam("train", "foodseg", "--data", data, "--task", "multi", "--model", "foodseg-edge-small",
-                   "--imgsz", 32, "--epochs", 1, "--batch", 8, "--out", run, "--device", "cpu") == 0
+    common = ("--imgsz", 32, "--epochs", 1, "--batch", 8, "--device", "cpu", "--width", 0.5)
+    assert foodcam("train", "foodseg", "--data", data, "--task", "multi", "--model", "foodseg-thin", "--out", run,
+                   *common) == 0
+    assert foodcam("train", "foodrec", "--data", data, "--model", "foodrec-thin", "--init-from", run / "best.pt",
+                   "--out", tmp_path / "rec", *common) == 0
     small = heldout.HeldoutSet("plate_a", "foodseg", 6, (64, 64), "test")
     monkeypatch.setattr(heldout, "SETS", (small,))
-    assert main(["--model", str(run / "best.pt"), "--out", str(tmp_path / "h")]) == 0
-    rows = json.loads((tmp_path / "h" / "heldout.json").read_text())["rows"]
-    assert len(rows) == 1 and rows[0]["set"] == "plate_a" and rows[0]["images"] == 6
-    assert 0 <= rows[0]["mIoU"] <= 100 and 0 <= rows[0]["ingredients micro-F1"] <= 100
-    assert "| mIoU | ingredients micro-F1 |" in capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["--model", str(run / "best.pt"), "--model", str(tmp_path / "rec" / "best.pt"),
+                 "--out", str(tmp_path / "h")]) == 0
+    seg, rec = json.loads((tmp_path / "h" / "heldout.json").read_text())["rows"]
+    assert seg["set"] == rec["set"] == "plate_a" and seg["images"] == 6 and 1 <= rec["images"] <= 6
+    assert 0 <= seg["mIoU"] <= 100 and 0 <= seg["ingredients micro-F1"] <= 100
+    assert 0 <= rec["top-1"] <= rec["top-5"] <= 100  # the largest food of each plate, as foodcam eval scores it
+    out = capsys.readouterr().out
+    assert "| mIoU | ingredients micro-F1 |" in out and "| top-1 | top-5 |" in out

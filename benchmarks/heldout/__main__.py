@@ -17,16 +17,18 @@ def score(model_path: str, hs: HeldoutSet, data: Path, out: Path) -> dict:
     import foodcam
 
     model = foodcam.load(model_path)
-    if model.task.name != hs.task:
+    if hs not in sets_for(model.task.name):
         raise FoodcamError(f"{model_path}: a {model.task.name} model has no {hs.task} held-out sets")
     m = dict(model.eval(str(data), split=hs.split, out=str(out)))
     if hs.task == "kitchen":
         pc = m["per_class"]
         row = {"mIoU": m["miou"], **{f"{k} IoU": v["iou"] for k, v in pc.items()},
                "stirrer recall": pc["stirrer"]["recall"], "stirrer precision": pc["stirrer"]["precision"]}
-    elif hs.task == "foodseg":  # the mask's mIoU and each label head's micro-F1, as far as the model has them
+    elif model.task.name == "foodseg":  # the mask's mIoU and each label head's micro-F1, as far as the model has them
         row = {"mIoU": m["miou"]} if "miou" in m else {}
         row.update({f"{h} micro-F1": v["micro_f1"] for h, v in m.get("labels", {}).items()})
+    elif model.task.name == "foodrec":  # the food covering the largest area, as foodcam eval scores it
+        row = {"top-1": m["top1"], "top-5": m["top5"]}
     else:
         row = {f"{h} acc": v["accuracy"] for h, v in m["heads"].items()}
     return {"model": str(model_path), "set": hs.name, "images": m["images"],
@@ -67,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     except FoodcamError as e:
         print(f"heldout: {e}", file=sys.stderr)
         return 2
-    for task in dict.fromkeys(r["set"].split("_")[0] for r in rows):
-        print(table([r for r in rows if r["set"].startswith(task)]))
+    for columns in dict.fromkeys(tuple(r) for r in rows):  # one table per kind of row (a task's numbers)
+        print(table([r for r in rows if tuple(r) == columns]))
     write_json_atomic(out / "heldout.json", {"seed": a.seed, "rows": rows})
     print(f"wrote {out / 'heldout.json'}")
     return 0
