@@ -6,7 +6,8 @@
 
 Sets: the val split of --data (the split the thresholds were chosen on), photos of another seed's render
 (--other, every photo), the blind fruit sets (--blind, scoring only) and --count frames of each out-of-task
-live feed (scenes FEEDS: kitchen pans, plates of food). Per set and head: the share flagged unsure by the
+live feed (scenes FEEDS: kitchen pans, plates of food; for a foodrec model kitchen pans and fruit photos, its
+--data a food set whose val split chose the thresholds). Per set and head: the share flagged unsure by the
 model's own calibration. With --compare CKPT (the model's checkpoint) the same shares for each score
 (msp, energy, mahalanobis), each with the threshold that flags at most 2 % of val, computed from the
 checkpoint's logits and features. Writes OUT/unsure.json and OUT/unsure.md.
@@ -59,7 +60,29 @@ def accuracy_split(model, frames: list[np.ndarray], names: list[tuple[str, str]]
     return out
 
 
+def _food_frames(root: str | Path, split: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """(photos, labels (N, 1): the largest food's index) of a food set's split, as `foodcam train foodrec` reads it."""
+    from foodcam.train.foodrec_task import recognition_split
+
+    data, _ = recognition_split(root, split)
+    rows = [data.load(i) for i in range(len(data))]
+    return [r[0] for r in rows], np.asarray([[r[1]] for r in rows], np.int64)
+
+
+def _task_frames(task: str, root: str | Path, split: str) -> tuple[list[np.ndarray], np.ndarray]:
+    return _food_frames(root, split) if task == "foodrec" else _folder_frames(root, split)
+
+
+OUT_OF_TASK = {"freshness": ("kitchen", "foodseg"), "foodrec": ("kitchen", "fruit")}  # what each model never sees
+
+
 def _feed_frames(name: str, count: int, seed: int = FEED_SEED) -> list[np.ndarray]:
+    """`count` frames of a live feed (scenes FEEDS), or single fruit photos ("fruit", as `foodcam synth fruit`)."""
+    if name == "fruit":
+        from foodcam.scenes.fruit import FruitScene
+
+        scene = FruitScene(seed=seed, styles="all")
+        return [scene.render(i)[0] for i in range(count)]
     from foodcam.scenes import FEEDS
 
     feed = FEEDS[name](seed=seed)
@@ -138,14 +161,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, help="the dataset whose val split chose the thresholds")
     p.add_argument("--other", action="append", default=[], help="another render of the task (all photos scored)")
     p.add_argument("--blind", action="append", default=[], help="a blind held-out set folder (scoring only)")
-    p.add_argument("--count", type=int, default=300, help="frames of each out-of-task feed (kitchen, foodseg)")
+    p.add_argument("--count", type=int, default=300, help="frames of each out-of-task feed (freshness: kitchen pans and "
+                   "plates; foodrec: kitchen pans and fruit photos)")
     p.add_argument("--compare", default=None, help="the model's checkpoint: also compare msp, energy, mahalanobis")
     p.add_argument("--out", default="runs/unsure")
     a = p.parse_args(argv)
     try:
         from foodcam.runtime.open import open_model
 
-        val, val_labels = _folder_frames(a.data, "val")
+        with open_model(a.model) as model:
+            task = model.task.name
+        if task not in OUT_OF_TASK:
+            raise FoodcamError(f"{a.model}: a {task} model; this benchmark measures {' and '.join(OUT_OF_TASK)} models")
+        if task == "foodrec" and (a.other or a.blind):
+            raise FoodcamError("--other and --blind are fruit photo folders: a foodrec model is measured on --data only")
+        val, val_labels = _task_frames(task, a.data, "val")
         sets = {"val": val}
         named = {}
         for d in a.other:
@@ -153,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         for d in a.blind:
             key = f"blind:{Path(d).name.split('-')[0]}"
             sets[key], _, named[key] = _labelled(d, "all")
-        sets["kitchen"] = _feed_frames("kitchen", a.count)
-        sets["foodseg"] = _feed_frames("foodseg", a.count)
+        for feed in OUT_OF_TASK[task]:
+            sets[feed] = _feed_frames(feed, a.count)
         sizes = {n: len(f) for n, f in sets.items()}
         with open_model(a.model) as model:
             own: dict[str, dict[str, float]] = {}
@@ -165,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             accuracy = {name: accuracy_split(model, sets[name], names) for name, names in named.items()}
         rows = {f"model ({kind})": own}
         if a.compare:
-            train = _folder_frames(a.data, "train")
+            train = _task_frames(task, a.data, "train")
             keep = np.random.default_rng(0).permutation(len(train[0]))[:3000]
             rows.update(compare_scores(a.compare, sets, val_labels, ([train[0][i] for i in keep], train[1][keep])))
     except FoodcamError as e:

@@ -84,3 +84,12 @@ def test_foodrec_starts_from_the_foodseg_mask_network(tmp_path, capsys):
         assert model.task.head("food").calibration is not None
     assert foodcam("eval", "--weights", rec / "model.onnx", "--data", data, "--out", tmp_path / "ev") == 0
     assert {"top1", "top5"} <= set(json.loads((tmp_path / "ev" / "metrics.json").read_text()))
+
+    from foodcam.benchmarks.unsure import main as unsure  # in task (its val) against pans and fruit
+
+    assert unsure(["--model", str(rec / "model.onnx"), "--data", str(data), "--count", "3", "--compare",
+                   str(rec / "cal.pt"), "--out", str(tmp_path / "unsure")]) == 0
+    report = json.loads((tmp_path / "unsure" / "unsure.json").read_text())
+    assert set(report["sizes"]) == {"val", "kitchen", "fruit"} and report["sizes"]["fruit"] == 3
+    assert set(report["flagged"]) == {"model (mahalanobis)", "msp", "energy", "mahalanobis"}
+    assert all(0 <= v <= 1 for row in report["flagged"].values() for head in row.values() for v in head.values())
