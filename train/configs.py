@@ -118,14 +118,15 @@ class TrainConfig(VerbConfig):
         ..., "kitchen | freshness | foodseg | foodrec", positional=True, metavar="task")
     data: str = opt(..., "dataset folder (foodseg/foodrec: FoodSeg103 or COCO layout)")
     model: str | None = opt(None, "kitchen: thinseg (default) | unet | lraspp | deeplabv3; freshness, foodrec: "
-                            "mobilenetv3 (default) | resnet18 | resnet50; foodseg: foodseg-edge (default) | "
-                            "foodseg-edge-small | foodseg-r50; with --from: the checkpoint's")
+                            "mobilenetv3 (default) | resnet18 | resnet50, foodrec also foodrec-thin (with --init-from "
+                            "a foodseg-thin run); foodseg: foodseg-thin (default) | foodseg-edge | foodseg-edge-small | "
+                            "foodseg-r50; with --from: the checkpoint's")
     variant: Literal["single-seg", "single-labels", "multi"] = opt(
         "multi", "foodseg: train the mask head, the ingredient-label head, or both on one encoder", flag="--task")
     mask_evidence: bool = opt(False, "foodseg --task multi: the ingredient head also reads each food's peak "
                               "probability in the mask head's output")
-    init_from: str | None = opt(None, "foodseg: initialise the encoder from a foodcam checkpoint (e.g. a single-seg "
-                                "run's best.pt)")
+    init_from: str | None = opt(None, "foodseg, foodrec: initialise the encoder from a foodcam checkpoint (e.g. a "
+                                "single-seg run's best.pt; foodrec-thin takes a foodseg-thin run's whole mask network)")
     imgsz: PositiveInt | None = opt(None, "square input size (default 256; with --from: the checkpoint's)")
     epochs: PositiveInt | None = opt(None, "default 30; with --from: 12 (freshness: 30); with --time-budget: a ceiling (default 1000)")
     time_budget: PositiveFloat | None = opt(
@@ -146,8 +147,8 @@ class TrainConfig(VerbConfig):
         None, "kitchen: mix N synthetic frames of the training styles into every epoch, so a fine-tune on a few "
         "frames keeps what the base knew (default: 64 with --from, else 0)", metavar="N")
     weight_decay: NonNegativeFloat = 1e-4
-    width: PositiveFloat | None = opt(None, "unet: base channels (default 32); thinseg: channel multiplier "
-                                      "(default 1.0)")
+    width: PositiveFloat | None = opt(None, "unet: base channels (default 32); thinseg, foodseg-thin, foodrec-thin: "
+                                      "channel multiplier (default 1.0)")
     init: str | None = opt(None, "local backbone state dict (weights only); nothing is downloaded")
     pretrained: bool = opt(False, "ImageNet backbone weights through torchvision's weights API: read from torch's "
                            "cache ($TORCH_HOME/hub/checkpoints), downloaded there only when absent (mobilenetv3, "

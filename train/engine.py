@@ -197,7 +197,7 @@ def _is_better(score: float, best: float | None) -> bool:
 
 # the model `foodcam train TASK` uses without --model: the best one docs/results.md reports for that task
 BUDGET_MAX_EPOCHS = 1000
-DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-edge", "foodrec": "mobilenetv3"}
+DEFAULT_MODELS = {"kitchen": "thinseg", "freshness": "mobilenetv3", "foodseg": "foodseg-thin", "foodrec": "mobilenetv3"}
 
 
 def main(args: TrainOptions) -> int:

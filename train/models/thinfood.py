@@ -52,7 +52,7 @@ class _ThinFood(nn.Module):
 class FoodThinSeg(_ThinFood):
     """Mask + multi-label ingredient heads (`--task multi`), or either one alone."""
 
-    def __init__(self, task: TaskSpec, width: float = 1.5, dropout: float = 0.2, mask_evidence: bool = True) -> None:
+    def __init__(self, task: TaskSpec, width: float = 1.0, dropout: float = 0.2, mask_evidence: bool = True) -> None:
         seg = task.seg_head if task.has_segmentation else None
         heads = list(task.image_heads)
         foods = seg.num_classes - 1 if seg is not None else (heads[0].num_classes if heads else 0)
@@ -87,7 +87,7 @@ class FoodThinSeg(_ThinFood):
 class FoodThinRec(_ThinFood):
     """One classification head whose logits are log(area share) of each food in the body's mask."""
 
-    def __init__(self, task: TaskSpec, width: float = 1.5) -> None:
+    def __init__(self, task: TaskSpec, width: float = 1.0) -> None:
         heads = [h for h in task.heads if h.kind == "classification"]
         if len(heads) != 1:
             raise FoodcamError(f"task {task.name!r}: foodrec-thin has one classification head, the task has "
@@ -109,13 +109,13 @@ class FoodThinRec(_ThinFood):
 
 
 @register_model("foodseg-thin", "multitask")
-def build_foodseg_thin(task: TaskSpec, *, width: float = 1.5, dropout: float = 0.2,
+def build_foodseg_thin(task: TaskSpec, *, width: float = 1.0, dropout: float = 0.2,
                        mask_evidence: bool = True) -> nn.Module:
     """ThinSeg body + pooled-context ingredient head with the mask's evidence (edge multi-task, default)."""
     return FoodThinSeg(task, width=float(width), dropout=dropout, mask_evidence=mask_evidence)
 
 
 @register_model("foodrec-thin", "classification")
-def build_foodrec_thin(task: TaskSpec, *, width: float = 1.5) -> nn.Module:
+def build_foodrec_thin(task: TaskSpec, *, width: float = 1.0) -> nn.Module:
     """ThinSeg body; each food's logit is the log of its area share (start it from a foodseg-thin checkpoint)."""
     return FoodThinRec(task, width=float(width))
