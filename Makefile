@@ -42,8 +42,8 @@ demo: $(LEAN)
 	@$(PY) .ci/linktree.py
 	@$(PY) -m foodcam demo
 
-# the web page on the shipped kitchen and freshness models (http://127.0.0.1:7860); MODELS="a.onnx b.onnx" for others
-MODELS ?= foodcam/assets/kitchen.onnx foodcam/assets/freshness.onnx
+# the web page on the four shipped models (http://127.0.0.1:7860); MODELS="a.onnx b.onnx" for others
+MODELS ?=
 PORT ?= 7860
 app: $(FULL)
 	$(VENV)/bin/foodcam app $(addprefix --model ,$(MODELS)) --port $(PORT)

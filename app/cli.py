@@ -12,8 +12,8 @@ class AppConfig(VerbConfig):
 
     verb = "app"
 
-    model: list[str] = opt(..., "deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME "
-                           "(repeatable: one panel per model)", metavar="PATH")
+    model: list[str] = opt([], "deployment .onnx, TensorRT .engine or a Triton-served grpc://HOST:8001/NAME "
+                           "(repeatable: one panel per model; default: the four shipped models)", metavar="PATH")
     backend: str | None = opt(None, "runtime backend for every model (default: chosen from the file)")
     threads: ThreadCount | None = opt(None, "CPU threads for inference")
     host: str = opt("127.0.0.1", "address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")

@@ -11,11 +11,13 @@ from pathlib import Path
 from foodcam.runtime.imageio import write_image
 from foodcam.scenes.fruit import FruitScene
 from foodcam.scenes.kitchen import KitchenScene
+from foodcam.scenes.plate import PlateScene
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 JPEG_QUALITY = 88
 KITCHEN_FRAMES = (3, 7)  # KitchenScene(size=(480, 360), seed=11) indices: a stirrer in the pan in both
 FRUIT_PHOTOS = (0, 5, 9, 14)  # FruitScene(size=(320, 320), seed=11): fresh apple, rotten banana, fresh banana, rotten orange
+PLATES = (1, 6)  # PlateScene(size=(320, 320), seed=11): meals of four foods each, for the food models
 
 
 def render_examples(out: Path = EXAMPLES_DIR) -> list[Path]:
@@ -31,12 +33,17 @@ def render_examples(out: Path = EXAMPLES_DIR) -> list[Path]:
         img, name, rotten = fruit.render(i)
         written.append(out / f"{name}_{'rotten' if rotten else 'fresh'}_{i}.jpg")
         write_image(written[-1], img, jpeg_quality=JPEG_QUALITY)
+    plates = PlateScene(size=(320, 320), seed=11)
+    for i in PLATES:
+        written.append(out / f"plate_{i}.jpg")
+        write_image(written[-1], plates.render(i)[0], jpeg_quality=JPEG_QUALITY)
     return written
 
 
 def example_paths(folder: Path = EXAMPLES_DIR) -> list[Path]:
-    """The shipped example photos, kitchen frames first."""
-    return sorted(folder.glob("*.jpg"), key=lambda p: (not p.name.startswith("kitchen"), p.name))
+    """The shipped example photos: kitchen frames, then plates, then fruit."""
+    return sorted(folder.glob("*.jpg"), key=lambda p: (not p.name.startswith("kitchen"), not p.name.startswith("plate"),
+                                                       p.name))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foodcam.runtime.errors import FoodcamError
+from foodcam.shipped import shipped_models
 
 if TYPE_CHECKING:
     from foodcam.app.cli import AppConfig
@@ -100,7 +101,8 @@ def serve(args: AppConfig) -> int:
     try:
         configure_gradio(workdir / "gradio")
         require_gradio()
-        served = open_served(args.model, args.backend, args.threads, args.topk)
+        models = args.model or [str(p) for p in shipped_models()]
+        served = open_served(models, args.backend, args.threads, args.topk)
         labels, collected = correct_folders(served, args.labels, args.collected)
         from foodcam.app.examples import example_paths
         from foodcam.app.page import CSS, build_page
@@ -112,7 +114,7 @@ def serve(args: AppConfig) -> int:
         try:
             page.launch(server_name=args.host, server_port=int(args.port), share=False, prevent_thread_lock=True,
                         quiet=True, show_error=False, max_file_size=MAX_BYTES,
-                        blocked_paths=[str(Path(p).resolve()) for p in args.model if not is_model_url(p)],
+                        blocked_paths=[str(Path(p).resolve()) for p in models if not is_model_url(p)],
                         footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
                         ssr_mode=False, mcp_server=False, pwa=False, css=CSS)
         except OSError as e:

@@ -433,6 +433,22 @@ def test_bad_model_or_busy_port_fail_at_start_in_one_line(tmp_path, fresh_onnx):
 
 
 @pytest.mark.slow
+def test_no_model_serves_the_four_shipped_models():
+    pytest.importorskip("gradio", reason="foodcam[app] (gradio) not installed")
+    from foodcam.shipped import TASKS
+
+    srv = Server([], free_port())
+    try:
+        assert any(f"{len(TASKS)} model(s) at {srv.url}" in line for line in srv.log), "".join(srv.log)
+        page = urllib.request.urlopen(srv.url + "config", timeout=60).read().decode()
+        for task in TASKS:
+            assert f"{task}.onnx" in page  # one panel per shipped model, named by its file
+        assert "plate_1.jpg" in page  # the plates are among the example photos
+    finally:
+        assert srv.stop() == 0, "".join(srv.log)
+
+
+@pytest.mark.slow
 def test_examples_are_small_and_regenerate_identically(tmp_path):
     from foodcam.app.examples import EXAMPLES_DIR, example_paths, render_examples
 
