@@ -4,6 +4,8 @@ photo or the first collected frame loaded in the mask editor (docs/app-correct.p
     foodcam app --model runs/demo/model.onnx &
     python -m foodcam.app.screenshot --url http://127.0.0.1:7860/ --photo app/examples/kitchen_3.jpg --out docs/app.png
     python -m foodcam.app.screenshot --tab correct --photo app/examples/kitchen_3.jpg --out docs/app-correct.png
+    foodcam app &   # the four shipped models; the foodseg panel (the third) on a plate:
+    python -m foodcam.app.screenshot --photo app/examples/plate_6.jpg --panel 2 --out docs/app-plate.png
 
 Needs Playwright for Python (the dev extra) and a Chromium binary; nothing is downloaded.
 """
@@ -62,9 +64,10 @@ def _load_correct_tab(page, photo: Path | None, timeout_s: float) -> None:
 
 
 def screenshot(url: str, photo: Path | None, out: Path, chromium: str = CHROMIUM, size: tuple[int, int] = (1280, 1100),
-               timeout_s: float = 120.0, tab: str = "analyse") -> Path:
-    """Upload `photo` to the page at `url`, wait for the first model's result, save a PNG of the viewport. Tab
-    "correct": load `photo` (None: the first collected frame) into the Correct tab's mask editor instead."""
+               timeout_s: float = 120.0, tab: str = "analyse", panel: int = 0) -> Path:
+    """Upload `photo` to the page at `url`, wait for model `panel`'s result (0: the first model's), save a PNG of the
+    viewport, scrolled to that panel when it is not the first. Tab "correct": load `photo` (None: the first
+    collected frame) into the Correct tab's mask editor instead."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -86,7 +89,10 @@ def screenshot(url: str, photo: Path | None, out: Path, chromium: str = CHROMIUM
             else:
                 page.locator("#photo input[type=file]").set_input_files(str(photo))
                 page.wait_for_selector(f"#photo-info:has-text('{Path(photo).name}')", timeout=timeout_s * 1000)
-                page.wait_for_selector("#m0-status:has-text('ms inference')", timeout=timeout_s * 1000)
+                status = f"#m{int(panel)}-status"
+                page.wait_for_selector(f"{status}:has-text('ms inference')", timeout=timeout_s * 1000)
+                if panel:
+                    page.locator(status).evaluate("e => e.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(1000)  # images finish loading
             write_bytes_atomic(out, page.screenshot())  # lossless: the class colours exactly as served
         finally:
@@ -100,12 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--photo", type=Path, default=None, help="the photo to load (tab correct: default the first "
                                                                   "collected frame)")
     ap.add_argument("--tab", choices=("analyse", "correct"), default="analyse")
+    ap.add_argument("--panel", type=int, default=0, help="analyse: the model whose panel is shown (0: the first, at "
+                    "the top of the page; N: scrolled to the N-th model's panel)")
     ap.add_argument("--out", type=Path, default=None, help="default docs/app.png (docs/app-correct.png for --tab correct)")
     ap.add_argument("--chromium", default=CHROMIUM)
     args = ap.parse_args(argv)
     out = args.out or Path("docs/app-correct.png" if args.tab == "correct" else "docs/app.png")
     try:
-        print(screenshot(args.url, args.photo, out, args.chromium, tab=args.tab))
+        print(screenshot(args.url, args.photo, out, args.chromium, tab=args.tab, panel=args.panel))
     except FoodcamError as e:
         print(f"screenshot: error: {e}")
         return 2
