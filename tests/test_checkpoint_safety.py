@@ -80,7 +80,9 @@ def test_app_refuses_it(hostile, capsys):
 def test_shipped_checkpoints_still_load():
     import foodcam
 
-    for task in ("kitchen", "freshness"):
+    from foodcam.shipped import TASKS
+
+    for task in TASKS:
         model = foodcam.load(foodcam.shipped(task, "pt"))
         assert model.task.name == task
 
