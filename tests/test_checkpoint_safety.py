@@ -79,7 +79,6 @@ def test_app_refuses_it(hostile, capsys):
 
 def test_shipped_checkpoints_still_load():
     import foodcam
-
     from foodcam.shipped import TASKS
 
     for task in TASKS:
