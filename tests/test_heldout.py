@@ -1,5 +1,6 @@
-"""The blind held-out generators (benchmarks/heldout): each writes its task's real layout, labels only what the
-contract allows, and is deterministic for a seed; the benchmark scores a model on them in one table."""
+"""The generators written from the label contract (the blind held-out sets in benchmarks/heldout, the other hands'
+training scenes in scenes/hands): each writes its task's real layout, labels only what the contract allows, and is
+deterministic for a seed; the benchmark scores a model on the blind ones in one table."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 
 from foodcam.benchmarks.heldout import SETS, HeldoutSet
+from foodcam.scenes.hands import HANDS
+from foodcam.scenes.hands import generator as hand_generator
 
 KITCHEN_COLOURS = {(255, 0, 0), (0, 255, 0), (0, 0, 255)}  # RGB: stirrer, pan, food
 FRUIT_FOLDERS = {f"{f}{k}" for f in ("fresh", "rotten") for k in ("apple", "banana", "orange", "strawberry")}
@@ -24,10 +27,20 @@ def _digest(folder) -> str:
     return h.hexdigest()
 
 
-@pytest.mark.parametrize("hs", [s for s in SETS if s.task == "kitchen"], ids=lambda s: s.name)
-def test_kitchen_generator_labels_match_the_contract(hs: HeldoutSet, tmp_path):
+# every generator written from the contract: the blind sets (they score) and the other hands (scenes/hands: they train)
+GENERATORS = [(s.name, s.task.replace("freshness", "fruit"), s.generator, s.size) for s in SETS] + [
+    (h, t, lambda h=h: hand_generator(h), (320, 240) if t == "kitchen" else (128, 128)) for h, t in HANDS.items()]
+
+
+def _of(task: str):
+    return pytest.mark.parametrize("name,gen,size", [g[:1] + g[2:] for g in GENERATORS if g[1] == task],
+                                   ids=[g[0] for g in GENERATORS if g[1] == task])
+
+
+@_of("kitchen")
+def test_kitchen_generator_labels_match_the_contract(name, gen, size, tmp_path):
     n = 8
-    hs.generator().generate(tmp_path / "a", n, 5, hs.size)
+    gen().generate(tmp_path / "a", n, 5, size)
     images = sorted((tmp_path / "a" / "test" / "images").glob("*.jpg"))
     masks = sorted((tmp_path / "a" / "test" / "masks").glob("*.png"))
     assert len(images) == len(masks) == n
@@ -35,29 +48,29 @@ def test_kitchen_generator_labels_match_the_contract(hs: HeldoutSet, tmp_path):
     seen = set()
     for img, msk in zip(images, masks):
         bgr, lab = cv2.imread(str(img)), cv2.imread(str(msk), cv2.IMREAD_UNCHANGED)
-        assert bgr.shape[:2] == lab.shape[:2] == (hs.size[1], hs.size[0])
+        assert bgr.shape[:2] == lab.shape[:2] == (size[1], size[0])
         colours = {tuple(int(v) for v in c[::-1]) for c in np.unique(lab.reshape(-1, 3), axis=0)}
         assert colours <= KITCHEN_COLOURS, f"{msk.name}: colours outside the contract {colours - KITCHEN_COLOURS}"
         seen |= colours
         stirrer = np.all(lab == (0, 0, 255), axis=2).mean()
         assert stirrer < 0.3  # a tool, not a wall of red
     assert seen == KITCHEN_COLOURS  # every class drawn somewhere
-    hs.generator().generate(tmp_path / "b", n, 5, hs.size)
-    hs.generator().generate(tmp_path / "c", n, 6, hs.size)
+    gen().generate(tmp_path / "b", n, 5, size)
+    gen().generate(tmp_path / "c", n, 6, size)
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
 
 
-@pytest.mark.parametrize("hs", [s for s in SETS if s.task == "freshness"], ids=lambda s: s.name)
-def test_fruit_generator_writes_the_eight_labelled_folders(hs: HeldoutSet, tmp_path):
+@_of("fruit")
+def test_fruit_generator_writes_the_eight_labelled_folders(name, gen, size, tmp_path):
     n = 16
-    hs.generator().generate(tmp_path / "a", n, 5, hs.size)
+    gen().generate(tmp_path / "a", n, 5, size)
     folders = {p.name: sorted(p.glob("*.jpg")) for p in (tmp_path / "a").iterdir() if p.is_dir()}
     assert set(folders) == FRUIT_FOLDERS
     assert {len(v) for v in folders.values()} == {n // 8}
     for files in folders.values():
         img = cv2.imread(str(files[0]))
-        assert img.shape[:2] == (hs.size[1], hs.size[0])
-    hs.generator().generate(tmp_path / "b", n, 5, hs.size)
+        assert img.shape[:2] == (size[1], size[0])
+    gen().generate(tmp_path / "b", n, 5, size)
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
 
@@ -128,3 +141,31 @@ def test_the_benchmark_scores_a_food_model_on_the_plate_set(tmp_path, monkeypatc
     assert 0 <= rec["top-1"] <= rec["top-5"] <= 100  # the largest food of each plate, as foodcam eval scores it
     out = capsys.readouterr().out
     assert "| mIoU | ingredients micro-F1 |" in out and "| top-1 | top-5 |" in out
+
+
+@pytest.mark.parametrize("task,hand", [("kitchen", "kitchen_c"), ("fruit", "fruit_c")])
+def test_synth_with_another_hand_writes_the_training_layout(task, hand, tmp_path, capsys):
+    from tests.conftest import foodcam
+
+    out = tmp_path / hand
+    assert foodcam("synth", task, "--hand", hand, "--out", out, "--count", 16, "--seed", 3) == 0
+    if task == "kitchen":  # split like the renderer's frames, every name led by the hand
+        for split, n in (("train", 10), ("val", 3), ("test", 3)):
+            images = sorted((out / split / "images").iterdir())
+            masks = sorted((out / split / "masks").iterdir())
+            assert len(images) == len(masks) == n
+            assert [p.stem for p in images] == [p.stem for p in masks]
+            assert all(p.name.startswith(f"{hand}_3_") for p in images)
+    else:  # the fruit reader labels them like the renderer's photos
+        from foodcam.train.data.fruit import scan_folder
+
+        scan = scan_folder(out, progress=False)
+        assert len(scan.paths) == 16 and scan.skipped == 0
+        for path, fruit, rotten in zip(scan.paths, scan.fruit, scan.rotten):
+            assert path.parts[-3:-1] == (fruit.capitalize(), "Rotten" if rotten else "Fresh")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # the contract-layout draft is gone
+    capsys.readouterr()
+    wrong = "fruit_c" if task == "kitchen" else "kitchen_c"
+    assert foodcam("synth", task, "--hand", wrong, "--out", tmp_path / "x", "--count", 8) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"foodcam synth: error: --hand {wrong}: expected one of {hand[:-1]}c, {hand[:-1]}d for {task}"]

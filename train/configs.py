@@ -41,6 +41,8 @@ class SynthConfig(VerbConfig):
     styles: str | None = opt(None, "kitchen: comma-separated styles home,wok,pot,night,closeup | train (all but the "
                              "held-out closeup) | all (default home); fruit: table,belt,bunch,studio,plate | train "
                              "(all but the held-out plate) | all (default table)")
+    hand: str | None = opt(None, "kitchen/fruit: draw with a generator another hand wrote from the label contract "
+                           "(scenes/hands: kitchen_c, kitchen_d | fruit_c, fruit_d) instead of the renderer")
     format: Literal["foodseg103", "coco"] = opt("foodseg103", "foodseg: write the FoodSeg103 layout or the AIcrowd "
                                                 "food-recognition (COCO) layout")
     classes: PositiveInt = opt(24, "foodseg: number of food classes (24 distinct foods; more are colour variants; "

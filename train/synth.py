@@ -63,8 +63,63 @@ def write_kitchen_dataset(out: str | Path, count: int, seed: int = 0,
     return counts
 
 
+def _hand(task: str, name: str):
+    """The generator another hand wrote (scenes/hands) for `task`; one line naming the choices otherwise."""
+    from foodcam.scenes.hands import HANDS, generator
+
+    if HANDS.get(name) != task:
+        mine = ", ".join(h for h, t in HANDS.items() if t == task) or "none"
+        raise FoodcamError(f"--hand {name}: expected one of {mine} for {task}")
+    return generator(name)
+
+
+def write_hand_dataset(task: str, name: str, out: str | Path, count: int, seed: int, size: tuple[int, int]) -> dict:
+    """`count` examples drawn by the hand `name`, moved from the contract's layout into the training layout:
+    kitchen frames split train/val/test like the renderer's, fruit photos into <Fruit>/<Fresh|Rotten>/. File names
+    start with the hand, so folders of several sources merge without clashes. Returns the examples per folder."""
+    import shutil
+    import tempfile
+
+    gen = _hand(task, name)
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FoodcamError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
+    try:
+        gen.generate(tmp, int(count), int(seed), tuple(size))
+        counts: dict[str, int] = {}
+        if task == "kitchen":
+            stems = sorted(p.stem for p in (tmp / "test" / "images").glob("*.jpg"))
+            start = 0
+            for split, n in split_counts(len(stems)).items():
+                for stem in stems[start : start + n]:
+                    for sub, ext in (("images", ".jpg"), ("masks", ".png")):
+                        dst = out / split / sub / f"{name}_{seed}_{stem}{ext}"
+                        dst.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.move(str(tmp / "test" / sub / f"{stem}{ext}"), dst)
+                counts[split], start = n, start + n
+        else:
+            for folder in sorted(p for p in tmp.iterdir() if p.is_dir()):
+                fresh = "Fresh" if folder.name.startswith("fresh") else "Rotten"
+                fruit = folder.name.removeprefix("fresh").removeprefix("rotten").capitalize()
+                files = sorted(folder.glob("*.jpg"))
+                for f in files:
+                    dst = out / fruit / fresh / f"{name}_{seed}_{f.name}"
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(str(f), dst)
+                counts[f"{fruit}/{fresh}"] = len(files)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"wrote {sum(counts.values())} {task} examples drawn by {name} ({size[0]}x{size[1]}, seed {seed}) to {out}")
+    return counts
+
+
 def _kitchen(args: SynthConfig) -> dict:
     size = args.size or KITCHEN_SIZE
+    if args.hand:
+        counts = write_hand_dataset("kitchen", args.hand, str(args.out), args.count, args.seed, size)
+        return {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size), "hand": args.hand}
     styles = getattr(args, "styles", None)
     counts = write_kitchen_dataset(str(args.out), args.count, seed=args.seed, size=size, styles=styles)
     result = {"task": "kitchen", "out": str(args.out), "counts": counts, "size": list(size)}
@@ -157,6 +212,10 @@ def write_fruit_dataset(out: str | Path, count: int, seed: int = 0, size: tuple[
 
 def _fruit(args: SynthConfig) -> dict:
     size = args.size or FRUIT_SIZE
+    if args.hand:
+        counts = write_hand_dataset("fruit", args.hand, str(args.out), args.count, args.seed, size)
+        return {"task": "fruit", "out": str(args.out), "images": sum(counts.values()), "size": list(size),
+                "hand": args.hand}
     from foodcam.scenes.fruit_styles import parse_fruit_styles
 
     styles = parse_fruit_styles(args.styles)
@@ -228,6 +287,8 @@ def write_foodseg_dataset(out: str | Path, count: int, classes: int = 24, fmt: s
 
 def _foodseg(args: SynthConfig) -> dict:
     size = args.size or FOODSEG_SIZE
+    if args.hand:
+        _hand("foodseg", args.hand)  # no hand draws plates for training: the one-line error names the choices
     counts = write_foodseg_dataset(str(args.out), args.count, classes=args.classes, fmt=args.format, seed=args.seed,
                                    size=size)
     result = {"task": "foodseg", "out": str(args.out), "counts": counts, "size": list(size),
