@@ -233,6 +233,8 @@ WRITERS["fruit"] = _fruit
 def synth_dataset(cfg: SynthConfig) -> tuple[int, dict]:
     """`foodcam synth` and `foodcam.synth(...)`: the dataset written (without --out, into a new
     runs/synth/synthN, claimed before any work); (exit code, what was written)."""
+    if cfg.hand and cfg.styles:
+        raise FoodcamError(f"--hand {cfg.hand} and --styles {cfg.styles}: the styles are our renderer's; pick one")
     cfg = cfg.model_copy(update={"out": str(output_dir(cfg.out, "synth"))})
     result = WRITERS[cfg.task](cfg)  # SynthConfig's choices are WRITERS' keys
     print_wrote("synth", cfg.out)
