@@ -146,6 +146,7 @@ def run_curve(base: Path, data: Path, shots: list[int], epochs: int | None, out:
                      "scratch": None if sc_s is None else
                      {**_evaluate(sc_run / "last.pt", *scored, device), "train_s": round(sc_s, 1)}})
     return {"base": str(base), "task": task, "arch": arch, "data": str(data), "scored": str(scored[0]),
+            "scored_split": scored[1],
             "epochs": epochs, "imgsz": imgsz, "seed": seed, "freeze_encoder": freeze_encoder, "replay": replay,
             "metric": "mIoU" if task == "kitchen" else "mean accuracy", "rows": rows}
 
@@ -177,7 +178,7 @@ def format_markdown(report: dict) -> str:
     replay = f", replaying {report['replay']} synthetic frames an epoch" if report.get("replay") else ""
     lines = [f"Adaptation curve: base `{report['base']}` ({report['arch']['name']}, {report['imgsz']} px), fine-tuned "
              f"on `{report['data']}` ({report['epochs']} epochs per run{replay}), scored on `{report['scored']}` "
-             f"(last checkpoint of each run)", "",
+             f"(split {report.get('scored_split', 'val')}; last checkpoint of each run)", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
     def cells(m: dict | None) -> list[str]:
