@@ -168,7 +168,8 @@ def test_synth_with_another_hand_writes_the_training_layout(task, hand, tmp_path
     wrong = "fruit_c" if task == "kitchen" else "kitchen_c"
     assert foodcam("synth", task, "--hand", wrong, "--out", tmp_path / "x", "--count", 8) != 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"foodcam synth: error: --hand {wrong}: expected one of {hand[:-1]}c, {hand[:-1]}d for {task}"]
+    mine = ", ".join(f"{task}_{x}" for x in "cdef")
+    assert err == [f"foodcam synth: error: --hand {wrong}: expected one of {mine} for {task}"]
     assert foodcam("synth", task, "--hand", hand, "--styles", "train", "--out", tmp_path / "y", "--count", 8) != 0
     assert "the styles are our renderer's; pick one" in capsys.readouterr().err
     assert not (tmp_path / "y").exists()

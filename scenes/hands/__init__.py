@@ -13,7 +13,10 @@ import importlib
 from types import ModuleType
 
 # hand -> the task whose contract section it draws
-HANDS: dict[str, str] = {"kitchen_c": "kitchen", "kitchen_d": "kitchen", "fruit_c": "fruit", "fruit_d": "fruit"}
+HANDS: dict[str, str] = {
+    "kitchen_c": "kitchen", "kitchen_d": "kitchen", "kitchen_e": "kitchen", "kitchen_f": "kitchen",
+    "fruit_c": "fruit", "fruit_d": "fruit", "fruit_e": "fruit", "fruit_f": "fruit",
+}
 
 
 def generator(name: str) -> ModuleType:
