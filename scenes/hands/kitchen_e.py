@@ -28,7 +28,7 @@ PAN, STIR, FOOD = 0, 1, 2
 MASK_BGR = np.array([[0, 255, 0], [0, 0, 255], [255, 0, 0]], np.uint8)
 NEAR = 0.035
 F32 = np.float32
-_CACHE = {}  # pure functions of the image size only (no randomness)
+_CACHE: dict = {}  # pure functions of the image size only (no randomness)
 
 
 # ----------------------------------------------------------------------------------------------

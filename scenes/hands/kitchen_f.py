@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# mypy: disable-error-code="misc"
 """kitchen_f -- procedural "camera over a cooking pan" scenes with per-pixel labels.
 
 Labels (mask PNG, RGB): stirrer (255,0,0), pan + everything else (0,255,0), food (0,0,255).
@@ -156,7 +157,7 @@ def zclip_runs(Q, zlo, zhi):
     return runs
 
 
-_GRID = {}
+_GRID: dict = {}
 
 
 def grids(W, H):
